@@ -1,0 +1,76 @@
+"""Roles and what each may do. Permissions come from roles (RoleBackend), never from is_superuser.
+
+The three administrators of 等保 2.0 (三员分立) are mutually exclusive with each other and with
+every business role: an administrator manages the system, never the data.
+Later apps add their permissions to ROLE_PERMISSIONS here, in one place.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VILLAGE_CADRE = "village_cadre", _("村干部/驻村第一书记")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇干部")
+    COUNTY_OFFICER = "county_officer", _("县级干部")
+    VIEWER = "viewer", _("市/省级查看")
+    UNIT_OFFICER = "unit_officer", _("帮扶单位干部")
+    INSPECTOR = "inspector", _("督查人员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+_READ_REFERENCE = {"regions.view_region", "orgs.view_unit", "orgs.view_assistedplace"}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.VILLAGE_CADRE: frozenset(_READ_REFERENCE),
+    Role.TOWNSHIP_OFFICER: frozenset(_READ_REFERENCE),
+    Role.COUNTY_OFFICER: frozenset(_READ_REFERENCE | {"accounts.use_admin"}),
+    Role.VIEWER: frozenset(_READ_REFERENCE),
+    Role.UNIT_OFFICER: frozenset(_READ_REFERENCE),
+    Role.INSPECTOR: frozenset(_READ_REFERENCE),
+    # 系统管理员: accounts, units and reference data; no role or scope grants, no audit trail.
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            "accounts.use_admin",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "orgs.view_unit",
+            "orgs.add_unit",
+            "orgs.change_unit",
+            "orgs.view_assistedplace",
+            "orgs.add_assistedplace",
+            "orgs.change_assistedplace",
+            "orgs.delete_assistedplace",
+            "regions.view_region",
+        }
+    ),
+    # 安全管理员: roles, data scopes, lockouts and tokens.
+    Role.SECURITY_ADMIN: frozenset(
+        {
+            "accounts.use_admin",
+            "accounts.view_user",
+            "accounts.grant_role",
+            "accounts.view_userrole",
+            "accounts.add_userrole",
+            "accounts.delete_userrole",
+            "accounts.view_datascope",
+            "accounts.add_datascope",
+            "accounts.delete_datascope",
+            "accounts.view_apitoken",
+            "accounts.delete_apitoken",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accesslog",
+        }
+    ),
+    # 审计管理员: reads and exports the audit trail, nothing else.
+    Role.AUDIT_ADMIN: frozenset({"accounts.use_admin", "audit.view_auditevent", "audit.export_auditevent"}),
+}
+
+# Roles that must use two-factor sign-in.
+TWO_FACTOR_ROLES = ADMIN_ROLES

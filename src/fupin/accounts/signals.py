@@ -1,0 +1,1 @@
+"""Login, logout and failed-login hooks that write the audit trail."""

@@ -1,0 +1,73 @@
+"""The REST API under /api/: one NinjaAPI, routers from each app, errors as JSON with a reason.
+
+Programs use `Authorization: Bearer <token>`; the browser uses its session (with CSRF).
+The OpenAPI document is at /api/openapi.json.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from fupin.accounts.tokens import authenticate_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="fupin API",
+    version="1",
+    description="党建引领帮扶管理平台接口。程序使用 Bearer 令牌,浏览器使用登录会话。",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, reason: str, **extra):
+    return api.create_response(request, {"detail": reason, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return _error(request, 422, _("请求参数有误。"), errors=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, _("未登录或令牌无效。"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, str(exc) or _("没有权限。"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, _("未找到。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _error(request, exc.status_code, str(exc))
+
+
+def _register_routers():
+    from fupin.accounts.api import router as accounts_router
+    from fupin.orgs.api import router as orgs_router
+    from fupin.regions.api import router as regions_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/orgs", orgs_router)
+    api.add_router("/accounts", accounts_router)
+
+
+_register_routers()

@@ -1,0 +1,18 @@
+"""The `fupin` console command: Django's management commands with fupin's settings.
+
+`fupin regions load DIR`, `fupin demo`, `fupin audit verify`, `fupin runserver` ...
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fupin", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Settings, read from environment variables (see README, "Configuration").
+
+FUPIN_PRODUCTION=1 turns on the production stance: a real secret key is required, cookies are
+secure and `fupin check --deploy` must be clean. Without it the defaults suit the demo and tests.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from fupin.env import env_bool, env_int, env_list, env_minutes, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+DATA_DIR = env_path("FUPIN_DATA_DIR", PROJECT_DIR / "var")
+
+PRODUCTION = env_bool("FUPIN_PRODUCTION", False)
+DEBUG = env_bool("FUPIN_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("FUPIN_DEBUG cannot be on with FUPIN_PRODUCTION.")
+
+SECRET_KEY = env_str("FUPIN_SECRET_KEY", None)
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("FUPIN_SECRET_KEY is required when FUPIN_PRODUCTION=1.")
+    SECRET_KEY = "fupin-development-only-key-never-use-in-production-0123456789"
+
+ALLOWED_HOSTS = env_list("FUPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("FUPIN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "unfold",
+    "fupin.apps.FupinAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "fupin.core",
+    "fupin.regions",
+    "fupin.orgs",
+    "fupin.accounts",
+    "fupin.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "fupin.accounts.middleware.SessionLimitsMiddleware",
+    "fupin.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "fupin.urls"
+WSGI_APPLICATION = "fupin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fupin.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite by default (a file under FUPIN_DATA_DIR), PostgreSQL via DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL", "")
+if not DATABASE_URL:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its folder to exist
+    DATABASE_URL = f"sqlite:///{DATA_DIR / 'fupin.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("FUPIN_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions avoid "database is locked" upgrades; WAL lets readers run beside a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be sqlite:// or postgres://.")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and login security (等保 2.0): lockout, password policy, session limits, 2FA.
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "fupin.accounts.backends.RoleBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "fupin.accounts.passwords.CharacterClassValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AXES_FAILURE_LIMIT = env_int("FUPIN_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = env_minutes("FUPIN_LOCKOUT_MINUTES", 15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fupin.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Lock the account, not the address: 等保 asks for account lockout, and county offices share one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+SESSION_IDLE_TIMEOUT = env_minutes("FUPIN_SESSION_IDLE_MINUTES", 30)
+SESSION_ABSOLUTE_TIMEOUT = env_minutes("FUPIN_SESSION_ABSOLUTE_MINUTES", 12 * 60)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+OTP_TOTP_ISSUER = "fupin"
+
+# --- Internationalisation: Chinese first, English second.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files: served by the app itself (WhiteNoise); no CDN, the machines are offline.
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FUPIN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# --- Audit trail retention (days); the retention job refuses anything under 183.
+AUDIT_RETENTION_DAYS = env_int("FUPIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
+
+# --- Production stance.
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("FUPIN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("FUPIN_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+UNFOLD = {
+    "SITE_TITLE": _("党建引领帮扶管理平台"),
+    "SITE_HEADER": _("党建引领帮扶管理平台 · 后台"),
+    "SITE_SYMBOL": "flag",
+    "SHOW_LANGUAGES": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "fupin.core.masking.MaskingLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("FUPIN_LOG_LEVEL", "WARNING")},
+}

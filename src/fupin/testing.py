@@ -1,0 +1,87 @@
+"""The fixed test cast, shared by every app's tests (in the manner of a project-wide test helper).
+
+- 兴海县 632524 (青海 海南州): county officer `county`, village cadre of 民族村 `cadre`
+- 泾川县 620821 (甘肃 平凉): the outsider `outsider`, a county officer who should see nothing of 632524
+- 大唐青海能源开发有限公司 assists 兴海县; its officer `unitofficer`
+- the three administrators: `sysadmin`, `secadmin`, `auditadmin`
+"""
+
+from fupin.accounts.roles import Role
+from fupin.regions.models import Region
+
+PASSWORD = "Fupin-test-2024!"
+
+# code, name, level, parent
+CAST_REGIONS = [
+    ("63", "青海省", 1, None),
+    ("6325", "海南藏族自治州", 2, "63"),
+    ("632524", "兴海县", 3, "6325"),
+    ("632524203", "唐乃亥乡", 4, "632524"),
+    ("632524203207", "民族村村民委员会", 5, "632524203"),
+    ("632524101", "子科滩镇", 4, "632524"),
+    ("632524101206", "宁曲村村民委员会", 5, "632524101"),
+    ("62", "甘肃省", 1, None),
+    ("6208", "平凉市", 2, "62"),
+    ("620821", "泾川县", 3, "6208"),
+    ("620821100", "城关镇", 4, "620821"),
+    ("620821100206", "凤凰村村民委员会", 5, "620821100"),
+]
+
+XINGHAI = "632524"
+MINZU_VILLAGE = "632524203207"
+JINGCHUAN = "620821"
+
+
+def make_regions():
+    from fupin.regions.names import initials_of, short_name_of
+
+    for code, name, level, parent in CAST_REGIONS:
+        short = short_name_of(name)
+        Region.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "short_name": short,
+                "level": level,
+                "parent_id": parent,
+                "initials": initials_of(short),
+            },
+        )
+
+
+def make_user(username: str, *, roles=(), scopes=(), unit=None, full_name: str = ""):
+    from fupin.accounts.models import DataScope, User, UserRole
+
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=full_name or username, unit=unit
+    )
+    for role in roles:
+        UserRole.objects.create(user=user, role=role)
+    for code in scopes:
+        DataScope.objects.create(user=user, region_id=code)
+    return user
+
+
+def make_cast():
+    """Build the cast; returns a dict of name -> object."""
+    from fupin.orgs.models import AssistedPlace, Unit
+
+    make_regions()
+    datang = Unit.objects.create(
+        name="大唐青海能源开发有限公司", kind=Unit.Kind.CENTRAL_ENTERPRISE, region_id="63"
+    )
+    AssistedPlace.objects.create(unit=datang, region_id=XINGHAI)
+    pingliang_unit = Unit.objects.create(name="泾川县人民政府", kind=Unit.Kind.AGENCY, region_id=JINGCHUAN)
+    return {
+        "datang": datang,
+        "jingchuan_unit": pingliang_unit,
+        "county": make_user("county", roles=[Role.COUNTY_OFFICER], scopes=[XINGHAI], full_name="县级干部"),
+        "cadre": make_user("cadre", roles=[Role.VILLAGE_CADRE], scopes=[MINZU_VILLAGE], full_name="村干部"),
+        "outsider": make_user(
+            "outsider", roles=[Role.COUNTY_OFFICER], scopes=[JINGCHUAN], full_name="外县干部"
+        ),
+        "unitofficer": make_user("unitofficer", roles=[Role.UNIT_OFFICER], unit=datang, full_name="大唐干部"),
+        "sysadmin": make_user("sysadmin", roles=[Role.SYSTEM_ADMIN]),
+        "secadmin": make_user("secadmin", roles=[Role.SECURITY_ADMIN]),
+        "auditadmin": make_user("auditadmin", roles=[Role.AUDIT_ADMIN]),
+    }

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fupin.api import api
+
+urlpatterns = [
+    path("", include("fupin.core.urls")),
+    path("accounts/", include("fupin.accounts.urls")),
+    path("regions/", include("fupin.regions.urls")),
+    path("orgs/", include("fupin.orgs.urls")),
+    path("audit/", include("fupin.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,6 +1,7 @@
 """The back office. Entry is a role permission (accounts.use_admin), not `is_staff`/`is_superuser`:
 production has no superuser, and each ModelAdmin filters through the scoping choke point."""
 
+from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 
 
@@ -8,3 +9,41 @@ class FupinAdminSite(UnfoldAdminSite):
     def has_permission(self, request):
         user = request.user
         return user.is_active and user.has_perm("accounts.use_admin")
+
+
+class ScopedModelAdmin(ModelAdmin):
+    """Every back-office list and form goes through the scoping choke point and the audit trail.
+
+    Rows come from `visible_to(request.user)`; foreign-key choices are limited the same way;
+    saves and deletes are written to the audit trail with before/after values.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        return queryset.none()  # a model without a scope is never listed through this class
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model._default_manager.all()
+        if hasattr(related, "visible_to"):
+            kwargs.setdefault("queryset", related.visible_to(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        from fupin.audit.services import audit_model_change
+
+        before = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        action = "update" if change else "create"
+        audit_model_change(actor=request.user, request=request, instance=obj, action=action, before=before)
+
+    def delete_model(self, request, obj):
+        from fupin.audit.services import audit_model_change
+
+        audit_model_change(actor=request.user, request=request, instance=obj, action="delete", before=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fupin.orgs",
     "fupin.accounts",
     "fupin.audit",
+    "fupin.demo",
 ]
 
 MIDDLEWARE = [
@@ -145,8 +146,10 @@ USE_TZ = True
 
 # --- Static files: served by the app itself (WhiteNoise); no CDN, the machines are offline.
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-WHITENOISE_USE_FINDERS = not PRODUCTION
+STATIC_ROOT = env_path("FUPIN_STATIC_ROOT", DATA_DIR / "static")
+WHITENOISE_USE_FINDERS = not PRODUCTION  # demo and tests serve straight from the apps, no collectstatic
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

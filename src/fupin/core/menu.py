@@ -1,8 +1,8 @@
-"""The sidebar menu: one list, filtered by what the user may open."""
+"""The sidebar menu and the phone tab bar: one list each, filtered by what the user may open."""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,22 +22,52 @@ MENU = [
     Item(_("后台管理"), "admin:index", "settings", "accounts.use_admin"),
 ]
 
+# The phone's bottom tab bar (field cadres). A tab whose page does not exist yet is shown disabled.
+TABS = [
+    Item(_("首页"), "core:home", "home"),
+    Item(_("走访"), "assistance:visit_list", "visit"),
+    Item(_("农户"), "registry:household_list", "household"),
+    Item(_("我的"), "accounts:profile", "user"),
+]
 
-def menu_for(request):
+
+def url_or_none(url_name: str) -> str | None:
+    """The URL of a route, or None while the app that owns it is not there yet."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def _is_active(request, url: str) -> bool:
+    return request.path.startswith(url) and (url != "/" or request.path == "/")
+
+
+def _entries(request, items):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = []
-    for item in MENU:
+    entries = []
+    for item in items:
         if item.perm and not user.has_perm(item.perm):
             continue
-        url = reverse(item.url_name)
-        items.append(
+        url = url_or_none(item.url_name)
+        entries.append(
             {
                 "label": item.label,
                 "url": url,
                 "icon": item.icon,
-                "active": request.path.startswith(url) and (url != "/" or request.path == "/"),
+                "active": bool(url) and _is_active(request, url),
             }
         )
-    return items
+    return entries
+
+
+def menu_for(request):
+    """Sidebar entries the user may open; routes not built yet are left out."""
+    return [entry for entry in _entries(request, MENU) if entry["url"]]
+
+
+def tabs_for(request):
+    """Tab-bar entries; `url` is None for a tab whose page is not built yet (drawn disabled)."""
+    return _entries(request, TABS)

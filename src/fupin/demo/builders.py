@@ -1,0 +1,67 @@
+"""Builds the demo data. Idempotent: every record is found by its natural key before it is made.
+
+Later apps add a `build_<app>(out)` step here, in dependency order, from their own demo module.
+"""
+
+from django.db import transaction
+
+from fupin.accounts.models import DataScope, User, UserRole
+from fupin.demo.units import UNITS
+from fupin.demo.users import DEMO_PASSWORD, USERS
+from fupin.orgs.models import AssistedPlace, Unit
+from fupin.regions.models import Region
+
+
+class MissingRegions(Exception):
+    """The division tree lacks codes the demo needs (run `fupin regions load` first)."""
+
+
+def _require_regions(codes: set[str]) -> None:
+    found = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+    if codes - found:
+        raise MissingRegions(", ".join(sorted(codes - found)))
+
+
+def build_units() -> int:
+    needed = {u[4] for u in UNITS} | {c for u in UNITS for c in u[5]}
+    _require_regions(needed)
+    made = 0
+    for name, short, kind, parent, based, places in UNITS:
+        unit, created = Unit.objects.get_or_create(
+            name=name,
+            defaults={
+                "short_name": short,
+                "kind": kind,
+                "region_id": based,
+                "parent": Unit.objects.get(name=parent) if parent else None,
+            },
+        )
+        made += created
+        for code in places:
+            AssistedPlace.objects.get_or_create(unit=unit, region_id=code)
+    return made
+
+
+def build_users() -> int:
+    _require_regions({c for u in USERS for c in u[3]})
+    made = 0
+    for username, full_name, role, scopes, unit_name, title in USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            title=title,
+            unit=Unit.objects.get(name=unit_name) if unit_name else None,
+        )
+        UserRole.objects.create(user=user, role=role)
+        for code in scopes:
+            DataScope.objects.create(user=user, region_id=code)
+        made += 1
+    return made
+
+
+@transaction.atomic
+def build_all() -> dict[str, int]:
+    return {"units": build_units(), "users": build_users()}

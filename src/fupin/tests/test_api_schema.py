@@ -1,0 +1,39 @@
+"""Property-based tests of the whole API against its own OpenAPI document (schemathesis).
+
+Every operation is called with generated valid and invalid input, as a signed-in county officer
+with a bearer token: no answer may be a server error, and every answer must match the document.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from fupin.accounts.tokens import token_issue
+from fupin.wsgi import application
+
+
+@pytest.fixture
+def api_schema(db):
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture
+def token(cast):
+    _token, key = token_issue(user=cast["county"], name="schemathesis")
+    return key
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_it_never_fails_and_always_matches_the_schema(case, token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_it_serves_the_openapi_document(client, db):
+    """The document is public, at /api/openapi.json, and lists the error answers."""
+    document = client.get("/api/openapi.json").json()
+    units = document["paths"]["/api/orgs/units"]["get"]
+    assert {"200", "401", "422"} <= set(units["responses"])

@@ -3,6 +3,12 @@ import pytest
 from fupin import testing
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per user; the cast has nine users per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db):
     """The fixed cast of fupin.testing: county officer, village cadre, outsider, unit officer, admins."""

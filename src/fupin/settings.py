@@ -31,7 +31,7 @@ ALLOWED_HOSTS = env_list("FUPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1
 CSRF_TRUSTED_ORIGINS = env_list("FUPIN_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "unfold",
+    "unfold.apps.BasicAppConfig",  # the basic config: the default one would replace our admin site
     "fupin.apps.FupinAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -126,6 +126,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fupin.accounts.views.locked_out"
 AXES_VERBOSE = False
+# axes keeps one counter per username, counting failures while the latest one is under
+# AXES_COOLOFF_TIME old; the 5th failure locks. A try during the lock does not restart the clock,
+# so the lock lifts 15 minutes after it began (as the lockout page says) and an attacker who keeps
+# guessing cannot hold a colleague's account locked for ever. Every try is still audited.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Lock the account, not the address: 等保 asks for account lockout, and county offices share one NAT address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

@@ -13,3 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+# Every refusal is written to the audit trail (等保: access-control events are audited).
+handler403 = "fupin.audit.views.permission_denied"

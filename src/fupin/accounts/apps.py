@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self):
-        from fupin.accounts import signals  # noqa: F401  (login/logout/failure audit hooks)
+        from fupin.accounts import checks, signals  # noqa: F401  (deploy check; login audit hooks)

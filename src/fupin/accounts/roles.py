@@ -66,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "axes.view_accessattempt",
             "axes.delete_accessattempt",
             "axes.view_accesslog",
+            "regions.view_region",  # to pick a division when granting a data scope
         }
     ),
     # 审计管理员: reads and exports the audit trail, nothing else.

@@ -2,6 +2,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditImmutableError(Exception):
+    """Raised when code tries to change or delete an audit row (the trail is append-only)."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """Refuses bulk update() and delete(): audit rows only ever leave through the retention purge."""
+
+    def update(self, **kwargs):
+        raise AuditImmutableError("audit events are append-only")
+
+    def delete(self):
+        raise AuditImmutableError("audit events are append-only; use audit_purge for retention")
+
+    def _retention_delete(self, cutoff):
+        """The one way out: rows older than the retention cut-off (see services.audit_purge)."""
+        return models.QuerySet.delete(self.filter(at__lt=cutoff))
+
+
 class AuditEvent(models.Model):
     """One append-only, hash-chained line of the audit trail (who did what, when, to which record)."""
 
@@ -16,6 +34,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("删除")
         REVEAL = "reveal", _("查看敏感信息")
         EXPORT = "export", _("导出")
+        PURGE = "purge", _("清理过期记录")
         OTHER = "other", _("其他")
 
     at = models.DateTimeField(_("时间"), db_index=True)
@@ -34,6 +53,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-id"]
         verbose_name = _("审计记录")
@@ -42,3 +63,30 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: a row is written once, by services.audit_record, and never saved again.
+        if not self._state.adding:
+            raise AuditImmutableError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError("audit events are append-only; use audit_purge for retention")
+
+    # The fields that go into the hash, in a fixed order (the id is not known before the insert;
+    # order and deletions are caught through prev_hash instead).
+    HASHED_FIELDS = (
+        "at",
+        "actor_id",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "region_code",
+        "ip",
+        "path",
+        "changes",
+        "detail",
+        "prev_hash",
+    )

@@ -32,6 +32,7 @@ def paginate(request, queryset, *, default_size: int = 20) -> Page:
     page.size_choices = sorted({*PAGE_SIZES, default_size})
     page.elided_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     # Everything in the query string but the page and size, for the page-size form's hidden fields.
+    page.query = request.GET  # for {% querystring page.query page=n %}: links keep the filters
     page.kept_params = [
         (key, value)
         for key, values in request.GET.lists()

@@ -3,16 +3,22 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from fupin.core.menu import menu_for
 from fupin.core.scoping import scope_of
-from fupin.regions.models import Region
+from fupin.core.shell_info import role_labels, scope_places
 
 
 @login_required
 def home(request):
-    """The user's start page: who they are and what they can see."""
-    scope = scope_of(request.user)
-    regions = Region.objects.filter(code__in=scope.prefixes)
-    return render(request, "core/home.html", {"scope": scope, "scope_regions": regions})
+    """The user's start page: who they are, what they can see, and where to go next."""
+    user = request.user
+    context = {
+        "scope": scope_of(user),
+        "scope_places": scope_places(user),
+        "role_names": role_labels(user),
+        "quick_links": [item for item in menu_for(request) if item["icon"] != "home"],
+    }
+    return render(request, "core/home.html", context)
 
 
 def healthz(request):

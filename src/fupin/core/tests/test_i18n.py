@@ -1,0 +1,118 @@
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from fupin.core import pofile
+
+LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+PO, MO = LOCALE / "django.po", LOCALE / "django.mo"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdif]")
+
+
+def test_it_translates_every_entry_of_the_english_catalogue():
+    """No English entry is empty or fuzzy (run scripts/i18n, translate, scripts/i18n --compile)."""
+    found = pofile.problems(PO)
+    assert found == [], "\n".join(found)
+
+
+def test_it_ships_a_compiled_catalogue_that_matches_the_po():
+    """django.mo holds exactly the translations of django.po, so the runtime needs no gettext."""
+    assert MO.exists(), "run scripts/i18n --compile"
+    assert pofile.compiled_catalog(MO) == pofile.expected_catalog(pofile.parse(PO)), (
+        "django.mo is older than or different from django.po: run scripts/i18n --compile"
+    )
+
+
+def test_it_reads_the_po_the_way_msgfmt_does(tmp_path):
+    """Our minimal .po reader agrees with GNU msgfmt on the real catalogue."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("GNU gettext (msgfmt) is not installed; the .mo comparison above still ran")
+    out = tmp_path / "django.mo"
+    subprocess.run([msgfmt, "--check-format", "-o", str(out), str(PO)], check=True)
+    assert pofile.compiled_catalog(out) == pofile.expected_catalog(pofile.parse(PO))
+
+
+def test_it_declares_utf8_and_english_plurals_in_the_header():
+    """Python's gettext needs the charset and the plural rule from a non-fuzzy header."""
+    (header,) = [entry for entry in pofile.parse(PO) if entry.is_header]
+    assert not header.fuzzy
+    assert "charset=UTF-8" in header.msgstr[0]
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header.msgstr[0]
+
+
+def test_it_keeps_the_placeholders_of_each_message():
+    """A translation uses the same %(name)s placeholders as its Chinese original."""
+    wrong = []
+    for entry in pofile.parse(PO):
+        if entry.is_header:
+            continue
+        wanted = set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or "")))
+        for text in entry.msgstr.values():
+            if set(PLACEHOLDER.findall(text)) != wanted:
+                wrong.append(f"{entry.msgid!r} -> {text!r}")
+    assert wrong == []
+
+
+def test_it_reads_plurals_contexts_continuations_and_obsolete_entries(tmp_path):
+    """The reader handles what makemessages writes: plural forms, contexts, wrapped lines, #~ entries."""
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#: a.py\nmsgid "共 %(n)s 条"\nmsgid_plural "共 %(n)s 条"\nmsgstr[0] "%(n)s row"\nmsgstr[1] "%(n)s rows"\n\n'
+        'msgctxt "月份"\nmsgid "五月"\nmsgstr "May"\n\n'
+        '#, fuzzy, python-format\nmsgid ""\n"长的"\n"句子"\nmsgstr ""\n"A long "\n"\\"sentence\\""\n\n'
+        'msgid "空"\nmsgstr ""\n\n'
+        '#~ msgid "旧"\n#~ msgstr "old"\n',
+        encoding="utf-8",
+    )
+    entries = pofile.parse(po)
+    assert [e.msgid for e in entries] == ["", "共 %(n)s 条", "五月", "长的句子", "空"]
+    assert entries[1].msgstr == {0: "%(n)s row", 1: "%(n)s rows"}
+    assert entries[2].msgctxt == "月份"
+    assert entries[3].fuzzy and entries[3].msgstr[0] == 'A long "sentence"'
+    assert [line.split(": ", 1)[1] for line in pofile.problems(po)] == [
+        "fuzzy: '长的句子'",
+        "untranslated: '空'",
+    ]
+    assert pofile.expected_catalog(entries) == {
+        ("共 %(n)s 条", 0): "%(n)s row",
+        ("共 %(n)s 条", 1): "%(n)s rows",
+        "月份\x04五月": "May",
+    }
+
+
+def test_it_speaks_chinese_by_default(cast, sign_in):
+    """Without a language preference the pages are in Chinese."""
+    html = sign_in(cast["county"]).get(reverse("core:home")).content.decode()
+    assert "我的数据范围" in html
+    assert '<html lang="zh-hans">' in html
+
+
+def test_it_speaks_english_to_a_browser_that_asks_for_it(cast, sign_in):
+    """Accept-Language: en gives the English pages."""
+    response = sign_in(cast["county"]).get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "My data scope" in html
+    assert "Party-Building-Led Assistance Platform" in html
+    assert "County officer" in html
+    assert "我的数据范围" not in html
+
+
+def test_it_switches_to_english_with_the_language_form(cast, sign_in):
+    """The top bar's language switch (set_language) turns the next pages English."""
+    client = sign_in(cast["county"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+    html = client.get(reverse("core:home")).content.decode()
+    assert "My data scope" in html
+    assert "Sign out" in html
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "我的数据范围" in client.get(reverse("core:home")).content.decode()

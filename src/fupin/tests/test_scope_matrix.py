@@ -1,0 +1,211 @@
+"""The scope matrix: the outsider gets nothing of another county, anywhere.
+
+The cast (fupin.testing): `county` is the county officer of 兴海县 632524; `outsider` is the county officer
+of 泾川县 620821 and holds the same role, so any difference comes from scope alone. For every page,
+export, admin screen and API operation of the project, the county officer sees 兴海县's records and the
+outsider does not.
+
+The first tests walk the URL configuration and the OpenAPI document: a new page or endpoint that is not
+declared below fails the suite until it joins the matrix.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from fupin.accounts.tokens import token_issue
+from fupin.api import api
+
+MARKER = "大唐青海能源开发有限公司"  # a record of 兴海县's world: the unit assisting the county
+
+
+@dataclass(frozen=True)
+class Page:
+    """How to check one named URL. `url` builds the address from the cast's objects."""
+
+    url: Callable[[dict], str]
+    kind: str  # "list": both get 200, only county sees MARKER; "detail": outsider 404;
+    #            "forbidden": neither business role may open it; "reference": public reference data
+
+
+def _plain(name: str) -> Callable[[dict], str]:
+    return lambda objs: reverse(name)
+
+
+PAGES: dict[str, Page] = {
+    "core:home": Page(_plain("core:home"), "list-no-marker"),
+    "orgs:unit_list": Page(_plain("orgs:unit_list"), "list"),
+    "orgs:unit_export": Page(_plain("orgs:unit_export"), "export"),
+    "orgs:unit_detail": Page(lambda o: reverse("orgs:unit_detail", args=[o["datang"].pk]), "detail"),
+    "regions:browse": Page(_plain("regions:browse"), "reference"),
+    "audit:event_list": Page(_plain("audit:event_list"), "forbidden"),
+    "audit:export": Page(_plain("audit:export"), "forbidden"),
+}
+
+# Pages that show no records: signing in and out, two-factor, language, liveness, the user's own account.
+NOT_RECORDS = {
+    "accounts:login",
+    "accounts:logout",
+    "set_language",
+    "core:healthz",
+}
+NOT_RECORDS_PREFIXES = ("accounts:",)  # the signed-in user's own account pages (profile, 2FA, tokens)
+
+# API operations: path template -> (builder of a concrete path, kind) as for pages.
+API = {
+    "/api/orgs/units": (lambda o: "/api/orgs/units", "list"),
+    "/api/orgs/units/{unit_id}": (lambda o: f"/api/orgs/units/{o['datang'].pk}", "detail"),
+    "/api/accounts/me": (lambda o: "/api/accounts/me", "self"),
+}
+API_REFERENCE_PREFIX = "/api/regions"  # division codes are public reference data
+
+# Admin: which cast object of 兴海县's world stands for each registered model (None: not scoped data,
+# closed to business roles by permission).
+ADMIN_OBJECTS = {
+    "orgs.unit": lambda o: o["datang"],
+    "regions.region": None,
+}
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_patterns(pattern, ns)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def test_it_declares_every_page_of_the_project():
+    """A page missing from the matrix fails here: add it to PAGES (or NOT_RECORDS, with a reason)."""
+    missing = []
+    for name in _named_patterns():
+        if name.startswith(("admin:", "api:")):
+            continue  # covered by the admin and API matrices below
+        if name in PAGES or name in NOT_RECORDS or name.startswith(NOT_RECORDS_PREFIXES):
+            continue
+        missing.append(name)
+    assert missing == []
+
+
+def test_it_declares_every_api_operation():
+    paths = api.get_openapi_schema()["paths"]
+    missing = [p for p in paths if p not in API and not p.startswith(API_REFERENCE_PREFIX)]
+    assert missing == []
+
+
+def test_it_declares_every_admin_screen():
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+    assert registered - set(ADMIN_OBJECTS) - ADMIN_NOT_SCOPED == set()
+
+
+# Admin screens of the system itself (accounts, roles, audit, lockouts): business roles have no
+# permission to open them at all; checked below for both cast members.
+ADMIN_NOT_SCOPED = {
+    "accounts.user",
+    "accounts.userrole",
+    "accounts.datascope",
+    "accounts.apitoken",
+    "audit.auditevent",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "otp_totp.totpdevice",
+    "auth.group",
+}
+
+
+@pytest.fixture
+def objs(cast):
+    return cast
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_it_shows_the_outsider_nothing_on_each_page(client, objs, name):
+    page = PAGES[name]
+    url = page.url(objs)
+    client.force_login(objs["outsider"])
+    outsider = client.get(url)
+    client.force_login(objs["county"])
+    county = client.get(url)
+    if page.kind in ("list", "list-no-marker"):
+        assert outsider.status_code == county.status_code == 200
+        assert MARKER not in outsider.content.decode()
+        if page.kind == "list":
+            assert MARKER in county.content.decode()
+    elif page.kind == "export":
+        assert outsider.status_code == county.status_code == 200
+        assert _xlsx_text(county).count(MARKER) == 1
+        assert MARKER not in _xlsx_text(outsider)
+    elif page.kind == "detail":
+        assert county.status_code == 200
+        assert outsider.status_code == 404
+    elif page.kind == "forbidden":
+        assert outsider.status_code == county.status_code == 403
+    elif page.kind == "reference":
+        assert outsider.status_code == county.status_code == 200
+    else:  # pragma: no cover - a typo in the matrix
+        pytest.fail(f"unknown kind {page.kind}")
+
+
+@pytest.mark.parametrize("path", sorted(API))
+def test_it_shows_the_outsider_nothing_in_each_api_operation(client, objs, path):
+    build, kind = API[path]
+    url = build(objs)
+    answers = {}
+    for who in ("outsider", "county"):
+        _token, key = token_issue(user=objs[who], name="matrix")
+        answers[who] = client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    if kind == "list":
+        assert answers["outsider"].status_code == answers["county"].status_code == 200
+        assert MARKER not in answers["outsider"].content.decode()
+        assert MARKER in answers["county"].content.decode()
+    elif kind == "detail":
+        assert answers["county"].status_code == 200
+        assert answers["outsider"].status_code == 404
+    elif kind == "self":
+        assert "632524" not in answers["outsider"].content.decode()
+        assert "632524" in answers["county"].content.decode()
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_OBJECTS))
+def test_it_shows_the_outsider_nothing_in_each_admin_screen(client, objs, label):
+    app_label, model_name = label.split(".")
+    changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
+    build = ADMIN_OBJECTS[label]
+    client.force_login(objs["outsider"])
+    if build is None:
+        return  # reference data (regions): readable by every role with access
+    obj = build(objs)
+    change = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    assert str(obj) not in client.get(changelist).content.decode()
+    answer = client.get(change)
+    assert answer.status_code in (302, 404)  # the admin redirects "does not exist" to its index
+    client.force_login(objs["county"])
+    assert str(obj) in client.get(changelist).content.decode()
+    assert client.get(change).status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_NOT_SCOPED))
+def test_it_closes_system_admin_screens_to_business_roles(client, objs, label):
+    app_label, model_name = label.split(".")
+    try:
+        changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
+    except Exception:
+        pytest.skip(f"{label} is not registered in the admin")
+    for who in ("outsider", "county"):
+        client.force_login(objs[who])
+        assert client.get(changelist).status_code == 403
+
+
+def _xlsx_text(response) -> str:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)

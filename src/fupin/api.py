@@ -66,7 +66,15 @@ def _error(request, status: int, reason: str, **extra):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    return _error(request, 422, _("请求参数有误。"), errors=exc.errors)
+    from fupin.apitypes import describe_errors
+
+    reason = describe_errors(exc.errors)
+    # Only plain fields: a validator's ctx may hold exception objects that JSON cannot carry.
+    errors = [
+        {"loc": list(e.get("loc", ())), "type": e.get("type", ""), "msg": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return _error(request, 422, _("请求参数有误:%(reason)s") % {"reason": reason}, errors=errors)
 
 
 @api.exception_handler(AuthenticationError)

@@ -6,6 +6,7 @@ reach the database and fail there. Every API schema takes its strings and ids fr
 
 from typing import Annotated
 
+from django.utils.translation import gettext_lazy as _l
 from pydantic import Field, StringConstraints
 
 # No NUL or other C0 control characters except tab/newline.
@@ -16,4 +17,41 @@ Text = Annotated[str, StringConstraints(max_length=2000, pattern=_NO_CONTROL)]
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Limit = Annotated[int, Field(ge=1, le=200)]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
-DivisionCode = Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$")]
+DIVISION_CODE_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"
+DivisionCode = Annotated[str, StringConstraints(pattern=DIVISION_CODE_PATTERN)]
+
+
+# Chinese reasons for the validation errors the types above produce (pydantic's are English).
+_MESSAGES = {
+    "missing": _l("缺少必填参数"),
+    "string_too_long": _l("过长(最多 {max_length} 个字符)"),
+    "string_too_short": _l("过短(至少 {min_length} 个字符)"),
+    "int_parsing": _l("应为整数"),
+    "int_type": _l("应为整数"),
+    "greater_than_equal": _l("不能小于 {ge}"),
+    "less_than_equal": _l("不能大于 {le}"),
+    "enum": _l("取值无效,可选:{expected}"),
+    "literal_error": _l("取值无效,可选:{expected}"),
+}
+_PATTERN_MESSAGES = {
+    DIVISION_CODE_PATTERN: _l("区划代码应为 2、4、6、9 或 12 位数字"),
+    _NO_CONTROL: _l("含有不允许的控制字符"),
+}
+
+
+def describe_errors(errors: list[dict]) -> str:
+    """One readable Chinese sentence per invalid field, e.g. `code:区划代码应为 2、4、6、9 或 12 位数字`."""
+    parts = []
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body", "params")]
+        ctx = error.get("ctx") or {}
+        if error.get("type") == "string_pattern_mismatch":
+            template = _PATTERN_MESSAGES.get(ctx.get("pattern"), _l("格式不正确"))
+        else:
+            template = _MESSAGES.get(error.get("type"), _l("取值无效"))
+        try:
+            message = str(template).format(**ctx)
+        except (KeyError, IndexError):
+            message = str(template)
+        parts.append(f"{'.'.join(loc)}:{message}" if loc else message)
+    return ";".join(parts)

@@ -131,6 +131,7 @@ def test_it_picks_a_division_with_the_cascading_picker(site, browser):
         select.locator(f'option[value="{code}"]').wait_for(state="attached")
         if select.input_value() != code:
             select.select_option(code)
+            page.wait_for_load_state()  # the browse form may submit itself on a choice
     assert picker.locator('select[data-level="3"] option:checked').inner_text().strip().startswith("兴海")
     assert picker.locator('select[data-level="5"]').input_value() == "632524203207"
     shot(page, "regions-picker")

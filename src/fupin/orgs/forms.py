@@ -8,4 +8,6 @@ class UnitQueryForm(forms.Form):
     """The query form above the unit list (查询/重置)."""
 
     q = forms.CharField(label=_("单位名称"), required=False, max_length=50)
-    kind = forms.ChoiceField(label=_("单位类型"), required=False, choices=[("", _("全部")), *Unit.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("单位类型"), required=False, choices=[("", _("全部")), *Unit.Kind.choices]
+    )

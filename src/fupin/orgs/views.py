@@ -47,5 +47,7 @@ def unit_export(request):
         ]
         for u in units.prefetch_related("assisted_places__region")
     ]
-    audit_record(action="export", actor=request.user, request=request, object_type="orgs.unit", detail=f"{len(rows)}")
+    audit_record(
+        action="export", actor=request.user, request=request, object_type="orgs.unit", detail=f"{len(rows)}"
+    )
     return xlsx_response(_("帮扶单位") + ".xlsx", headers, rows)

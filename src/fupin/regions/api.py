@@ -5,12 +5,13 @@ so any signed-in user or token may read all of them: these endpoints deliberatel
 the data-scope choke point. Records *about* places are scoped; the places themselves are not.
 """
 
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
-from pydantic import Field
+from typing import Annotated
 
+from django.shortcuts import get_object_or_404
+from ninja import Path, Query, Router, Schema
+from pydantic import Field, StringConstraints
+
+from fupin.apitypes import DivisionCode, SearchText
 from fupin.regions import selectors
 from fupin.regions.models import Region
 
@@ -46,15 +47,15 @@ class RegionDetailOut(RegionOut):
 
 
 class SearchIn(Schema):
-    q: str = Field(..., min_length=1, max_length=50, description="简称的一部分,或拼音首字母开头(如 xhx)")
+    q: Annotated[SearchText, StringConstraints(min_length=1)] = Field(
+        ..., description="简称的一部分,或拼音首字母开头(如 xhx)"
+    )
     level: int | None = Field(None, ge=1, le=5)
-    within: str | None = Field(None, description="只在此区划代码之下查找")
+    within: DivisionCode | None = Field(None, description="只在此区划代码之下查找")
     limit: int = Field(20, ge=1, description=f"最多 {selectors.SEARCH_LIMIT_MAX} 条")
 
 
 def _region_or_error(code: str) -> Region:
-    if not selectors.is_wellformed_code(code):
-        raise HttpError(422, _("区划代码应为 2、4、6、9 或 12 位数字。"))
     return get_object_or_404(Region, code=code)
 
 
@@ -65,13 +66,11 @@ def provinces(request):
 
 @router.get("/search", response=list[RegionOut], summary="按名称或拼音首字母查找区划")
 def search(request, params: Query[SearchIn]):
-    if params.within and not selectors.is_wellformed_code(params.within):
-        raise HttpError(422, _("区划代码应为 2、4、6、9 或 12 位数字。"))
     return selectors.search(params.q, level=params.level, within=params.within, limit=params.limit)
 
 
 @router.get("/{code}", response=RegionDetailOut, summary="区划详情(含上级路径)")
-def detail(request, code: str):
+def detail(request, code: Path[DivisionCode]):
     region = _region_or_error(code)
     path = selectors.path_of(region)
     region.path = path
@@ -81,6 +80,6 @@ def detail(request, code: str):
 
 
 @router.get("/{code}/children", response=list[RegionOut], summary="下级区划")
-def children(request, code: str):
+def children(request, code: Path[DivisionCode]):
     _region_or_error(code)
     return selectors.children_of(code)

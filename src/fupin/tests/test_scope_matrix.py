@@ -9,8 +9,8 @@ The first tests walk the URL configuration and the OpenAPI document: a new page 
 declared below fails the suite until it joins the matrix.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.contrib import admin

@@ -16,7 +16,9 @@ def test_it_builds_the_seed_units_and_one_account_per_role(shipped_regions, caps
     """`fupin demo` makes the seeds' organisations on real codes and prints every demo account."""
     call_command("demo")
     out = capsys.readouterr().out
-    assert Unit.objects.filter(name="大唐青海能源开发有限公司", assisted_places__region_id="632524203207").exists()
+    assert Unit.objects.filter(
+        name="大唐青海能源开发有限公司", assisted_places__region_id="632524203207"
+    ).exists()
     assert Unit.objects.get(name="国家能源投资集团有限责任公司").assisted_places.count() == 9
     assert "county_xinghai" in out and DEMO_PASSWORD in out
     roles = set(User.objects.values_list("role_grants__role", flat=True))

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         try:
             made = build_all()
         except MissingRegions as exc:
-            raise CommandError(_("缺少区划代码 %(codes)s,请先运行 fupin regions load。") % {"codes": exc}) from exc
+            raise CommandError(
+                _("缺少区划代码 %(codes)s,请先运行 fupin regions load。") % {"codes": exc}
+            ) from exc
         if not any(made.values()):
             self.stdout.write(_("演示数据已是最新,没有变化。"))
         else:

@@ -6,7 +6,7 @@ reach the database and fail there. Every API schema takes its strings and ids fr
 
 from typing import Annotated
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 from pydantic import Field, StringConstraints
 
 # No NUL or other C0 control characters except tab/newline.
@@ -23,19 +23,19 @@ DivisionCode = Annotated[str, StringConstraints(pattern=DIVISION_CODE_PATTERN)]
 
 # Chinese reasons for the validation errors the types above produce (pydantic's are English).
 _MESSAGES = {
-    "missing": _l("缺少必填参数"),
-    "string_too_long": _l("过长(最多 {max_length} 个字符)"),
-    "string_too_short": _l("过短(至少 {min_length} 个字符)"),
-    "int_parsing": _l("应为整数"),
-    "int_type": _l("应为整数"),
-    "greater_than_equal": _l("不能小于 {ge}"),
-    "less_than_equal": _l("不能大于 {le}"),
-    "enum": _l("取值无效,可选:{expected}"),
-    "literal_error": _l("取值无效,可选:{expected}"),
+    "missing": _("缺少必填参数"),
+    "string_too_long": _("过长(最多 {max_length} 个字符)"),
+    "string_too_short": _("过短(至少 {min_length} 个字符)"),
+    "int_parsing": _("应为整数"),
+    "int_type": _("应为整数"),
+    "greater_than_equal": _("不能小于 {ge}"),
+    "less_than_equal": _("不能大于 {le}"),
+    "enum": _("取值无效,可选:{expected}"),
+    "literal_error": _("取值无效,可选:{expected}"),
 }
 _PATTERN_MESSAGES = {
-    DIVISION_CODE_PATTERN: _l("区划代码应为 2、4、6、9 或 12 位数字"),
-    _NO_CONTROL: _l("含有不允许的控制字符"),
+    DIVISION_CODE_PATTERN: _("区划代码应为 2、4、6、9 或 12 位数字"),
+    _NO_CONTROL: _("含有不允许的控制字符"),
 }
 
 
@@ -46,9 +46,9 @@ def describe_errors(errors: list[dict]) -> str:
         loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body", "params")]
         ctx = error.get("ctx") or {}
         if error.get("type") == "string_pattern_mismatch":
-            template = _PATTERN_MESSAGES.get(ctx.get("pattern"), _l("格式不正确"))
+            template = _PATTERN_MESSAGES.get(ctx.get("pattern"), _("格式不正确"))
         else:
-            template = _MESSAGES.get(error.get("type"), _l("取值无效"))
+            template = _MESSAGES.get(error.get("type"), _("取值无效"))
         try:
             message = str(template).format(**ctx)
         except (KeyError, IndexError):

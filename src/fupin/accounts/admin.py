@@ -6,6 +6,7 @@ trail apply here exactly as elsewhere."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -233,3 +234,7 @@ class ApiTokenAdmin(ModelAdmin):
         for token in queryset.select_related("user"):
             token_revoke(token=token, by=request.user, request=request)
         self.message_user(request, _("已吊销所选令牌。"), messages.SUCCESS)
+
+
+# Permissions come from roles (accounts.roles), not from Django groups: hide the unused screen.
+admin.site.unregister(Group)

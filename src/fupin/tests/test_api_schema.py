@@ -6,6 +6,8 @@ with a bearer token: no answer may be a server error, and every answer must matc
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from fupin.accounts.tokens import token_issue
@@ -14,7 +16,16 @@ from fupin.wsgi import application
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    # The real WSGI handler closes "old" connections when a request ends; inside the test's
+    # transaction that would close the test database connection (Django's own test client
+    # disconnects this hook the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -104,10 +104,12 @@ def _register_routers():
     from fupin.accounts.api import router as accounts_router
     from fupin.orgs.api import router as orgs_router
     from fupin.regions.api import router as regions_router
+    from fupin.registry.api import router as registry_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/orgs", orgs_router)
     api.add_router("/accounts", accounts_router)
+    api.add_router("/registry", registry_router)
 
 
 _register_routers()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fupin.orgs",
     "fupin.accounts",
     "fupin.audit",
+    "fupin.registry",
     "fupin.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/", include("fupin.regions.urls")),
     path("orgs/", include("fupin.orgs.urls")),
     path("audit/", include("fupin.audit.urls")),
+    path("registry/", include("fupin.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,0 +1,100 @@
+"""Encryption at rest for personal data, with a keyed blind index for exact look-up.
+
+- `encrypt(text)` / `decrypt(token)`: AES-256-GCM with a random nonce; the token names its key, so keys
+  can be rotated (new writes use the first key in FUPIN_FIELD_KEYS, old rows stay readable).
+- `blind_index(kind, text)`: HMAC-SHA256 under a separate key, truncated to 128 bits, salted by `kind`
+  so the same string gives different indexes as an ID number and as a phone. Equal values give equal
+  indexes: uniqueness and `WHERE id_bidx = …` work without decrypting anything.
+
+Why hand-written: the Django field-encryption packages either store no look-up index, use
+deterministic encryption (leaks equality of the ciphertext itself), or are unmaintained; this is
+40 lines on top of the `cryptography` package's AEAD primitive, which does the actual cryptography.
+
+Keys: FUPIN_FIELD_KEYS (comma-separated, base64 of 32 bytes each; first one encrypts) and
+FUPIN_BLIND_INDEX_KEY (base64 of 32 bytes). Both are required in production; elsewhere they are
+derived from SECRET_KEY so the demo and tests run without set-up.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+_VERSION = "v1"
+
+
+def _decode_key(name: str, value: str) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be base64.") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must be 32 bytes (base64 of 32 random bytes).")
+    return key
+
+
+def _derived(label: str) -> bytes:
+    return hashlib.sha256(f"fupin:{label}:{settings.SECRET_KEY}".encode()).digest()
+
+
+@lru_cache(maxsize=1)
+def _field_keys() -> tuple[tuple[str, bytes], ...]:
+    raw = os.environ.get("FUPIN_FIELD_KEYS", "").strip()
+    if not raw:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured("FUPIN_FIELD_KEYS is required when FUPIN_PRODUCTION=1.")
+        keys = [_derived("field-key")]
+    else:
+        keys = [_decode_key("FUPIN_FIELD_KEYS", part.strip()) for part in raw.split(",") if part.strip()]
+    # A key is named by the first 8 hex digits of its hash, never by its position in the list.
+    return tuple((hashlib.sha256(k).hexdigest()[:8], k) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def _index_key() -> bytes:
+    raw = os.environ.get("FUPIN_BLIND_INDEX_KEY", "").strip()
+    if not raw:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured("FUPIN_BLIND_INDEX_KEY is required when FUPIN_PRODUCTION=1.")
+        return _derived("blind-index")
+    return _decode_key("FUPIN_BLIND_INDEX_KEY", raw)
+
+
+def encrypt(text: str | None) -> str:
+    if text is None or text == "":
+        return ""
+    key_id, key = _field_keys()[0]
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, text.encode(), key_id.encode())
+    return f"{_VERSION}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token: str | None) -> str:
+    if not token:
+        return ""
+    version, key_id, payload = token.split(":", 2)
+    if version != _VERSION:
+        raise ValueError(f"unknown ciphertext version {version}")
+    keys = dict(_field_keys())
+    if key_id not in keys:
+        raise ImproperlyConfigured(f"no key {key_id} in FUPIN_FIELD_KEYS to decrypt this value")
+    raw = base64.b64decode(payload)
+    return AESGCM(keys[key_id]).decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+
+
+def blind_index(kind: str, text: str | None) -> str:
+    """32 hex characters; '' for an empty value (so empty values never collide as duplicates)."""
+    if not text:
+        return ""
+    return hmac.new(_index_key(), f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def reset_key_cache() -> None:
+    """For tests that change the key environment."""
+    _field_keys.cache_clear()
+    _index_key.cache_clear()

@@ -1,0 +1,270 @@
+"""The registry (建档立卡): households, members, yearly incomes, 两不愁三保障 checks, poverty lines.
+
+Personal data (ID number, phone, bank account, health, disability) is stored only encrypted
+(`*_enc`, core.crypto), with a keyed blind index (`*_bidx`) where exact look-up or uniqueness is
+needed and a masked copy (`*_masked`) for screens and exports, so lists never decrypt anything.
+Writes go through registry.services; the model methods here only set the derived columns.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core import crypto
+from fupin.core.masking import mask_account, mask_id_number, mask_phone
+from fupin.core.scoping import ScopedManager
+from fupin.registry.choices import (
+    Attribute,
+    Cause,
+    Education,
+    HousingStructure,
+    Labour,
+    Relation,
+    SchoolStatus,
+    Sex,
+    Status,
+    WorkStatus,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PovertyLine(models.Model):
+    """The national poverty line for a year, in current-price yuan per person (editable data)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    amount = models.DecimalField(_("贫困线(元/人·年)"), **MONEY)
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("贫困标准")
+        verbose_name_plural = _("贫困标准")
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
+
+class Household(models.Model):
+    """A registered household (户) on a village code."""
+
+    number = models.CharField(_("户编号"), max_length=20, unique=True)
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("行政村"), on_delete=models.PROTECT, related_name="households"
+    )
+    group_name = models.CharField(_("村民小组"), max_length=30, blank=True)
+    head_name = models.CharField(_("户主姓名"), max_length=50, editable=False, blank=True)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_bidx = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
+    bank_name = models.CharField(_("开户银行"), max_length=50, blank=True)
+    bank_account_enc = models.TextField(blank=True, editable=False)
+    bank_account_masked = models.CharField(_("银行账号"), max_length=40, blank=True, editable=False)
+    attribute = models.CharField(_("贫困户属性"), max_length=16, choices=Attribute.choices)
+    main_cause = models.CharField(_("主要致贫原因"), max_length=16, choices=Cause.choices)
+    cause2 = models.CharField(_("其他致贫原因一"), max_length=16, choices=Cause.choices, blank=True)
+    cause3 = models.CharField(_("其他致贫原因二"), max_length=16, choices=Cause.choices, blank=True)
+    housing_area = models.DecimalField(_("住房面积(㎡)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    housing_structure = models.CharField(_("住房结构"), max_length=16, choices=HousingStructure.choices, blank=True)
+    housing_year = models.PositiveSmallIntegerField(_("建房年份"), null=True, blank=True)
+    relocated = models.BooleanField(_("易地扶贫搬迁"), default=False)
+    safe_water = models.BooleanField(_("饮水安全"), default=True)
+    electricity = models.BooleanField(_("通生活用电"), default=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedManager()
+    scope_region_field = "village__code"
+    audit_sensitive_fields = frozenset({"phone_enc", "phone_bidx", "bank_account_enc"})
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("贫困户")
+        verbose_name_plural = _("贫困户")
+        permissions = [("reveal_household", _("可以查看完整的个人敏感信息"))]
+        indexes = [models.Index(fields=["village", "status"], name="registry_hh_village_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(cause2=F("main_cause")) & (Q(cause3="") | ~Q(cause3=F("cause2"))),
+                name="registry_household_causes_distinct",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.head_name}"
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = crypto.encrypt(phone)
+        self.phone_bidx = crypto.blind_index("phone", phone)
+        self.phone_masked = mask_phone(phone)
+
+    def set_bank_account(self, account: str) -> None:
+        self.bank_account_enc = crypto.encrypt(account)
+        self.bank_account_masked = mask_account(account)
+
+
+class Member(models.Model):
+    """A person of a household. One person is registered once in the whole system (id_bidx is unique)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_number_enc = models.TextField(editable=False)
+    id_number_bidx = models.CharField(max_length=32, unique=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    id_last4 = models.CharField(max_length=4, editable=False, db_index=True)
+    relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices, blank=True)
+    school_status = models.CharField(_("在校生状况"), max_length=16, choices=SchoolStatus.choices, default="none")
+    health_enc = models.TextField(editable=False, blank=True)
+    # A keyed index of a four-valued field reveals how many share a value, not which value it is;
+    # accepted so the list can filter by health without decrypting every row.
+    health_bidx = models.CharField(max_length=32, editable=False, blank=True, db_index=True)
+    disability_enc = models.TextField(editable=False, blank=True)
+    labour = models.CharField(_("劳动技能"), max_length=16, choices=Labour.choices, blank=True)
+    work_status = models.CharField(_("务工状况"), max_length=16, choices=WorkStatus.choices, default="none")
+    months_worked = models.PositiveSmallIntegerField(_("务工时间(月)"), default=0)
+    dibao = models.BooleanField(_("享受低保"), default=False)
+    medical_insurance = models.BooleanField(_("参加城乡居民基本医疗保险"), default=True)
+    pension_insurance = models.BooleanField(_("参加城乡居民基本养老保险"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedManager()
+    scope_region_field = "household__village__code"
+    audit_sensitive_fields = frozenset({"id_number_enc", "id_number_bidx", "health_enc", "health_bidx", "disability_enc"})
+
+    class Meta:
+        ordering = ["household", "id"]
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        constraints = [
+            models.CheckConstraint(condition=Q(months_worked__lte=12), name="registry_member_months_le_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.id_number_masked}"
+
+    def set_id_number(self, id_number: str) -> None:
+        """`id_number` must already be normalised and validated (registry.idnumbers)."""
+        self.id_number_enc = crypto.encrypt(id_number)
+        self.id_number_bidx = crypto.blind_index("id", id_number)
+        self.id_number_masked = mask_id_number(id_number)
+        self.id_last4 = id_number[-4:]
+
+    def set_health(self, health: str) -> None:
+        self.health_enc = crypto.encrypt(health)
+        self.health_bidx = crypto.blind_index("health", health)
+
+    def set_disability(self, disability: str) -> None:
+        self.disability_enc = crypto.encrypt(disability)
+
+
+class YearlyIncome(models.Model):
+    """A household's income for a year; net and per-capita income are computed by the database."""
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="incomes")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    people = models.PositiveSmallIntegerField(_("计算人口"))
+    wages = models.DecimalField(_("工资性收入"), default=Decimal(0), **MONEY)
+    business = models.DecimalField(_("生产经营性收入"), default=Decimal(0), **MONEY)
+    transfers = models.DecimalField(_("转移性收入"), default=Decimal(0), **MONEY)
+    property = models.DecimalField(_("财产性收入"), default=Decimal(0), **MONEY)
+    production_costs = models.DecimalField(_("生产经营性支出"), default=Decimal(0), **MONEY)
+    net_income = models.GeneratedField(
+        expression=F("wages") + F("business") + F("transfers") + F("property") - F("production_costs"),
+        output_field=models.DecimalField(_("家庭纯收入"), **MONEY),
+        db_persist=True,
+    )
+    per_capita = models.GeneratedField(
+        expression=(F("wages") + F("business") + F("transfers") + F("property") - F("production_costs"))
+        / F("people"),
+        output_field=models.DecimalField(_("人均纯收入"), **MONEY),
+        db_persist=True,
+    )
+
+    objects = ScopedManager()
+    scope_region_field = "household__village__code"
+
+    class Meta:
+        ordering = ["household", "year"]
+        verbose_name = _("年度收入")
+        verbose_name_plural = _("年度收入")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="registry_income_one_per_year"),
+            models.CheckConstraint(condition=Q(people__gt=0), name="registry_income_people_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}"
+
+
+class LivingCheck(models.Model):
+    """两不愁三保障 and safe drinking water for a household in a year; each failure carries its reason."""
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="checks")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    food = models.BooleanField(_("不愁吃"), default=True)
+    clothing = models.BooleanField(_("不愁穿"), default=True)
+    education = models.BooleanField(_("义务教育有保障"), default=True)
+    medical = models.BooleanField(_("基本医疗有保障"), default=True)
+    housing = models.BooleanField(_("住房安全有保障"), default=True)
+    water = models.BooleanField(_("饮水安全有保障"), default=True)
+    reasons = models.JSONField(_("未达标原因"), default=dict, blank=True)
+    checked_at = models.DateField(_("核查日期"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_region_field = "household__village__code"
+
+    ITEMS = ("food", "clothing", "education", "medical", "housing", "water")
+
+    class Meta:
+        ordering = ["household", "year"]
+        verbose_name = _("两不愁三保障")
+        verbose_name_plural = _("两不愁三保障")
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="registry_check_one_per_year")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}"
+
+    @property
+    def passed(self) -> bool:
+        return all(getattr(self, item) for item in self.ITEMS)
+
+    def failed_items(self) -> list[str]:
+        return [item for item in self.ITEMS if not getattr(self, item)]
+
+
+class HouseholdEvent(models.Model):
+    """One step of a household's history: a status change or an exit-review step (who, when, why)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("事项"), max_length=24)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    objects = ScopedManager()
+    scope_region_field = "household__village__code"
+
+    class Meta:
+        ordering = ["household", "at", "id"]
+        verbose_name = _("户状态记录")
+        verbose_name_plural = _("户状态记录")
+
+    def __str__(self):
+        return f"{self.household_id} {self.action}"

@@ -66,8 +66,12 @@ class Household(models.Model):
     main_cause = models.CharField(_("主要致贫原因"), max_length=16, choices=Cause.choices)
     cause2 = models.CharField(_("其他致贫原因一"), max_length=16, choices=Cause.choices, blank=True)
     cause3 = models.CharField(_("其他致贫原因二"), max_length=16, choices=Cause.choices, blank=True)
-    housing_area = models.DecimalField(_("住房面积(㎡)"), max_digits=7, decimal_places=1, null=True, blank=True)
-    housing_structure = models.CharField(_("住房结构"), max_length=16, choices=HousingStructure.choices, blank=True)
+    housing_area = models.DecimalField(
+        _("住房面积(㎡)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    housing_structure = models.CharField(
+        _("住房结构"), max_length=16, choices=HousingStructure.choices, blank=True
+    )
     housing_year = models.PositiveSmallIntegerField(_("建房年份"), null=True, blank=True)
     relocated = models.BooleanField(_("易地扶贫搬迁"), default=False)
     safe_water = models.BooleanField(_("饮水安全"), default=True)
@@ -112,7 +116,9 @@ class Household(models.Model):
 class Member(models.Model):
     """A person of a household. One person is registered once in the whole system (id_bidx is unique)."""
 
-    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members"
+    )
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
@@ -124,7 +130,9 @@ class Member(models.Model):
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices, blank=True)
-    school_status = models.CharField(_("在校生状况"), max_length=16, choices=SchoolStatus.choices, default="none")
+    school_status = models.CharField(
+        _("在校生状况"), max_length=16, choices=SchoolStatus.choices, default="none"
+    )
     health_enc = models.TextField(editable=False, blank=True)
     # A keyed index of a four-valued field reveals how many share a value, not which value it is;
     # accepted so the list can filter by health without decrypting every row.
@@ -142,7 +150,9 @@ class Member(models.Model):
 
     objects = ScopedManager()
     scope_region_field = "household__village__code"
-    audit_sensitive_fields = frozenset({"id_number_enc", "id_number_bidx", "health_enc", "health_bidx", "disability_enc"})
+    audit_sensitive_fields = frozenset(
+        {"id_number_enc", "id_number_bidx", "health_enc", "health_bidx", "disability_enc"}
+    )
 
     class Meta:
         ordering = ["household", "id"]
@@ -173,7 +183,9 @@ class Member(models.Model):
 class YearlyIncome(models.Model):
     """A household's income for a year; net and per-capita income are computed by the database."""
 
-    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="incomes")
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="incomes"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     people = models.PositiveSmallIntegerField(_("计算人口"))
     wages = models.DecimalField(_("工资性收入"), default=Decimal(0), **MONEY)
@@ -212,7 +224,9 @@ class YearlyIncome(models.Model):
 class LivingCheck(models.Model):
     """两不愁三保障 and safe drinking water for a household in a year; each failure carries its reason."""
 
-    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="checks")
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="checks"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     food = models.BooleanField(_("不愁吃"), default=True)
     clothing = models.BooleanField(_("不愁穿"), default=True)
@@ -232,7 +246,9 @@ class LivingCheck(models.Model):
         ordering = ["household", "year"]
         verbose_name = _("两不愁三保障")
         verbose_name_plural = _("两不愁三保障")
-        constraints = [models.UniqueConstraint(fields=["household", "year"], name="registry_check_one_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="registry_check_one_per_year")
+        ]
 
     def __str__(self):
         return f"{self.household_id} {self.year}"
@@ -248,10 +264,17 @@ class LivingCheck(models.Model):
 class HouseholdEvent(models.Model):
     """One step of a household's history: a status change or an exit-review step (who, when, why)."""
 
-    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="events")
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="events"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     actor = models.ForeignKey(
-        "accounts.User", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("事项"), max_length=24)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)

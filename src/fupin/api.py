@@ -33,7 +33,13 @@ class FupinAPI(NinjaAPI):
     """Documents the JSON error answers every operation can give, so clients (and the schema
     conformance tests) know a 401/403/404/422 carries `{"detail": reason}`."""
 
-    ERRORS = {"401": "未登录或令牌无效", "403": "没有权限", "404": "未找到", "422": "请求参数有误"}
+    ERRORS = {
+        "400": "请求体无法解析",
+        "401": "未登录或令牌无效",
+        "403": "没有权限",
+        "404": "未找到",
+        "422": "请求参数有误",
+    }
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -97,6 +103,8 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if exc.status_code == 400:  # ninja's own "Cannot parse request body"
+        return _error(request, 400, _("请求体无法解析,请发送有效的 JSON。"))
     return _error(request, exc.status_code, str(exc))
 
 

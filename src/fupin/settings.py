@@ -167,6 +167,13 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FUPIN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# --- Registry imports: whole-file limits (checked before a row is read) and where jobs run.
+FUPIN_IMPORT_MAX_BYTES = env_int("FUPIN_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+FUPIN_IMPORT_MAX_UNCOMPRESSED = env_int("FUPIN_IMPORT_MAX_UNCOMPRESSED", 4 * 1024**3, minimum=1024)
+# Web imports run in a background thread reporting progress through the cache; with several
+# worker processes in production, configure a shared cache (Redis) so every worker sees a job.
+FUPIN_IMPORT_SYNC = env_bool("FUPIN_IMPORT_SYNC", False)
+
 # --- Audit trail retention (days); the retention job refuses anything under 183.
 AUDIT_RETENTION_DAYS = env_int("FUPIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
 

@@ -25,13 +25,48 @@ ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMI
 
 _READ_REFERENCE = {"regions.view_region", "orgs.view_unit", "orgs.view_assistedplace"}
 
+# The registry (建档立卡): everyone with a place reads it; the village, township and county write it;
+# exit is proposed by the village, checked by the township, approved by the county; only the county
+# identifies households, records 返贫, reveals personal data and handles duplicate reports.
+_REGISTRY_READ = {
+    "registry.view_household",
+    "registry.view_member",
+    "registry.view_yearlyincome",
+    "registry.view_livingcheck",
+    "registry.view_householdevent",
+    "registry.view_povertyline",
+    "registry.view_exitthreshold",
+}
+_REGISTRY_WRITE = _REGISTRY_READ | {
+    "registry.add_household",
+    "registry.change_household",
+    "registry.add_member",
+    "registry.change_member",
+    "registry.delete_member",
+    "registry.add_yearlyincome",
+    "registry.change_yearlyincome",
+    "registry.add_livingcheck",
+    "registry.change_livingcheck",
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.VILLAGE_CADRE: frozenset(_READ_REFERENCE),
-    Role.TOWNSHIP_OFFICER: frozenset(_READ_REFERENCE),
-    Role.COUNTY_OFFICER: frozenset(_READ_REFERENCE | {"accounts.use_admin"}),
-    Role.VIEWER: frozenset(_READ_REFERENCE),
-    Role.UNIT_OFFICER: frozenset(_READ_REFERENCE),
-    Role.INSPECTOR: frozenset(_READ_REFERENCE),
+    Role.VILLAGE_CADRE: frozenset(_READ_REFERENCE | _REGISTRY_WRITE | {"registry.propose_exit"}),
+    Role.TOWNSHIP_OFFICER: frozenset(_READ_REFERENCE | _REGISTRY_WRITE | {"registry.check_exit"}),
+    Role.COUNTY_OFFICER: frozenset(
+        _READ_REFERENCE
+        | _REGISTRY_WRITE
+        | {
+            "accounts.use_admin",
+            "registry.approve_exit",
+            "registry.identify_household",
+            "registry.reveal_household",
+            "registry.view_duplicatereport",
+            "registry.change_duplicatereport",
+        }
+    ),
+    Role.VIEWER: frozenset(_READ_REFERENCE | _REGISTRY_READ),
+    Role.UNIT_OFFICER: frozenset(_READ_REFERENCE | _REGISTRY_READ),
+    Role.INSPECTOR: frozenset(_READ_REFERENCE | _REGISTRY_READ),
     # 系统管理员: accounts, units and reference data; no role or scope grants, no audit trail.
     Role.SYSTEM_ADMIN: frozenset(
         {
@@ -47,6 +82,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "orgs.change_assistedplace",
             "orgs.delete_assistedplace",
             "regions.view_region",
+            # national reference data of the registry
+            "registry.view_povertyline",
+            "registry.change_povertyline",
+            "registry.add_povertyline",
+            "registry.view_exitthreshold",
+            "registry.change_exitthreshold",
+            "registry.add_exitthreshold",
         }
     ),
     # 安全管理员: roles, data scopes, lockouts and tokens.

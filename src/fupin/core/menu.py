@@ -16,6 +16,7 @@ class Item:
 
 MENU = [
     Item(_("首页"), "core:home", "home"),
+    Item(_("农户"), "registry:household_list", "household", "registry.view_household"),
     Item(_("行政区划"), "regions:browse", "map", "regions.view_region"),
     Item(_("帮扶单位"), "orgs:unit_list", "building", "orgs.view_unit"),
     Item(_("审计日志"), "audit:event_list", "shield", "audit.view_auditevent"),
@@ -26,7 +27,7 @@ MENU = [
 TABS = [
     Item(_("首页"), "core:home", "home"),
     Item(_("走访"), "assistance:visit_list", "visit"),
-    Item(_("农户"), "registry:household_list", "household"),
+    Item(_("农户"), "registry:household_list", "household", "registry.view_household"),
     Item(_("我的"), "accounts:profile", "user"),
 ]
 

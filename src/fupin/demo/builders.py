@@ -64,4 +64,6 @@ def build_users() -> int:
 
 @transaction.atomic
 def build_all() -> dict[str, int]:
-    return {"units": build_units(), "users": build_users()}
+    from fupin.demo.registry import build_registry
+
+    return {"units": build_units(), "users": build_users(), "households": build_registry()}

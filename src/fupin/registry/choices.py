@@ -102,3 +102,24 @@ class WorkStatus(models.TextChoices):
     IN_PROVINCE = "in_province", _("省内县外务工")
     OUT_PROVINCE = "out_province", _("省外务工")
     OTHER = "other", _("其他")
+
+
+class ExitReview(models.TextChoices):
+    """Where a household's exit stands in the three-step review (village → township → county)."""
+
+    NONE = "", _("无")
+    PROPOSED = "proposed", _("村级已提出,待乡镇审核")
+    CHECKED = "checked", _("乡镇已审核,待县级审定")
+
+
+class EventAction(models.TextChoices):
+    CREATE = "create", _("建档登记")
+    IDENTIFY = "identify", _("识别为贫困户")
+    EXIT_PROPOSE = "exit_propose", _("村级提出脱贫")
+    EXIT_CHECK = "exit_check", _("乡镇审核脱贫")
+    EXIT_CHECK_REJECT = "exit_check_reject", _("乡镇退回脱贫申请")
+    EXIT_APPROVE = "exit_approve", _("县级批准脱贫")
+    EXIT_REJECT = "exit_reject", _("县级退回脱贫申请")
+    RETURN = "return", _("返贫")
+    REIDENTIFY = "reidentify", _("返贫户重新纳入帮扶")
+    MEMBER_REMOVE = "member_remove", _("成员减少")

@@ -6,7 +6,7 @@ needed and a masked copy (`*_masked`) for screens and exports, so lists never de
 Writes go through registry.services; the model methods here only set the derived columns.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +19,8 @@ from fupin.registry.choices import (
     Attribute,
     Cause,
     Education,
+    EventAction,
+    ExitReview,
     HousingStructure,
     Labour,
     Relation,
@@ -29,6 +31,7 @@ from fupin.registry.choices import (
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+CENT = Decimal("0.01")
 
 
 class PovertyLine(models.Model):
@@ -78,6 +81,17 @@ class Household(models.Model):
     electricity = models.BooleanField(_("通生活用电"), default=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    exit_review = models.CharField(
+        _("脱贫审核"),
+        max_length=16,
+        choices=ExitReview.choices,
+        default=ExitReview.NONE,
+        blank=True,
+        editable=False,
+    )
+    exit_review_year = models.PositiveSmallIntegerField(
+        _("拟脱贫年度"), null=True, blank=True, editable=False
+    )
     member_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -91,7 +105,13 @@ class Household(models.Model):
         ordering = ["number"]
         verbose_name = _("贫困户")
         verbose_name_plural = _("贫困户")
-        permissions = [("reveal_household", _("可以查看完整的个人敏感信息"))]
+        permissions = [
+            ("reveal_household", _("可以查看完整的个人敏感信息")),
+            ("identify_household", _("可以识别贫困户、认定返贫")),
+            ("propose_exit", _("可以提出脱贫(村级)")),
+            ("check_exit", _("可以审核脱贫(乡镇)")),
+            ("approve_exit", _("可以批准脱贫(县级)")),
+        ]
         indexes = [models.Index(fields=["village", "status"], name="registry_hh_village_status")]
         constraints = [
             models.CheckConstraint(
@@ -193,16 +213,12 @@ class YearlyIncome(models.Model):
     transfers = models.DecimalField(_("转移性收入"), default=Decimal(0), **MONEY)
     property = models.DecimalField(_("财产性收入"), default=Decimal(0), **MONEY)
     production_costs = models.DecimalField(_("生产经营性支出"), default=Decimal(0), **MONEY)
-    net_income = models.GeneratedField(
-        expression=F("wages") + F("business") + F("transfers") + F("property") - F("production_costs"),
-        output_field=models.DecimalField(_("家庭纯收入"), **MONEY),
-        db_persist=True,
-    )
-    per_capita = models.GeneratedField(
-        expression=(F("wages") + F("business") + F("transfers") + F("property") - F("production_costs"))
-        / F("people"),
-        output_field=models.DecimalField(_("人均纯收入"), **MONEY),
-        db_persist=True,
+    # Stored, computed by `compute_totals()` in the services, not a GeneratedField: SQLite divides
+    # integer-valued decimals as integers (3000 / 7 gave 428.00, PostgreSQL 428.57), and the float
+    # arithmetic it falls back to otherwise rounds half-cents differently from PostgreSQL's numeric.
+    net_income = models.DecimalField(_("家庭纯收入"), editable=False, default=Decimal(0), **MONEY)
+    per_capita = models.DecimalField(
+        _("人均纯收入"), editable=False, default=Decimal(0), db_index=True, **MONEY
     )
 
     objects = ScopedManager()
@@ -219,6 +235,13 @@ class YearlyIncome(models.Model):
 
     def __str__(self):
         return f"{self.household_id} {self.year}"
+
+    def compute_totals(self) -> None:
+        """Net income and per-capita net income, exact in Decimal, rounded half up to the fen."""
+        self.net_income = (
+            Decimal(self.wages) + Decimal(self.business) + Decimal(self.transfers) + Decimal(self.property)
+        ) - Decimal(self.production_costs)
+        self.per_capita = (self.net_income / self.people).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class LivingCheck(models.Model):
@@ -276,7 +299,7 @@ class HouseholdEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("事项"), max_length=24)
+    action = models.CharField(_("事项"), max_length=24, choices=EventAction.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices, blank=True)
     reason = models.TextField(_("原因"), blank=True)
@@ -291,3 +314,55 @@ class HouseholdEvent(models.Model):
 
     def __str__(self):
         return f"{self.household_id} {self.action}"
+
+
+class ExitThreshold(models.Model):
+    """The incidence below which a village or county may exit, per province (data: 3% in the west)."""
+
+    DEFAULT = Decimal("0.02")
+
+    province_code = models.CharField(_("省级代码"), max_length=2, unique=True)
+    threshold = models.DecimalField(_("贫困发生率标准"), max_digits=5, decimal_places=4)
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["province_code"]
+        verbose_name = _("退出标准")
+        verbose_name_plural = _("退出标准")
+
+    def __str__(self):
+        return f"{self.province_code}: {self.threshold:.2%}"
+
+
+class DuplicateReport(models.Model):
+    """An attempt to register a person already registered elsewhere, reported to both counties.
+
+    Holds the blind index (never the number), so each county can find the person in its own rows.
+    """
+
+    existing_county = models.CharField(_("已登记县"), max_length=6)
+    attempted_county = models.CharField(_("重复登记县"), max_length=6)
+    id_number_bidx = models.CharField(max_length=32, editable=False, db_index=True)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved = models.BooleanField(_("已处理"), default=False)
+
+    objects = ScopedManager()
+    scope_region_field = ("existing_county", "attempted_county")
+    audit_sensitive_fields = frozenset({"id_number_bidx"})
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("重复登记报告")
+        verbose_name_plural = _("重复登记报告")
+
+    def __str__(self):
+        return f"{self.id_number_masked} {self.existing_county}/{self.attempted_county}"

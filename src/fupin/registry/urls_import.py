@@ -1,1 +1,13 @@
-urlpatterns = []
+"""Mounted at /registry/import/ inside the "registry" namespace (registry/urls.py)."""
+
+from django.urls import path
+
+from fupin.registry import views_import
+
+urlpatterns = [
+    path("", views_import.import_upload, name="import_upload"),
+    path("template/", views_import.import_template, name="import_template"),
+    path("export/", views_import.export, name="export"),
+    path("jobs/<str:job_id>/", views_import.import_status, name="import_status"),
+    path("jobs/<str:job_id>/report/", views_import.import_report, name="import_report"),
+]

@@ -1,0 +1,288 @@
+"""The registry's query form and edit forms. Writes go through registry.services; these only
+collect and check input, and carry the record's `version` so a stale save is refused."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.scoping import scope_of
+from fupin.regions.forms import RegionField
+from fupin.registry import selectors
+from fupin.registry.choices import (
+    Attribute,
+    Cause,
+    Education,
+    Health,
+    HousingStructure,
+    Labour,
+    Relation,
+    SchoolStatus,
+    Sex,
+    Status,
+    WorkStatus,
+)
+from fupin.registry.models import MONEY, LivingCheck
+
+ALL = [("", _("全部"))]
+NONE = [("", _("请选择"))]
+BAND_CHOICES = [
+    (selectors.BAND_BELOW, _("低于贫困线")),
+    (selectors.BAND_NEAR, _("贫困线至1.5倍")),
+    (selectors.BAND_ABOVE, _("1.5倍贫困线以上")),
+    (selectors.BAND_NONE, _("未录入收入")),
+]
+
+
+def scope_root(user) -> str | None:
+    """The one division the picker starts from: the user's scope when it is a single place."""
+    prefixes = scope_of(user).prefixes
+    return prefixes[0] if len(prefixes) == 1 else None
+
+
+class HouseholdQueryForm(forms.Form):
+    """The query form above the household list (查询/重置)."""
+
+    division = RegionField(label=_("区划"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
+    attribute = forms.ChoiceField(label=_("属性"), required=False, choices=ALL + Attribute.choices)
+    cause = forms.ChoiceField(label=_("致贫原因"), required=False, choices=ALL + Cause.choices)
+    health = forms.ChoiceField(label=_("健康状况"), required=False, choices=ALL + Health.choices)
+    income_band = forms.ChoiceField(label=_("收入区间"), required=False, choices=ALL + BAND_CHOICES)
+    q = forms.CharField(
+        label=_("关键词"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名/拼音首字母/身份证号/后四位"), "type": "search"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        root = scope_root(user)
+        self.fields["division"] = RegionField(label=_("区划"), required=False, root=root)
+
+    def clean_division(self):
+        region = self.cleaned_data.get("division")
+        if region is not None and not selectors.division_in_scope(self.user, region.code):
+            raise ValidationError(_("所选区划不在您的数据范围内。"), code="outside")
+        return region
+
+    def clean_q(self):
+        q = self.cleaned_data.get("q", "")
+        if any(ord(c) < 32 for c in q):
+            raise ValidationError(_("含有不允许的控制字符"), code="control")
+        return q.strip()
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each key under its field, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    aliases = getattr(form, "SERVICE_FIELD_ALIASES", {})
+    for field, errors in error.error_dict.items():
+        field = aliases.get(field, field)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+def _money(label):
+    return forms.DecimalField(
+        label=label,
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class HouseholdForm(VersionedForm):
+    """Create or edit a household (the 户 part of the national form)."""
+
+    village = RegionField(label=_("行政村"))
+    group_name = forms.CharField(label=_("村民小组"), required=False, max_length=30)
+    phone = forms.CharField(
+        label=_("联系电话"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("编辑时留空表示不修改"),
+    )
+    bank_name = forms.CharField(label=_("开户银行"), required=False, max_length=50)
+    bank_account = forms.CharField(
+        label=_("银行账号"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("编辑时留空表示不修改"),
+    )
+    attribute = forms.ChoiceField(label=_("贫困户属性"), choices=NONE + Attribute.choices)
+    main_cause = forms.ChoiceField(label=_("主要致贫原因"), choices=NONE + Cause.choices)
+    cause2 = forms.ChoiceField(label=_("其他致贫原因一"), required=False, choices=NONE + Cause.choices)
+    cause3 = forms.ChoiceField(label=_("其他致贫原因二"), required=False, choices=NONE + Cause.choices)
+    housing_area = forms.DecimalField(
+        label=_("住房面积(㎡)"), required=False, max_digits=7, decimal_places=1, min_value=0
+    )
+    housing_structure = forms.ChoiceField(
+        label=_("住房结构"), required=False, choices=NONE + HousingStructure.choices
+    )
+    housing_year = forms.IntegerField(label=_("建房年份"), required=False, min_value=1900, max_value=2100)
+    relocated = forms.BooleanField(label=_("易地扶贫搬迁"), required=False)
+    safe_water = forms.BooleanField(label=_("饮水安全"), required=False, initial=True)
+    electricity = forms.BooleanField(label=_("通生活用电"), required=False, initial=True)
+
+    SECRET_FIELDS = ("phone", "bank_account")
+    SERVICE_FIELD_ALIASES = {"village_code": "village"}
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.editing = editing
+        if editing:
+            del self.fields["village"]  # a household does not move between villages by editing
+        else:
+            self.fields["village"] = RegionField(label=_("行政村"), root=scope_root(user))
+
+    def clean_village(self):
+        region = self.cleaned_data["village"]
+        if region.level != 5:
+            raise ValidationError(_("请选择到行政村一级。"), code="level")
+        if not selectors.division_in_scope(self.user, region.code):
+            raise ValidationError(_("所选行政村不在您的数据范围内。"), code="outside")
+        return region
+
+    def clean(self):
+        data = super().clean()
+        causes = [data.get("main_cause"), data.get("cause2"), data.get("cause3")]
+        if data.get("cause3") and not data.get("cause2"):
+            self.add_error("cause3", _("请先填写其他致贫原因一。"))
+        chosen = [c for c in causes if c]
+        if len(chosen) != len(set(chosen)):
+            self.add_error("cause2", _("致贫原因不能重复。"))
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if not self.editing:
+            data["village_code"] = data.pop("village").code
+        for name in self.SECRET_FIELDS:
+            if self.editing and not data.get(name):
+                data.pop(name, None)  # left empty on edit: keep the stored value
+        return data
+
+
+class MemberForm(VersionedForm):
+    """Add or edit a family member."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    sex = forms.ChoiceField(
+        label=_("性别"), required=False, choices=NONE + Sex.choices, help_text=_("不填时按身份证号自动得出")
+    )
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=NONE + Relation.choices)
+    ethnicity = forms.CharField(label=_("民族"), max_length=20, initial="汉族")
+    education = forms.ChoiceField(label=_("文化程度"), required=False, choices=NONE + Education.choices)
+    school_status = forms.ChoiceField(label=_("在校生状况"), choices=SchoolStatus.choices, initial="none")
+    health = forms.ChoiceField(label=_("健康状况"), choices=Health.choices, initial=Health.HEALTHY)
+    disability = forms.CharField(label=_("残疾情况"), required=False, max_length=50)
+    labour = forms.ChoiceField(label=_("劳动技能"), required=False, choices=NONE + Labour.choices)
+    work_status = forms.ChoiceField(label=_("务工状况"), choices=WorkStatus.choices, initial="none")
+    months_worked = forms.IntegerField(label=_("务工时间(月)"), min_value=0, max_value=12, initial=0)
+    dibao = forms.BooleanField(label=_("享受低保"), required=False)
+    medical_insurance = forms.BooleanField(label=_("参加城乡居民基本医疗保险"), required=False, initial=True)
+    pension_insurance = forms.BooleanField(label=_("参加城乡居民基本养老保险"), required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("id_number", "health"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("留空表示不修改")
+            self.fields["health"].choices = NONE + Health.choices
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        for name in ("id_number", "health", "disability", "sex"):
+            if not data.get(name):
+                data.pop(name, None)
+        return data
+
+
+class IncomeForm(forms.Form):
+    """A household's income for one year; net and per-capita income are computed, never typed."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    wages = _money(_("工资性收入(元)"))
+    business = _money(_("生产经营性收入(元)"))
+    transfers = _money(_("转移性收入(元)"))
+    property = _money(_("财产性收入(元)"))
+    production_costs = _money(_("生产经营性支出(元)"))
+
+
+class CheckForm(forms.Form):
+    """两不愁三保障 and drinking water for one year; a failed item needs its reason."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in LivingCheck.ITEMS:
+            label = LivingCheck._meta.get_field(item).verbose_name
+            self.fields[item] = forms.TypedChoiceField(
+                label=label,
+                choices=[("1", _("达标")), ("0", _("未达标"))],
+                coerce=lambda v: v == "1",
+                initial="1",
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"{item}_reason"] = forms.CharField(
+                label=_("%(item)s未达标原因") % {"item": label}, required=False, max_length=200
+            )
+
+    def item_rows(self):
+        return [(self[item], self[f"{item}_reason"]) for item in LivingCheck.ITEMS]
+
+    def clean(self):
+        data = super().clean()
+        for item in LivingCheck.ITEMS:
+            if data.get(item) is False and not data.get(f"{item}_reason"):
+                self.add_error(f"{item}_reason", _("未达标时请填写原因。"))
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "year": data["year"],
+            "results": {item: data[item] for item in LivingCheck.ITEMS},
+            "reasons": {item: data[f"{item}_reason"] for item in LivingCheck.ITEMS if not data[item]},
+        }
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("identify", _("识别为贫困户")),
+            ("propose_exit", _("提出脱贫")),
+            ("check_exit", _("乡镇审核")),
+            ("approve_exit", _("县级审批")),
+            ("return", _("返贫")),
+        ]
+    )
+    approve = forms.TypedChoiceField(
+        required=False,
+        choices=[("1", _("同意")), ("0", _("不同意"))],
+        coerce=lambda v: v == "1",
+        empty_value=True,
+    )
+    reason = forms.CharField(label=_("意见/原因"), required=False, max_length=500)
+    year = forms.IntegerField(label=_("脱贫年度"), required=False, min_value=2000, max_value=2100)

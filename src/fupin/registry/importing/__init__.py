@@ -1,0 +1,10 @@
+"""Excel/CSV import of households and members (one row per member, household columns repeated).
+
+- `template`: the columns of the national form, and the downloadable .xlsx template with drop-downs.
+- `readers`: safety checks (size, zip bomb, formulas, headers) and streaming row readers.
+- `rows`: the per-row rules (the same as the forms and services: ID numbers, phones, choices …).
+- `writer`: staging tables and the set-based merge (COPY on PostgreSQL, executemany on SQLite).
+- `importer`: `run_import(...)`, which ties them together in one transaction.
+- `report`: the error report (.xlsx).
+- `jobs`: the web's background jobs, with progress in the cache.
+"""

@@ -1,0 +1,295 @@
+"""The rules for one row, the same as the registry's forms and services.
+
+`RowChecker.check(line, cells)` returns the household part and the member part as plain values
+(personal data still in clear; the importer encrypts), plus every error of the row. Cross-row
+rules (one head per household, an ID twice in the file, household columns that disagree) and
+rules against the database (an ID already in another household) are the importer's.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.core.crypto import blind_index
+from fupin.core.masking import mask_account, mask_id_number, mask_phone
+from fupin.regions.models import Region
+from fupin.registry.choices import Relation, Sex
+from fupin.registry.idnumbers import parse_id_number
+from fupin.registry.importing.readers import cell_text, is_number_cell
+from fupin.registry.importing.template import BY_HEADER, BY_KEY, COLUMNS, SENSITIVE_KEYS, labels_of
+from fupin.registry.phones import normalize_mobile
+
+VILLAGE_LEVEL = 5
+_TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "有"})
+_FALSE = frozenset({"否", "n", "no", "false", "0", "×", "无"})
+BOOL_DEFAULTS = {
+    "relocated": False,
+    "safe_water": True,
+    "electricity": True,
+    "dibao": False,
+    "medical_insurance": True,
+    "pension_insurance": False,
+}
+HH_COLUMNS = tuple(c for c in COLUMNS if c.level == "household")
+MEMBER_COLUMNS_ = tuple(c for c in COLUMNS if c.level == "member")
+HOUSEHOLD_KEYS = tuple(c.key for c in HH_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem: row number as Excel shows it (0: the file or a household as a whole), column, value, reason."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+def shown_value(key: str, text: str) -> str:
+    """What an error report may show of a value: personal data masked."""
+    if not text:
+        return ""
+    kind = BY_KEY[key].kind if key in BY_KEY else ""
+    if kind == "id":
+        return mask_id_number(text)
+    if kind == "phone":
+        return mask_phone(text)
+    if kind == "bank":
+        return mask_account(text)
+    if key in SENSITIVE_KEYS:
+        return "***"
+    return text[:100]
+
+
+def _choice_map(choice_class) -> dict[str, str]:
+    mapping = {}
+    for value, label in zip(choice_class.values, labels_of(choice_class), strict=True):
+        mapping[value.lower()] = value
+        mapping[label] = value
+    return mapping
+
+
+class RowChecker:
+    """Checks rows of one file for one importer (whose scope limits the villages)."""
+
+    def __init__(self, positions: dict[str, int], scope=None):
+        self.positions = positions
+        self.scope = scope  # None: no limit (the command line run by an operator)
+        self.choice_maps = {c.key: _choice_map(c.choices) for c in COLUMNS if c.kind == "choice"}
+        self.villages: dict[str, str] = {}  # code -> "" (fine) or the reason it is refused
+        self.this_year = timezone.localdate().year
+        self._last_household = None  # (cells, values, raw texts, errors) of the previous row's household
+
+    def check(self, line: int, cells: list) -> tuple[dict, dict, list[RowError]]:
+        errors: list[RowError] = []
+        values: dict = {}
+        raw: dict[str, str] = {}
+        # The household columns repeat on every member row: checked once per run of equal cells.
+        hh_cells = tuple(self._cell(cells, c) for c in HH_COLUMNS)
+        if self._last_household is not None and self._last_household[0] == hh_cells:
+            _cells, hh_values, hh_raw, hh_errors = self._last_household
+            values.update(hh_values)
+            raw.update(hh_raw)
+            errors.extend(RowError(line, e.column, e.value, e.reason) for e in hh_errors)
+            columns = MEMBER_COLUMNS_
+        else:
+            columns = COLUMNS
+        for column in columns:
+            cell = self._cell(cells, column)
+            text = cell_text(cell)
+            raw[column.key] = text
+            try:
+                values[column.key] = self._value(column, cell, text)
+            except ValidationError as exc:
+                errors.append(RowError(line, column.header, shown_value(column.key, text), exc.messages[0]))
+                values[column.key] = None
+        if columns is COLUMNS:
+            hh_errors = [e for e in errors if BY_HEADER[e.column].level == "household"]
+            self._last_household = (
+                hh_cells,
+                {k: values[k] for k in HOUSEHOLD_KEYS},
+                {k: raw[k] for k in HOUSEHOLD_KEYS},
+                hh_errors,
+            )
+        errors.extend(self._cross_field(line, values, raw))
+        household = {k: values[k] for k in HOUSEHOLD_KEYS}
+        member = {c.key: values[c.key] for c in MEMBER_COLUMNS_}
+        return household, member, errors
+
+    def _cell(self, cells: list, column):
+        index = self.positions.get(column.key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def is_blank(self, cells: list) -> bool:
+        return all(cell_text(c) == "" for c in cells)
+
+    # --- single fields ---
+
+    def _value(self, column, cell, text: str):
+        if not text:
+            if column.required:
+                raise ValidationError(_("必填项不能为空"))
+            return self._default(column)
+        kind = column.kind
+        if column.max_length and len(text) > column.max_length:
+            raise ValidationError(_("不能超过 %(n)d 个字") % {"n": column.max_length})
+        if kind == "text":
+            return " ".join(text.split()) if column.key == "name" else text
+        if kind == "code":
+            return text
+        if kind == "choice":
+            value = self.choice_maps[column.key].get(text) or self.choice_maps[column.key].get(text.lower())
+            if value is None:
+                raise ValidationError(
+                    _("“%(value)s”不是可选值,可选:%(labels)s")
+                    % {
+                        "value": text if column.key not in SENSITIVE_KEYS else "***",
+                        "labels": "/".join(labels_of(column.choices)),
+                    }
+                )
+            return value
+        if kind == "bool":
+            lowered = text.lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+            raise ValidationError(_("请填写“是”或“否”"))
+        if kind == "village":
+            return self._village(text)
+        if kind == "id":
+            if is_number_cell(cell):
+                raise ValidationError(
+                    _("身份证号被 Excel 存成了数字(可能已丢失末几位),请将该列设为文本格式后重新填写")
+                )
+            return parse_id_number(text)
+        if kind == "phone":
+            return normalize_mobile(text)
+        if kind == "bank":
+            if is_number_cell(cell) and abs(cell) >= 2**53:
+                raise ValidationError(_("银行账号被 Excel 存成了数字(可能已丢失末几位),请以文本格式填写"))
+            digits = "".join(text.split())
+            if not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 30):
+                raise ValidationError(_("银行账号应为 8 至 30 位数字"))
+            return digits
+        if kind == "int":
+            return self._year(text)
+        if kind == "months":
+            try:
+                months = int(Decimal(text))
+            except (InvalidOperation, ValueError):
+                raise ValidationError(_("务工时间应为 0 至 12 的整数")) from None
+            if Decimal(text) != months or not 0 <= months <= 12:
+                raise ValidationError(_("务工时间应为 0 至 12 的整数"))
+            return months
+        if kind == "decimal":
+            try:
+                area = Decimal(text)
+            except InvalidOperation:
+                raise ValidationError(_("住房面积应为数字")) from None
+            if not area.is_finite() or not Decimal(0) < area < Decimal(100000):
+                raise ValidationError(_("住房面积应大于0且小于100000平方米"))
+            return area.quantize(Decimal("0.1"))
+        if kind == "date":
+            return _date(cell, text)
+        raise AssertionError(kind)  # pragma: no cover - every kind is handled above
+
+    def _default(self, column):
+        if column.kind == "bool":
+            return BOOL_DEFAULTS[column.key]
+        if column.key == "ethnicity":
+            return "汉族"
+        if column.key in ("school_status", "work_status"):
+            return "none"
+        if column.key == "health":
+            return "healthy"
+        if column.key == "months_worked":
+            return 0
+        if column.kind in ("decimal", "int", "date"):
+            return None
+        return ""
+
+    def _year(self, text: str) -> int:
+        try:
+            year = int(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise ValidationError(_("建房年份应为四位年份")) from None
+        if not 1900 <= year <= self.this_year:
+            raise ValidationError(_("年份应在1900年至%(year)d年之间") % {"year": self.this_year})
+        return year
+
+    def _village(self, code: str) -> str:
+        if code not in self.villages:
+            self.villages[code] = self._village_problem(code)
+        if self.villages[code]:
+            raise ValidationError(self.villages[code])
+        return code
+
+    def _village_problem(self, code: str) -> str:
+        if not (len(code) == 12 and code.isascii() and code.isdigit()):
+            return _("行政村代码应为12位数字")
+        level = Region.objects.filter(code=code).values_list("level", flat=True).first()
+        if level is None:
+            return _("行政村代码 %(code)s 不存在") % {"code": code}
+        if level != VILLAGE_LEVEL:
+            return _("%(code)s 不是村级区划代码") % {"code": code}
+        if self.scope is not None and not self.scope.covers_code(code):
+            return _("行政村 %(code)s 不在您的数据范围内,不能导入") % {"code": code}
+        return ""
+
+    # --- rules across the fields of one row ---
+
+    def _cross_field(self, line: int, v: dict, raw: dict) -> list[RowError]:
+        errors = []
+
+        def add(key: str, reason: str):
+            errors.append(RowError(line, BY_KEY[key].header, shown_value(key, raw[key]), reason))
+
+        main, cause2, cause3 = v["main_cause"], v["cause2"], v["cause3"]
+        if cause2 and cause2 == main:
+            add("cause2", _("其他致贫原因不能与主要致贫原因相同"))
+        if cause3 and not cause2:
+            add("cause3", _("请先填写其他致贫原因一"))
+        elif cause3 and cause3 in (main, cause2):
+            add("cause3", _("致贫原因不能重复"))
+        person = v["id_number"]
+        if person is not None:
+            if v["sex"] and v["sex"] != person.sex:
+                add("sex", _("性别与身份证号不符(身份证号显示为%(sex)s)") % {"sex": Sex(person.sex).label})
+            if v["birth_date"] and v["birth_date"] != person.birth_date:
+                add(
+                    "birth_date",
+                    _("出生日期与身份证号不符(身份证号显示为%(date)s)")
+                    % {"date": person.birth_date.isoformat()},
+                )
+        if (
+            v["relation"] == Relation.HEAD
+            and raw.get("head_name")
+            and v["name"]
+            and raw["head_name"] != v["name"]
+        ):
+            add("head_name", _("户主姓名与户主一行的姓名不一致"))
+        return errors
+
+
+def _date(cell, text: str) -> datetime.date:
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    raise ValidationError(_("“%(value)s”不是有效日期,请按 YYYY-MM-DD 填写") % {"value": text})
+
+
+def household_fingerprint(household: dict) -> str:
+    """A digest of a row's household columns: rows of one household must all agree."""
+    text = "\x1f".join("" if household[k] is None else str(household[k]) for k in HOUSEHOLD_KEYS)
+    return blind_index("import-household", text)[:16]

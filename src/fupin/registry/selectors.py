@@ -1,0 +1,154 @@
+"""Reads of the registry, always through the scoping choke point.
+
+Search is built for ten million members: every mode is an `=` or a prefix `LIKE 'x%'` on an
+indexed column of Member, used as a semi-join (`id IN (SELECT household_id …)`) so a household with
+several matching members is listed once and no join multiplies rows.
+"""
+
+import re
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+
+from fupin.core.crypto import blind_index
+from fupin.core.scoping import scope_of
+from fupin.registry.idnumbers import normalize_id_number
+from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, PovertyLine, YearlyIncome
+
+_FULL_ID = re.compile(r"[0-9]{17}[0-9X]")
+_LAST4 = re.compile(r"[0-9X]{4}")
+_INITIALS = re.compile(r"[A-Za-z]+")
+
+# Income bands relative to the poverty line of the latest income year.
+BAND_BELOW = "below"  # under the line
+BAND_NEAR = "near"  # from the line to 1.5 × the line (the monitoring range)
+BAND_ABOVE = "above"  # 1.5 × the line and more
+BAND_NONE = "none"  # no income recorded
+BANDS = (BAND_BELOW, BAND_NEAR, BAND_ABOVE, BAND_NONE)
+MONITORING_FACTOR = Decimal("1.5")
+
+
+def search_mode(q: str) -> str:
+    """Which look-up a search text means: "id", "last4", "initials", "name" (or "" for nothing)."""
+    text = normalize_id_number(q)
+    if not text:
+        return ""
+    if _FULL_ID.fullmatch(text):
+        return "id"
+    if _LAST4.fullmatch(text):
+        return "last4"
+    if _INITIALS.fullmatch(text):
+        return "initials"
+    return "name"
+
+
+def members_matching(q: str):
+    """Members found by a search text (see search_mode), as an unscoped queryset of Member."""
+    mode = search_mode(q)
+    text = normalize_id_number(q)
+    if mode == "id":
+        return Member.objects.filter(id_number_bidx=blind_index("id", text))
+    if mode == "last4":
+        return Member.objects.filter(id_last4=text)
+    if mode == "initials":
+        return Member.objects.filter(name_initials__startswith=text.lower())
+    if mode == "name":
+        return Member.objects.filter(name__startswith=q.strip())
+    return Member.objects.none()
+
+
+def with_latest_income(households):
+    """Annotate `latest_year`, `latest_per_capita` and `latest_line` (that year's poverty line)."""
+    latest = YearlyIncome.objects.filter(household=OuterRef("pk")).order_by("-year")
+    return households.annotate(
+        latest_year=Subquery(latest.values("year")[:1]),
+        latest_per_capita=Subquery(latest.values("per_capita")[:1]),
+    ).annotate(
+        latest_line=Subquery(PovertyLine.objects.filter(year=OuterRef("latest_year")).values("amount")[:1])
+    )
+
+
+def division_in_scope(user, code: str) -> bool:
+    return scope_of(user).covers_code(code)
+
+
+def household_list(*, user, filters: dict | None = None):
+    """The households `user` may see, narrowed by the query form's (or the API's) filters.
+
+    filters: division (code prefix inside the scope), status, attribute, cause (any of the three),
+    health (a Health value), income_band (BANDS), income_min/income_max (per-capita, latest year), q.
+    """
+    filters = filters or {}
+    households = with_latest_income(Household.objects.visible_to(user).select_related("village"))
+    division = filters.get("division")
+    if division:
+        code = getattr(division, "code", division)
+        if not division_in_scope(user, code):
+            return households.none()
+        households = households.filter(village__code__startswith=code)
+    if filters.get("status"):
+        households = households.filter(status=filters["status"])
+    if filters.get("attribute"):
+        households = households.filter(attribute=filters["attribute"])
+    cause = filters.get("cause")
+    if cause:
+        households = households.filter(Q(main_cause=cause) | Q(cause2=cause) | Q(cause3=cause))
+    health = filters.get("health")
+    if health:
+        sick = Member.objects.filter(health_bidx=blind_index("health", health))
+        households = households.filter(id__in=sick.values("household_id"))
+    households = _income_filter(households, filters)
+    q = (filters.get("q") or "").strip()
+    if q:
+        households = households.filter(id__in=members_matching(q).values("household_id"))
+    return households
+
+
+def _income_filter(households, filters: dict):
+    band = filters.get("income_band")
+    if band == BAND_NONE:
+        households = households.filter(latest_year__isnull=True)
+    elif band == BAND_BELOW:
+        households = households.filter(latest_per_capita__lt=_line())
+    elif band == BAND_NEAR:
+        households = households.filter(
+            latest_per_capita__gte=_line(), latest_per_capita__lt=_line(MONITORING_FACTOR)
+        )
+    elif band == BAND_ABOVE:
+        households = households.filter(latest_per_capita__gte=_line(MONITORING_FACTOR))
+    if filters.get("income_min") is not None:
+        households = households.filter(latest_per_capita__gte=filters["income_min"])
+    if filters.get("income_max") is not None:
+        households = households.filter(latest_per_capita__lte=filters["income_max"])
+    return households
+
+
+def _line(factor: Decimal | None = None):
+    """The latest year's poverty line (times `factor`), as an expression on the annotated query."""
+    if factor is None:
+        return F("latest_line")
+    return ExpressionWrapper(
+        F("latest_line") * Value(factor), output_field=DecimalField(max_digits=14, decimal_places=3)
+    )
+
+
+def household_detail(household) -> dict:
+    """Everything the household page shows, each list in one query."""
+    incomes = list(YearlyIncome.objects.filter(household=household).order_by("year"))
+    years = [i.year for i in incomes]
+    lines = dict(PovertyLine.objects.filter(year__in=years).values_list("year", "amount"))
+    for income in incomes:
+        income.line = lines.get(income.year)
+        income.below_line = income.line is not None and income.per_capita < income.line
+    return {
+        "members": list(Member.objects.filter(household=household).order_by("id")),
+        "incomes": incomes,
+        "checks": list(LivingCheck.objects.filter(household=household).order_by("-year")),
+        "events": list(
+            HouseholdEvent.objects.filter(household=household).select_related("actor").order_by("-at", "-id")
+        ),
+    }
+
+
+def poverty_lines() -> dict[int, Decimal]:
+    return dict(PovertyLine.objects.values_list("year", "amount"))

@@ -1,0 +1,423 @@
+"""The registry's pages: the household list, the household page and its edit forms.
+
+Thin views: reads through registry.selectors (the scoping choke point), writes through
+registry.services and registry.lifecycle; a service's ValidationError lands under its field,
+a stale version re-renders the form with everything the user typed and a message.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.core.menu import url_or_none
+from fupin.core.pagination import paginate
+from fupin.core.scoping import get_visible_or_404
+from fupin.regions import selectors as region_selectors
+from fupin.registry import selectors
+from fupin.registry.errors import StaleVersion, TransitionRefused
+from fupin.registry.forms import (
+    CheckForm,
+    HouseholdForm,
+    HouseholdQueryForm,
+    IncomeForm,
+    MemberForm,
+    TransitionForm,
+    apply_service_errors,
+)
+from fupin.registry.models import Household, LivingCheck, Member, YearlyIncome
+
+# action -> (permission, lifecycle function name); the services check the rules, this only routes.
+TRANSITIONS = {
+    "identify": ("registry.identify_household", "household_identify"),
+    "propose_exit": ("registry.propose_exit", "exit_propose"),
+    "check_exit": ("registry.check_exit", "exit_check"),
+    "approve_exit": ("registry.approve_exit", "exit_approve"),
+    "return": ("registry.identify_household", "household_return"),
+}
+TRANSITION_PERMS = {action: perm for action, (perm, _name) in TRANSITIONS.items()}
+REVEALABLE = {
+    "household": (Household, ("phone", "bank_account")),
+    "member": (Member, ("id_number", "health", "disability")),
+}
+
+
+def run_transition(
+    action: str,
+    *,
+    by,
+    household,
+    approve: bool = True,
+    reason: str = "",
+    year: int | None = None,
+    request=None,
+):
+    """Call the lifecycle service for `action`; TransitionRefused/StaleVersion/ValidationError pass up.
+
+    Proposing an exit needs a year: the one given, else the latest year with an income record.
+    """
+    from fupin.registry import lifecycle
+
+    function = getattr(lifecycle, TRANSITIONS[action][1])
+    common = {"by": by, "household": household, "reason": reason, "request": request}
+    if action in ("check_exit", "approve_exit"):
+        return function(approve=approve, **common)
+    if action == "propose_exit":
+        if year is None:
+            year = (
+                YearlyIncome.objects.filter(household=household)
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .first()
+            )
+        if year is None:
+            raise TransitionRefused([_("缺少收入数据,无法提出脱贫")])
+        return function(year=year, **common)
+    return function(**common)
+
+
+def available_actions(user, household) -> list[dict]:
+    """The workflow buttons this user may press on this household now (the services re-check).
+
+    Every step needs a reason (意见); refusing a review step sends the proposal back.
+    """
+    from fupin.registry.choices import ExitReview, Status
+
+    candidates = []
+    if household.status in (Status.REGISTERED, Status.RETURNED) and not household.exit_review:
+        candidates.append(("identify", _("识别为贫困户"), None, "btn-primary"))
+    if household.status in (Status.POOR, Status.RETURNED) and not household.exit_review:
+        candidates.append(("propose_exit", _("提出脱贫"), None, "btn-primary"))
+    if household.exit_review == ExitReview.PROPOSED:
+        candidates += [
+            ("check_exit", _("乡镇审核通过"), True, "btn-primary"),
+            ("check_exit", _("退回"), False, ""),
+        ]
+    if household.exit_review == ExitReview.CHECKED:
+        candidates += [
+            ("approve_exit", _("县级批准脱贫"), True, "btn-primary"),
+            ("approve_exit", _("退回"), False, ""),
+        ]
+    if household.status == Status.EXITED:
+        candidates.append(("return", _("标记返贫"), None, "btn-danger"))
+    return [
+        {"name": name, "label": label, "approve": approve, "css": css}
+        for name, label, approve, css in candidates
+        if user.has_perm(TRANSITION_PERMS[name])
+    ]
+
+
+def _household(request, pk: int) -> Household:
+    return get_visible_or_404(Household.objects.select_related("village"), request.user, pk=pk)
+
+
+@login_required
+def household_list(request):
+    form = HouseholdQueryForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    households = selectors.household_list(user=request.user, filters=filters)
+    toolbar = {
+        name: url_or_none(f"registry:{name}")
+        for name in ("household_create", "import_upload", "export", "import_template")
+    }
+    export_url = toolbar["export"] and f"{toolbar['export']}?{request.GET.urlencode()}"
+    return render(
+        request,
+        "registry/household_list.html",
+        {"form": form, "page": paginate(request, households), "toolbar": toolbar, "export_url": export_url},
+    )
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = _household(request, pk)
+    detail = selectors.household_detail(household)
+    chart = {
+        "years": [i.year for i in detail["incomes"]],
+        "per_capita": [float(i.per_capita) for i in detail["incomes"]],
+        "line": [float(i.line) if i.line is not None else None for i in detail["incomes"]],
+        "labels": {"per_capita": _("人均纯收入"), "line": _("贫困线")},
+    }
+    checks = [
+        {
+            "year": check.year,
+            "passed": check.passed,
+            "items": [
+                {
+                    "label": LivingCheck._meta.get_field(item).verbose_name,
+                    "ok": getattr(check, item),
+                    "reason": (check.reasons or {}).get(item, ""),
+                }
+                for item in LivingCheck.ITEMS
+            ],
+        }
+        for check in detail["checks"]
+    ]
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "village_path": " › ".join(r.name for r in region_selectors.path_of(household.village)),
+            **detail,
+            "checks": checks,
+            "chart": chart,
+            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "can_reveal": request.user.has_perm("registry.reveal_household"),
+            "can_edit": request.user.has_perm("registry.change_household"),
+            "actions": available_actions(request.user, household),
+            "transition_form": TransitionForm(),
+        },
+    )
+
+
+def _save(request, form, template: str, context: dict, write, success_url: str):
+    """Run `write(form)`; on a field error, a stale version or a refusal, re-render with the input kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form)
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(success_url)
+    return render(request, template, {**context, "form": form}, status=200 if not form.errors else 200)
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(_("没有权限。"))
+
+
+@login_required
+def household_create(request):
+    from fupin.registry import services
+
+    _require(request, "registry.add_household")
+    form = HouseholdForm(request.POST or None, user=request.user)
+    created = {}
+
+    def write(form):
+        created["household"] = services.household_create(by=request.user, **form.service_fields())
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已新增农户。"))
+            return redirect("registry:household_detail", pk=created["household"].pk)
+    return render(request, "registry/household_form.html", {"form": form, "title": _("新增农户")})
+
+
+@login_required
+def household_edit(request, pk: int):
+    from fupin.registry import services
+
+    household = _household(request, pk)
+    _require(request, "registry.change_household")
+    initial = {
+        "version": household.version,
+        "village": household.village_id,
+        **{
+            name: getattr(household, name)
+            for name in HouseholdForm.base_fields
+            if name not in ("version", "village", *HouseholdForm.SECRET_FIELDS)
+        },
+    }
+    form = HouseholdForm(request.POST or None, user=request.user, initial=initial, editing=True)
+
+    def write(form):
+        services.household_update(
+            by=request.user,
+            household=household,
+            version=form.cleaned_data["version"] or 0,
+            request=request,
+            **form.service_fields(),
+        )
+
+    return _save(
+        request,
+        form,
+        "registry/household_form.html",
+        {"household": household, "title": _("编辑农户")},
+        write,
+        reverse("registry:household_detail", args=[household.pk]),
+    )
+
+
+@login_required
+def member_add(request, pk: int):
+    from fupin.registry import services
+
+    household = _household(request, pk)
+    _require(request, "registry.change_household")
+    form = MemberForm(request.POST or None)
+
+    def write(form):
+        services.member_add(by=request.user, household=household, request=request, **form.service_fields())
+
+    return _save(
+        request,
+        form,
+        "registry/household_member_form.html",
+        {"household": household, "title": _("新增家庭成员")},
+        write,
+        reverse("registry:household_detail", args=[household.pk]),
+    )
+
+
+@login_required
+def member_edit(request, pk: int):
+    from fupin.registry import services
+
+    member = get_visible_or_404(Member.objects.select_related("household__village"), request.user, pk=pk)
+    household = member.household
+    _require(request, "registry.change_household")
+    initial = {name: getattr(member, name) for name in MemberForm.base_fields if hasattr(member, name)}
+    initial.update(version=member.version, id_number="", health="", disability="")
+    form = MemberForm(request.POST or None, initial=initial, editing=True)
+
+    def write(form):
+        services.member_update(
+            by=request.user,
+            member=member,
+            version=form.cleaned_data["version"] or 0,
+            request=request,
+            **form.service_fields(),
+        )
+
+    return _save(
+        request,
+        form,
+        "registry/household_member_form.html",
+        {"household": household, "member": member, "title": _("编辑家庭成员")},
+        write,
+        reverse("registry:household_detail", args=[household.pk]),
+    )
+
+
+def _year_param(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+@login_required
+def income_record(request, pk: int):
+    from fupin.registry import services
+
+    household = _household(request, pk)
+    _require(request, "registry.change_household")
+    initial = {}
+    year = _year_param(request)
+    if year:
+        existing = YearlyIncome.objects.filter(household=household, year=year).first()
+        initial = {"year": year}
+        if existing:
+            initial.update({f: getattr(existing, f) for f in IncomeForm.base_fields if f != "year"})
+    form = IncomeForm(request.POST or None, initial=initial)
+
+    def write(form):
+        services.income_record(by=request.user, household=household, request=request, **form.cleaned_data)
+
+    return _save(
+        request,
+        form,
+        "registry/household_income_form.html",
+        {"household": household, "title": _("录入年度收入")},
+        write,
+        reverse("registry:household_detail", args=[household.pk]) + "#incomes",
+    )
+
+
+@login_required
+def check_record(request, pk: int):
+    from fupin.registry import services
+
+    household = _household(request, pk)
+    _require(request, "registry.change_household")
+    initial = {}
+    year = _year_param(request)
+    if year:
+        initial = {"year": year}
+        existing = LivingCheck.objects.filter(household=household, year=year).first()
+        if existing:
+            for item in LivingCheck.ITEMS:
+                initial[item] = "1" if getattr(existing, item) else "0"
+                initial[f"{item}_reason"] = (existing.reasons or {}).get(item, "")
+    form = CheckForm(request.POST or None, initial=initial)
+
+    def write(form):
+        services.check_record(by=request.user, household=household, request=request, **form.service_fields())
+
+    return _save(
+        request,
+        form,
+        "registry/household_check_form.html",
+        {"household": household, "title": _("录入两不愁三保障")},
+        write,
+        reverse("registry:household_detail", args=[household.pk]) + "#checks",
+    )
+
+
+@login_required
+@require_POST
+def household_transition(request, pk: int):
+    household = _household(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("操作无效。"))
+        return redirect("registry:household_detail", pk=household.pk)
+    action = form.cleaned_data["action"]
+    _require(request, TRANSITION_PERMS[action])
+    try:
+        run_transition(
+            action,
+            by=request.user,
+            household=household,
+            approve=form.cleaned_data["approve"],
+            reason=form.cleaned_data["reason"],
+            year=form.cleaned_data["year"],
+            request=request,
+        )
+    except TransitionRefused as exc:
+        for reason in exc.reasons:
+            messages.error(request, reason)
+    except StaleVersion as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("操作成功。"))
+    return redirect("registry:household_detail", pk=household.pk)
+
+
+@login_required
+@require_POST
+def reveal(request):
+    """The full value of one masked field, for a user with registry.reveal_household (audited)."""
+    from fupin.registry.reveal import reveal as reveal_value
+
+    kind, field = request.POST.get("type", ""), request.POST.get("field", "")
+    obj_id = request.POST.get("id", "")
+    if (
+        kind not in REVEALABLE
+        or field not in REVEALABLE[kind][1]
+        or not (obj_id.isascii() and obj_id.isdigit())
+    ):
+        return HttpResponse(_("参数有误。"), status=400)
+    model = REVEALABLE[kind][0]
+    obj = get_visible_or_404(model.objects.all(), request.user, pk=int(obj_id[:18]))
+    # The service checks registry.reveal_household and audits a refusal as well as each reveal.
+    value = reveal_value(by=request.user, request=request, obj=obj, field=field)
+    return render(request, "registry/_revealed.html", {"value": value})

@@ -65,13 +65,25 @@ def _index_key() -> bytes:
     return _decode_key("FUPIN_BLIND_INDEX_KEY", raw)
 
 
+@lru_cache(maxsize=1)
+def _ciphers() -> dict[str, tuple[AESGCM, bytes, str]]:
+    """key id -> (the AESGCM object, the associated data, the token prefix), built once per key:
+    creating an AESGCM object costs more than sealing a short value with it."""
+    return {key_id: (AESGCM(key), key_id.encode(), f"{_VERSION}:{key_id}:") for key_id, key in _field_keys()}
+
+
+@lru_cache(maxsize=1)
+def _writer() -> tuple[AESGCM, bytes, str]:
+    return _ciphers()[_field_keys()[0][0]]
+
+
 def encrypt(text: str | None) -> str:
     if text is None or text == "":
         return ""
-    key_id, key = _field_keys()[0]
+    cipher, aad, prefix = _writer()
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, text.encode(), key_id.encode())
-    return f"{_VERSION}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+    sealed = cipher.encrypt(nonce, text.encode(), aad)
+    return prefix + base64.b64encode(nonce + sealed).decode()
 
 
 def decrypt(token: str | None) -> str:
@@ -80,21 +92,32 @@ def decrypt(token: str | None) -> str:
     version, key_id, payload = token.split(":", 2)
     if version != _VERSION:
         raise ValueError(f"unknown ciphertext version {version}")
-    keys = dict(_field_keys())
-    if key_id not in keys:
+    found = _ciphers().get(key_id)
+    if found is None:
         raise ImproperlyConfigured(f"no key {key_id} in FUPIN_FIELD_KEYS to decrypt this value")
     raw = base64.b64decode(payload)
-    return AESGCM(keys[key_id]).decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+    return found[0].decrypt(raw[:12], raw[12:], found[1]).decode()
 
 
 def blind_index(kind: str, text: str | None) -> str:
     """32 hex characters; '' for an empty value (so empty values never collide as duplicates)."""
     if not text:
         return ""
-    return hmac.new(_index_key(), f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()[:32]
+    mac = _keyed_hmac().copy()
+    mac.update(f"{kind}:{text}".encode())
+    return mac.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _keyed_hmac():
+    """The HMAC with its key already absorbed; `.copy()` per value skips re-keying."""
+    return hmac.new(_index_key(), digestmod=hashlib.sha256)
 
 
 def reset_key_cache() -> None:
     """For tests that change the key environment."""
     _field_keys.cache_clear()
     _index_key.cache_clear()
+    _ciphers.cache_clear()
+    _writer.cache_clear()
+    _keyed_hmac.cache_clear()

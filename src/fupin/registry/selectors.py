@@ -8,7 +8,8 @@ several matching members is listed once and no join multiplies rows.
 import re
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 
 from fupin.core.crypto import blind_index
 from fupin.core.scoping import scope_of
@@ -100,8 +101,32 @@ def household_list(*, user, filters: dict | None = None):
     households = _income_filter(households, filters)
     q = (filters.get("q") or "").strip()
     if q:
-        households = households.filter(id__in=members_matching(q).values("household_id"))
+        households = households.filter(id__in=members_matching(q).values("household_id")).order_by(
+            search_order()
+        )
     return households
+
+
+def search_order():
+    """Household number order for search results, as an expression no index matches.
+
+    With `ORDER BY number` PostgreSQL may walk the number index and probe each household for a
+    matching member, expecting the 20 matches of the first page early; names cluster by place
+    (卓玛 only in Qinghai, whose codes sort last), and at ten million members that walk read 2.5
+    million households (4.5 s). Ordering by `number || ''` (the same order) makes it collect the
+    matching households first and sort them: cost bounded by the number of matches.
+    """
+    return Concat("number", Value(""), output_field=CharField()).asc()
+
+
+def count_up_to(queryset, cap: int) -> int:
+    """How many rows `queryset` has, counting no further than `cap + 1`.
+
+    For 共 N 条 on huge results: an exact count costs as much as the rows it counts (a surname alone
+    matches hundreds of thousands of members at ten million), while `cap + 1` rows prove "more than
+    cap" in bounded time. `SELECT COUNT(*) FROM (… LIMIT cap + 1)`.
+    """
+    return queryset.order_by().values("pk")[: cap + 1].count()
 
 
 def _income_filter(households, filters: dict):

@@ -81,6 +81,7 @@ def run_import(
 
     Raises FileRejected (nothing read) for a file refused as a whole."""
     source = open_source(Path(path), filename)
+    _HEALTH_BIDX.clear()  # the blind index key may have changed since the last import in this process
     scope = scope_of(user) if user is not None else None
     checker = RowChecker(source.positions, scope)
     sink = ErrorSink(report_path)
@@ -155,6 +156,7 @@ def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates,
     }
     hh_rows, member_rows = [], []
     previous = None
+    fp_of, fp = None, ""
     for line, household, member, ok in checked:
         number = household["number"]
         if not ok:
@@ -189,7 +191,8 @@ def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates,
                     )
                 )
             continue
-        fp = household_fingerprint(household)
+        if household is not fp_of:  # the checker shares one dict among a household's rows
+            fp_of, fp = household, household_fingerprint(household)
         if number != previous:
             hh_rows.append((line, fp, *_household_columns(household, old_hh)))
             previous = number
@@ -233,10 +236,33 @@ def _household_columns(h: dict, old) -> tuple:
     )
 
 
+_HEALTH_BIDX: dict[str, str] = {}  # a handful of health values: their blind indexes, once per process
+_INITIALS: dict[str, str] = {}  # name -> pinyin initials (names repeat)
+_INITIALS_MAX = 200_000
+
+
+def _health_bidx(health: str) -> str:
+    found = _HEALTH_BIDX.get(health)
+    if found is None:
+        found = crypto.blind_index("health", health)
+        if len(_HEALTH_BIDX) < 100:
+            _HEALTH_BIDX[health] = found
+    return found
+
+
+def _initials(name: str) -> str:
+    found = _INITIALS.get(name)
+    if found is None:
+        found = initials_of(name)[:50]
+        if len(_INITIALS) < _INITIALS_MAX:
+            _INITIALS[name] = found
+    return found
+
+
 def _member_columns(m: dict, bidx: str, old) -> tuple:
     person = m["id_number"]
     health, disability = m["health"], m["disability"]
-    health_bidx = crypto.blind_index("health", health)
+    health_bidx = _health_bidx(health)
     # old: (household number, village, id_number_enc, health_bidx, health_enc, disability_enc)
     id_enc = old[2] if old is not None else crypto.encrypt(person.value)
     health_enc = old[4] if old is not None and old[3] == health_bidx else crypto.encrypt(health)
@@ -248,7 +274,7 @@ def _member_columns(m: dict, bidx: str, old) -> tuple:
         disability_enc = crypto.encrypt(disability)
     return (
         m["name"],
-        initials_of(m["name"])[:50],
+        _initials(m["name"]),
         m["sex"] or person.sex,
         person.birth_date,
         id_enc,

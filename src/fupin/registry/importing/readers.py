@@ -4,10 +4,11 @@ Every check that can refuse the whole file runs before a single row is read: siz
 declared sizes and compression ratio (zip bombs), formulas in the sheet XML, headers. A refusal is
 `FileRejected` with a Chinese message; nothing has been written at that point.
 
-Formulas: calamine returns a formula cell's cached value, so a formula would slip through as data.
+Formulas: a reader returns a formula cell's cached value, so a formula would slip through as data.
 The sheet XML is therefore scanned, streaming in chunks, for a `<f>` element (optionally
 namespace-prefixed). A lexical scan rather than iterparse: a 1,000,000-row sheet is over a
 gigabyte of XML, and a tag name cannot appear unescaped inside text or attribute values.
+The rows themselves are read by `xlsx.open_first_sheet`, which streams the sheet (see there).
 """
 
 import codecs
@@ -29,6 +30,7 @@ DEFAULT_MAX_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
 MAX_RATIO = 200  # sheet XML of repetitive rows compresses about 10-30:1
 MAX_ENTRIES = 10_000
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)  # entity declarations: billion laughs
 _CHUNK = 1 << 20
 
 
@@ -148,22 +150,26 @@ def check_xlsx(path: Path) -> None:
             raise FileRejected(_("Excel 文件含有宏或外部链接,已拒绝。请只保留数据后另存为 .xlsx。"))
         for info in infos:
             # zipfile stops at the declared size and checks the CRC, so a lying header cannot
-            # make this read unbounded; every entry is read once so calamine sees only checked data.
+            # make this read unbounded; every entry is read once so the reader sees only checked data.
             _scan_entry(archive, info)
 
 
 def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    is_xml = info.filename.endswith((".xml", ".rels"))
     tail = b""
     try:
         with archive.open(info) as fh:
             while chunk := fh.read(_CHUNK):
-                if is_sheet:
+                if is_xml:
                     window = tail + chunk
-                    if _FORMULA.search(window):
+                    if is_sheet and _FORMULA.search(window):
                         raise FileRejected(
                             _("Excel 文件含有公式,已拒绝。请复制后“选择性粘贴—数值”,去掉公式再导入。")
                         )
+                    if _DTD.search(window):
+                        # No producer of .xlsx writes a DTD: refused as a damaged file (existing message).
+                        raise FileRejected(_("Excel 文件已损坏,无法读取。"))
                     tail = window[-64:]
     except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError) as exc:
         if isinstance(exc, FileRejected):
@@ -172,21 +178,22 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _xlsx_rows(path: Path) -> tuple[list, Iterator[tuple[int, list]]]:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from fupin.registry.importing.xlsx import SheetError, open_first_sheet
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-        header = next(rows, None)
-    except (CalamineError, ValueError, OSError):
+        rows = open_first_sheet(path)
+        first = next(rows, None)
+    except (SheetError, zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError):
         raise FileRejected(_("Excel 文件已损坏,无法读取。")) from None
-    if header is None:
+    if first is None:
         raise FileRejected(_("工作表是空的。"))
-    start = sheet.start[0] if sheet.start else 0
+    _line, header = first
 
     def generate() -> Iterator[tuple[int, list]]:
-        yield from enumerate(rows, start=start + 2)
+        try:
+            yield from rows
+        except (SheetError, zipfile.BadZipFile, IndexError, ValueError, OSError):
+            raise FileRejected(_("Excel 文件已损坏,无法读取。")) from None
 
     return list(header), generate()
 

@@ -20,7 +20,7 @@ from fupin.regions.models import Region
 from fupin.registry.choices import Relation, Sex
 from fupin.registry.idnumbers import parse_id_number
 from fupin.registry.importing.readers import cell_text, is_number_cell
-from fupin.registry.importing.template import BY_HEADER, BY_KEY, COLUMNS, SENSITIVE_KEYS, labels_of
+from fupin.registry.importing.template import BY_KEY, COLUMNS, SENSITIVE_KEYS, labels_of
 from fupin.registry.phones import normalize_mobile
 
 VILLAGE_LEVEL = 5
@@ -73,59 +73,152 @@ def _choice_map(choice_class) -> dict[str, str]:
     return mapping
 
 
+_MEMO_MAX = 20_000  # distinct cell texts remembered per column
+_NO_MEMO_KINDS = frozenset({"id", "phone", "bank"})  # personal data, nearly all distinct: not remembered
+
+
 class RowChecker:
-    """Checks rows of one file for one importer (whose scope limits the villages)."""
+    """Checks rows of one file for one importer (whose scope limits the villages).
+
+    Speed: the household columns repeat on every member row and are checked once per run of equal
+    cells; any other column's result is remembered per cell text (a column of choices has a handful
+    of values), except for ID numbers, phones and bank accounts."""
 
     def __init__(self, positions: dict[str, int], scope=None):
         self.positions = positions
         self.scope = scope  # None: no limit (the command line run by an operator)
         self.choice_maps = {c.key: _choice_map(c.choices) for c in COLUMNS if c.kind == "choice"}
         self.villages: dict[str, str] = {}  # code -> "" (fine) or the reason it is refused
-        self.this_year = timezone.localdate().year
-        self._last_household = None  # (cells, values, raw texts, errors) of the previous row's household
+        self.today = timezone.localdate()
+        self.this_year = self.today.year
+        self._last_household = None  # (cells, household, raw texts, errors, cross errors) of the previous row
+        # Where each column is in a row; a column missing from the file reads a None past the row's end.
+        width = max(positions.values(), default=-1) + 1
+        self._width = width
+        missing = width  # index of the padding None
+        self._needs_pad = any(c.key not in positions for c in COLUMNS)
+        self._length = width + 1 if self._needs_pad else width
+        self._hh_index = [positions.get(c.key, missing) for c in HH_COLUMNS]
+        self._m_index = [positions.get(c.key, missing) for c in MEMBER_COLUMNS_]
+        self._memos = {
+            c.key: ({} if c.kind not in _NO_MEMO_KINDS and c.key != "number" else None) for c in COLUMNS
+        }
+        self._hh_specs = [(c, self._memos[c.key]) for c in HH_COLUMNS]
+        self._m_specs = [(c, self._memos[c.key]) for c in MEMBER_COLUMNS_]
+
+    def _fit(self, cells: list) -> list:
+        """The row cut or padded to the columns the header names, plus the padding None."""
+        cells = list(cells[: self._width])
+        cells.extend([None] * (self._length - len(cells)))
+        return cells
 
     def check(self, line: int, cells: list) -> tuple[dict, dict, list[RowError]]:
+        """(household values, member values, errors). The household dict is shared by the rows of a
+        run of equal household cells: do not change it."""
+        if self._needs_pad or len(cells) != self._length:
+            cells = self._fit(cells)
         errors: list[RowError] = []
-        values: dict = {}
-        raw: dict[str, str] = {}
-        # The household columns repeat on every member row: checked once per run of equal cells.
-        hh_cells = tuple(self._cell(cells, c) for c in HH_COLUMNS)
-        if self._last_household is not None and self._last_household[0] == hh_cells:
-            _cells, hh_values, hh_raw, hh_errors = self._last_household
-            values.update(hh_values)
-            raw.update(hh_raw)
-            errors.extend(RowError(line, e.column, e.value, e.reason) for e in hh_errors)
-            columns = MEMBER_COLUMNS_
+        hh_cells = tuple([cells[i] for i in self._hh_index])
+        last = self._last_household
+        if last is not None and last[0] == hh_cells:
+            _cells, household, hh_raw, hh_errors, hh_cross = last
+            if hh_errors:
+                errors.extend(RowError(line, e.column, e.value, e.reason) for e in hh_errors)
         else:
-            columns = COLUMNS
-        for column in columns:
-            cell = self._cell(cells, column)
-            text = cell_text(cell)
-            raw[column.key] = text
-            try:
-                values[column.key] = self._value(column, cell, text)
-            except ValidationError as exc:
-                errors.append(RowError(line, column.header, shown_value(column.key, text), exc.messages[0]))
-                values[column.key] = None
-        if columns is COLUMNS:
-            hh_errors = [e for e in errors if BY_HEADER[e.column].level == "household"]
-            self._last_household = (
-                hh_cells,
-                {k: values[k] for k in HOUSEHOLD_KEYS},
-                {k: raw[k] for k in HOUSEHOLD_KEYS},
-                hh_errors,
-            )
-        errors.extend(self._cross_field(line, values, raw))
-        household = {k: values[k] for k in HOUSEHOLD_KEYS}
-        member = {c.key: values[c.key] for c in MEMBER_COLUMNS_}
+            household, hh_raw, hh_errors = self._columns(line, self._hh_specs, hh_cells, errors)
+            hh_cross = self._household_cross(household, hh_raw)
+            self._last_household = (hh_cells, household, hh_raw, hh_errors, hh_cross)
+        member, m_raw, _m_errors = self._columns(
+            line, self._m_specs, [cells[i] for i in self._m_index], errors
+        )
+        if hh_cross:
+            errors.extend(RowError(line, column, value, reason) for column, value, reason in hh_cross)
+        person = member["id_number"]
+        if person is not None:
+            sex = member["sex"]
+            if sex and sex != person.sex:
+                errors.append(
+                    RowError(
+                        line,
+                        BY_KEY["sex"].header,
+                        shown_value("sex", m_raw["sex"]),
+                        _("性别与身份证号不符(身份证号显示为%(sex)s)") % {"sex": Sex(person.sex).label},
+                    )
+                )
+            birth = member["birth_date"]
+            if birth and birth != person.birth_date:
+                errors.append(
+                    RowError(
+                        line,
+                        BY_KEY["birth_date"].header,
+                        shown_value("birth_date", m_raw["birth_date"]),
+                        _("出生日期与身份证号不符(身份证号显示为%(date)s)")
+                        % {"date": person.birth_date.isoformat()},
+                    )
+                )
+        if member["relation"] == Relation.HEAD and hh_raw["head_name"] and member["name"]:
+            if hh_raw["head_name"] != member["name"]:
+                errors.append(
+                    RowError(
+                        line,
+                        BY_KEY["head_name"].header,
+                        shown_value("head_name", hh_raw["head_name"]),
+                        _("户主姓名与户主一行的姓名不一致"),
+                    )
+                )
         return household, member, errors
 
-    def _cell(self, cells: list, column):
-        index = self.positions.get(column.key)
-        return cells[index] if index is not None and index < len(cells) else None
+    def _columns(self, line: int, specs, row_cells, errors: list) -> tuple[dict, dict, list[RowError]]:
+        """Values, texts and errors of some columns; each error is also added to `errors`."""
+        values: dict = {}
+        raw: dict[str, str] = {}
+        found: list[RowError] = []
+        for (column, memo), cell in zip(specs, row_cells, strict=True):
+            if memo is not None and cell.__class__ is str:
+                hit = memo.get(cell)
+                if hit is None:
+                    hit = self._convert(column, cell)
+                    if len(memo) < _MEMO_MAX:
+                        memo[cell] = hit
+            else:
+                hit = self._convert(column, cell)
+            key = column.key
+            values[key], raw[key], reason = hit
+            if reason is not None:
+                error = RowError(line, column.header, shown_value(key, raw[key]), reason)
+                found.append(error)
+                errors.append(error)
+        return values, raw, found
+
+    def _convert(self, column, cell) -> tuple:
+        """(value or None, text, reason or None) of one cell."""
+        text = cell_text(cell)
+        try:
+            return self._value(column, cell, text), text, None
+        except ValidationError as exc:
+            return None, text, exc.messages[0]
+
+    def _household_cross(self, v: dict, raw: dict) -> list[tuple[str, str, str]]:
+        """(column, shown value, reason) of the rules across a household's own columns."""
+        found = []
+
+        def add(key: str, reason: str):
+            found.append((BY_KEY[key].header, shown_value(key, raw[key]), reason))
+
+        main, cause2, cause3 = v["main_cause"], v["cause2"], v["cause3"]
+        if cause2 and cause2 == main:
+            add("cause2", _("其他致贫原因不能与主要致贫原因相同"))
+        if cause3 and not cause2:
+            add("cause3", _("请先填写其他致贫原因一"))
+        elif cause3 and cause3 in (main, cause2):
+            add("cause3", _("致贫原因不能重复"))
+        return found
 
     def is_blank(self, cells: list) -> bool:
-        return all(cell_text(c) == "" for c in cells)
+        for cell in cells:
+            if cell is not None and cell != "" and cell_text(cell) != "":
+                return False
+        return True
 
     # --- single fields ---
 
@@ -166,7 +259,7 @@ class RowChecker:
                 raise ValidationError(
                     _("身份证号被 Excel 存成了数字(可能已丢失末几位),请将该列设为文本格式后重新填写")
                 )
-            return parse_id_number(text)
+            return parse_id_number(text, today=self.today)
         if kind == "phone":
             return normalize_mobile(text)
         if kind == "bank":
@@ -240,40 +333,6 @@ class RowChecker:
         if self.scope is not None and not self.scope.covers_code(code):
             return _("行政村 %(code)s 不在您的数据范围内,不能导入") % {"code": code}
         return ""
-
-    # --- rules across the fields of one row ---
-
-    def _cross_field(self, line: int, v: dict, raw: dict) -> list[RowError]:
-        errors = []
-
-        def add(key: str, reason: str):
-            errors.append(RowError(line, BY_KEY[key].header, shown_value(key, raw[key]), reason))
-
-        main, cause2, cause3 = v["main_cause"], v["cause2"], v["cause3"]
-        if cause2 and cause2 == main:
-            add("cause2", _("其他致贫原因不能与主要致贫原因相同"))
-        if cause3 and not cause2:
-            add("cause3", _("请先填写其他致贫原因一"))
-        elif cause3 and cause3 in (main, cause2):
-            add("cause3", _("致贫原因不能重复"))
-        person = v["id_number"]
-        if person is not None:
-            if v["sex"] and v["sex"] != person.sex:
-                add("sex", _("性别与身份证号不符(身份证号显示为%(sex)s)") % {"sex": Sex(person.sex).label})
-            if v["birth_date"] and v["birth_date"] != person.birth_date:
-                add(
-                    "birth_date",
-                    _("出生日期与身份证号不符(身份证号显示为%(date)s)")
-                    % {"date": person.birth_date.isoformat()},
-                )
-        if (
-            v["relation"] == Relation.HEAD
-            and raw.get("head_name")
-            and v["name"]
-            and raw["head_name"] != v["name"]
-        ):
-            add("head_name", _("户主姓名与户主一行的姓名不一致"))
-        return errors
 
 
 def _date(cell, text: str) -> datetime.date:

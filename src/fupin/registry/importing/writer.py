@@ -238,6 +238,9 @@ class Staging:
     def merge(self, counts: Counts) -> None:
         c = self.cursor
         now = timezone.now()
+        # Households inserted below get their head's name and member count as they are written;
+        # only those that were there before need _sync_households (new ids are above this one).
+        existing_upto = self.fetch("SELECT coalesce(max(id), 0) FROM registry_household")[0][0]
         if counts.households_updated:
             sets = ", ".join(f"{col} = s.{col}" for col in HH_COLUMNS)
             c.execute(
@@ -246,10 +249,17 @@ class Staging:
                 [now],
             )
         if counts.households_created:
-            extra, values = _defaults(Household, HH_COLUMNS, now)
+            # A new household's members are all in the file (an ID of another household is refused),
+            # inserted below in line order: the head is the first head row, the count the rows.
+            derived = ("head_name", "member_count")
+            extra, values = _defaults(Household, HH_COLUMNS + derived, now)
             c.execute(
-                f"INSERT INTO registry_household ({', '.join(HH_COLUMNS + extra)}) "  # noqa: S608
-                f"SELECT {', '.join('s.' + col for col in HH_COLUMNS)}{''.join(', %s' for _ in extra)} "
+                f"INSERT INTO registry_household ({', '.join(HH_COLUMNS + derived + extra)}) "  # noqa: S608
+                f"SELECT {', '.join('s.' + col for col in HH_COLUMNS)}, "
+                "coalesce((SELECT m.name FROM imp_member m WHERE m.hh_number = s.number "
+                "AND m.relation = 'head' ORDER BY m.line LIMIT 1), ''), "
+                "(SELECT count(*) FROM imp_member m WHERE m.hh_number = s.number)"
+                f"{''.join(', %s' for _ in extra)} "
                 "FROM imp_household s WHERE NOT EXISTS "
                 "(SELECT 1 FROM registry_household t WHERE t.number = s.number) ORDER BY s.number",
                 values,
@@ -272,10 +282,11 @@ class Staging:
                 values,
             )
         if counts.members_created or counts.members_updated:
-            self._sync_households()
+            self._sync_households(existing_upto)
 
-    def _sync_households(self) -> None:
-        """head_name and member_count of the households in the file (not a user edit: version kept)."""
+    def _sync_households(self, existing_upto: int) -> None:
+        """head_name and member_count of the households in the file that were there before the
+        import (not a user edit: version kept)."""
         head = (
             "coalesce((SELECT m.name FROM registry_member m WHERE m.household_id = t.id "
             "AND m.relation = 'head' ORDER BY m.id LIMIT 1), '')"
@@ -283,8 +294,9 @@ class Staging:
         size = "(SELECT count(*) FROM registry_member m WHERE m.household_id = t.id)"
         self.cursor.execute(
             f"UPDATE registry_household AS t SET head_name = {head}, member_count = {size} "  # noqa: S608
-            "WHERE t.number IN (SELECT number FROM imp_household) "
-            f"AND (t.head_name <> {head} OR t.member_count <> {size})"
+            "WHERE t.number IN (SELECT number FROM imp_household) AND t.id <= %s "
+            f"AND (t.head_name <> {head} OR t.member_count <> {size})",
+            [existing_upto],
         )
 
 

@@ -1,5 +1,6 @@
 """Import of households and members from .xlsx and .csv: checks, dry run, all-or-nothing, idempotence."""
 
+import datetime
 import io
 import types
 import zipfile
@@ -12,6 +13,7 @@ from fupin.registry.importing import importer
 from fupin.registry.importing.importer import run_import
 from fupin.registry.importing.readers import FileRejected, open_source
 from fupin.registry.importing.template import HEADERS, build_template
+from fupin.registry.importing.xlsx import open_first_sheet
 from fupin.registry.models import Household, Member
 from fupin.registry.tests._import_data import VILLAGE, member_row, sample_rows, to_csv, to_xlsx
 
@@ -199,3 +201,121 @@ def test_it_reads_rows_lazily_in_bounded_batches(cast, tmp_path, monkeypatch):
     )
     result = run_import(path, user=cast["county"], batch_size=4)
     assert result.error_count == 0 and max(sizes) == 4 and sum(sizes) == 15
+
+
+def _calamine_rows(path) -> list:
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    top, left = sheet.start if sheet.start else (0, 0)
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(), start=top + 1):
+        values = [None] * left + [None if v == "" else v for v in row]
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            rows.append((number, values))
+    return rows
+
+
+def _streamed_rows(path) -> list:
+    rows = []
+    for number, row in open_first_sheet(path):
+        values = [None if v == "" else v for v in row]
+        while values and values[-1] is None:
+            values.pop()
+        rows.append((number, values))
+    return rows
+
+
+def test_the_streaming_xlsx_reader_reads_what_calamine_reads(tmp_path):
+    """Shared and inline strings, entities, rich text, numbers, booleans, dates, gaps, empty rows:
+    the same values and row numbers as python-calamine (which loads the whole sheet)."""
+    import openpyxl
+    import xlsxwriter
+
+    path = tmp_path / "openpyxl.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        ["a", "b & <c>", 1, 2.5, True, datetime.date(1990, 1, 2), datetime.datetime(1990, 1, 2, 3, 4)]
+    )
+    sheet.append([])
+    sheet.append(["中文", None, None, 13800138000, "632524199001011234", "x\ny", " sp "])
+    sheet["Z10"] = "far"
+    book.save(path)
+    assert _streamed_rows(path) == _calamine_rows(path)
+
+    path = tmp_path / "xlsxwriter.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 1, ["h1", "h2", "h3"])
+    sheet.write_row(3, 1, ["x&y", 3, "<tag>"])
+    sheet.write_rich_string(4, 0, "plain ", book.add_format({"bold": True}), "bold", " end")
+    sheet.write_datetime(5, 0, datetime.datetime(2001, 2, 3), book.add_format({"num_format": "yyyy年m月d日"}))
+    sheet.write_boolean(5, 1, False)
+    sheet.write_number(6, 3, 1.1)
+    sheet.write_string(7, 0, "a\r\nb")
+    book.close()
+    assert _streamed_rows(path) == _calamine_rows(path)
+
+    path = tmp_path / "inline.xlsx"
+    path.write_bytes(to_xlsx(sample_rows(households=2)))
+    assert _streamed_rows(path) == _calamine_rows(path)
+
+
+def test_it_reads_an_xlsx_lazily(cast, tmp_path):
+    """The .xlsx rows come from a generator too (the sheet is never loaded whole)."""
+    path = _write(tmp_path, "a.xlsx", to_xlsx(sample_rows(households=3)))
+    source = open_source(path)
+    assert isinstance(source.rows, types.GeneratorType)
+    assert [line for line, _cells in source.rows] == list(range(2, 11))
+
+
+def test_it_rejects_an_xlsx_with_a_dtd(cast, tmp_path):
+    """Entity declarations (billion laughs) refuse the file before any XML is parsed."""
+    data = io.BytesIO(to_xlsx(sample_rows()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                body = body.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
+            dst.writestr(info, body)
+    with pytest.raises(FileRejected, match="损坏"):
+        run_import(_write(tmp_path, "a.xlsx", out.getvalue()), user=cast["county"])
+    assert _nothing_written()
+
+
+def test_the_fast_paths_give_the_same_results():
+    """The 11-digit mobile fast path and the ID fast path agree with the general code."""
+    import random
+
+    from django.core.exceptions import ValidationError
+
+    from fupin.registry import phones
+    from fupin.registry.idnumbers import make_id_number, normalize_id_number, parse_id_number
+
+    def verdict(function, value):
+        try:
+            return function(value)
+        except ValidationError as exc:
+            return exc.code
+
+    rnd = random.Random(7)
+    fast = phones._fast_mobile
+    numbers = [f"1{rnd.randint(0, 10**10 - 1):010d}" for _ in range(3000)]
+    numbers += [f"1{p:02d}{rnd.randint(0, 10**8 - 1):08d}" for p in range(100) for _ in range(20)]
+    quick = [verdict(phones.normalize_mobile, n) for n in numbers]
+    try:
+        phones._fast_mobile = lambda _number: False
+        assert [verdict(phones.normalize_mobile, n) for n in numbers] == quick
+    finally:
+        phones._fast_mobile = fast
+    for _ in range(2000):
+        body = make_id_number(
+            area_code="632524",
+            birth_date=datetime.date(1900, 1, 1) + datetime.timedelta(days=rnd.randint(0, 45000)),
+            sequence=rnd.randint(0, 499),
+            male=rnd.random() < 0.5,
+        )
+        for raw in (body, body[:-1] + rnd.choice("0123456789Xx"), body.lower()):
+            assert verdict(parse_id_number, raw) == verdict(parse_id_number, " " + normalize_id_number(raw))

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if not any(made.values()):
             self.stdout.write(_("演示数据已是最新,没有变化。"))
         else:
-            self.stdout.write(_("新建单位 %(units)d 个,账号 %(users)d 个。") % made)
+            self.stdout.write(_("新建单位 %(units)d 个,账号 %(users)d 个,农户 %(households)d 户。") % made)
         self.stdout.write("")
         self.stdout.write(_("演示账号(密码均为 %(password)s):") % {"password": DEMO_PASSWORD})
         for username, full_name, role, scopes, unit, _title in USERS:

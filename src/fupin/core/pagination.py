@@ -6,6 +6,7 @@ a page-size choice while keeping the other query parameters (the query form's fi
 """
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 PAGE_PARAM = "page"
 SIZE_PARAM = "size"
@@ -20,12 +21,31 @@ def _positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-def paginate(request, queryset, *, default_size: int = 20) -> Page:
-    """One page of `queryset`; a bad page number gives the first page, one past the end the last page."""
+class CappedPaginator(Paginator):
+    """Counts no further than `cap + 1` rows: on a national-scale list an exact 共 N 条 would cost as
+    much as reading every match. Past the cap the bar says 共 1000+ 条 and offers the pages up to it."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def paginate(request, queryset, *, default_size: int = 20, count_cap: int | None = None) -> Page:
+    """One page of `queryset`; a bad page number gives the first page, one past the end the last page.
+
+    With `count_cap`, the total is counted only up to the cap (see CappedPaginator)."""
     size = _positive_int(request.GET.get(SIZE_PARAM))
     if size not in PAGE_SIZES:
         size = default_size
-    paginator = Paginator(queryset, size)
+    paginator = CappedPaginator(queryset, size, cap=count_cap) if count_cap else Paginator(queryset, size)
     number = _positive_int(request.GET.get(PAGE_PARAM)) or 1
     page = paginator.page(min(number, paginator.num_pages))
     page.size = size

@@ -47,6 +47,9 @@ REVEALABLE = {
     "member": (Member, ("id_number", "health", "disability")),
 }
 
+# 共 N 条 counts no further than this: a national-scale search must not count every match.
+LIST_COUNT_CAP = 1000
+
 
 def run_transition(
     action: str,
@@ -130,7 +133,12 @@ def household_list(request):
     return render(
         request,
         "registry/household_list.html",
-        {"form": form, "page": paginate(request, households), "toolbar": toolbar, "export_url": export_url},
+        {
+            "form": form,
+            "page": paginate(request, households, count_cap=LIST_COUNT_CAP),
+            "toolbar": toolbar,
+            "export_url": export_url,
+        },
     )
 
 

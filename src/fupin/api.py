@@ -110,7 +110,11 @@ def on_http_error(request, exc):
 
 def _register_routers():
     from fupin.accounts.api import router as accounts_router
+    from fupin.assistance.api import router as assistance_router
     from fupin.orgs.api import router as orgs_router
+    from fupin.outcomes.api import router as outcomes_router
+    from fupin.party.api import router as party_router
+    from fupin.projects.api import router as projects_router
     from fupin.regions.api import router as regions_router
     from fupin.registry.api import router as registry_router
 
@@ -118,6 +122,10 @@ def _register_routers():
     api.add_router("/orgs", orgs_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/registry", registry_router)
+    api.add_router("/party", party_router)
+    api.add_router("/assistance", assistance_router)
+    api.add_router("/projects", projects_router)
+    api.add_router("/outcomes", outcomes_router)
 
 
 _register_routers()

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.audit",
     "fupin.registry",
+    "fupin.party",
+    "fupin.assistance",
+    "fupin.projects",
+    "fupin.outcomes",
     "fupin.demo",
 ]
 

@@ -6,6 +6,9 @@
 - the three administrators: `sysadmin`, `secadmin`, `auditadmin`
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from fupin.accounts.roles import Role
 from fupin.regions.models import Region
 
@@ -85,3 +88,37 @@ def make_cast():
         "secadmin": make_user("secadmin", roles=[Role.SECURITY_ADMIN]),
         "auditadmin": make_user("auditadmin", roles=[Role.AUDIT_ADMIN]),
     }
+
+
+# The scope matrix (src/fupin/tests/test_scope_matrix.py, plus each app's tests/matrix.py).
+MARKER = "大唐青海能源开发有限公司"  # a record of 兴海县's world: the unit assisting the county
+HOUSEHOLD = "扎西"  # the head of a household of 民族村 632524203207 (registry fixtures)
+
+
+@dataclass(frozen=True)
+class Page:
+    """How to check one named URL. `url` builds the address from the matrix's objects.
+
+    kind: "list" — both get 200, only the county officer sees `marker`; "list-no-marker" — both 200,
+    the outsider does not see `marker`; "export" — an .xlsx, as "list"; "detail" — outsider 404;
+    "post" — a POST-only action on a 兴海县 record, outsider 404; "forbidden" — neither business role
+    may open it; "reference" — public or reference data, both 200.
+    """
+
+    url: Callable[[dict], str]
+    kind: str
+    marker: str = MARKER
+    data: Callable[[dict], dict] | None = None  # the POST body for kind "post"
+
+
+def plain_url(name: str) -> Callable[[dict], str]:
+    from django.urls import reverse
+
+    return lambda objs: reverse(name)
+
+
+def object_url(name: str, key: str) -> Callable[[dict], str]:
+    """The URL of `name` for the matrix object `objs[key]` (by primary key)."""
+    from django.urls import reverse
+
+    return lambda objs: reverse(name, args=[objs[key].pk])

@@ -2,7 +2,7 @@
 
 The three administrators of 等保 2.0 (三员分立) are mutually exclusive with each other and with
 every business role: an administrator manages the system, never the data.
-Later apps add their permissions to ROLE_PERMISSIONS here, in one place.
+Later apps add their grants in their own block below; ROLE_PERMISSIONS merges them, in one place.
 """
 
 from django.db import models
@@ -49,7 +49,7 @@ _REGISTRY_WRITE = _REGISTRY_READ | {
     "registry.change_livingcheck",
 }
 
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+_BASE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VILLAGE_CADRE: frozenset(_READ_REFERENCE | _REGISTRY_WRITE | {"registry.propose_exit"}),
     Role.TOWNSHIP_OFFICER: frozenset(_READ_REFERENCE | _REGISTRY_WRITE | {"registry.check_exit"}),
     Role.COUNTY_OFFICER: frozenset(
@@ -114,6 +114,35 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # 审计管理员: reads and exports the audit trail, nothing else.
     Role.AUDIT_ADMIN: frozenset({"accounts.use_admin", "audit.view_auditevent", "audit.export_auditevent"}),
 }
+
+# Each later app's grants, role -> permissions, in its own block below (one block per app, so the
+# whole map stays in this one file). Administrators get none of them: they manage, never hold data.
+
+# 党建 (fupin.party)
+PARTY_GRANTS: dict[str, set[str]] = {}
+
+# 帮扶 (fupin.assistance)
+ASSISTANCE_GRANTS: dict[str, set[str]] = {}
+
+# 项目资金 (fupin.projects)
+PROJECTS_GRANTS: dict[str, set[str]] = {}
+
+# 帮扶成效 (fupin.outcomes)
+OUTCOMES_GRANTS: dict[str, set[str]] = {}
+
+
+def _merged(base, *grants) -> dict[str, frozenset[str]]:
+    merged = {role: set(perms) for role, perms in base.items()}
+    for grant in grants:
+        for role, perms in grant.items():
+            assert role not in ADMIN_ROLES, f"administrators hold no business permission ({role})"
+            merged.setdefault(role, set()).update(perms)
+    return {role: frozenset(perms) for role, perms in merged.items()}
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = _merged(
+    _BASE_PERMISSIONS, PARTY_GRANTS, ASSISTANCE_GRANTS, PROJECTS_GRANTS, OUTCOMES_GRANTS
+)
 
 # Roles that must use two-factor sign-in.
 TWO_FACTOR_ROLES = ADMIN_ROLES

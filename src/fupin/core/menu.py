@@ -17,6 +17,10 @@ class Item:
 MENU = [
     Item(_("首页"), "core:home", "home"),
     Item(_("农户"), "registry:household_list", "household", "registry.view_household"),
+    Item(_("党建"), "party:home", "flag", "party.view_partyorg"),
+    Item(_("帮扶"), "assistance:home", "visit", "assistance.view_pairing"),
+    Item(_("项目资金"), "projects:home", "folder", "projects.view_project"),
+    Item(_("帮扶成效"), "outcomes:home", "chart", "outcomes.view_purchase"),
     Item(_("行政区划"), "regions:browse", "map", "regions.view_region"),
     Item(_("帮扶单位"), "orgs:unit_list", "building", "orgs.view_unit"),
     Item(_("审计日志"), "audit:event_list", "shield", "audit.view_auditevent"),

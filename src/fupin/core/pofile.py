@@ -45,6 +45,10 @@ def _unquote(text: str) -> str:
 
 def parse(path: Path) -> list[Entry]:
     """The entries of a .po file, obsolete (#~) ones left out."""
+    return parse_text(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def parse_text(text: str, path: str = "<po>") -> list[Entry]:
     entries: list[Entry] = []
     entry = Entry()
     key: tuple[str, int] | None = None
@@ -56,7 +60,7 @@ def parse(path: Path) -> list[Entry]:
             entries.append(entry)
         entry, key, seen_text = Entry(), None, False
 
-    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
             finish()
@@ -149,11 +153,66 @@ def problems(po_path: Path, mo_path: Path | None = None) -> list[str]:
     return found
 
 
+def _quote(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+def read_tsv(path: Path) -> dict[str, str]:
+    """msgid TAB translation per line; \\n and \\t inside either stand for a newline and a tab."""
+    found = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if "\t" not in line or line.startswith("#"):
+            continue
+        msgid, _tab, text = line.partition("\t")
+
+        def unescape(value):
+            return value.replace("\\n", "\n").replace("\\t", "\t")
+
+        found[unescape(msgid)] = unescape(text.strip())
+    return found
+
+
+def fill(po_path: Path, translations: dict[str, str]) -> int:
+    """Fill untranslated or fuzzy singular entries from `translations`; returns how many changed."""
+    blocks = Path(po_path).read_text(encoding="utf-8").split("\n\n")
+    changed = 0
+    for i, block in enumerate(blocks):
+        entries = parse_text(block)
+        if len(entries) != 1:
+            continue
+        entry = entries[0]
+        if entry.is_header or entry.msgid_plural is not None or entry.msgid not in translations:
+            continue
+        if entry.translated and not entry.fuzzy:
+            continue
+        kept = []
+        for line in block.splitlines():
+            if line.startswith("msgstr"):
+                break  # the translation comes last in an entry: replaced below
+            if line.startswith("#|"):
+                continue  # the previous msgid of a fuzzy match
+            if line.startswith("#,"):
+                flags = [f.strip() for f in line[2:].split(",") if f.strip() != "fuzzy"]
+                if flags:
+                    kept.append("#, " + ", ".join(flags))
+                continue
+            kept.append(line)
+        kept.append("msgstr " + _quote(translations[entry.msgid]))
+        blocks[i] = "\n".join(kept)
+        changed += 1
+    Path(po_path).write_text("\n\n".join(blocks), encoding="utf-8")
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("po", type=Path)
     parser.add_argument("--mo", type=Path)
+    parser.add_argument("--fill", type=Path, action="append", help="a TSV of msgid and translation")
     args = parser.parse_args(argv)
+    for tsv in args.fill or ():
+        print(f"{tsv}: {fill(args.po, read_tsv(tsv))} entries filled", file=sys.stderr)
     found = problems(args.po, args.mo)
     for line in found:
         print(line)

@@ -64,6 +64,18 @@ def build_users() -> int:
 
 @transaction.atomic
 def build_all() -> dict[str, int]:
+    from fupin.demo.assistance import build_assistance
+    from fupin.demo.outcomes import build_outcomes
+    from fupin.demo.party import build_party
+    from fupin.demo.projects import build_projects
     from fupin.demo.registry import build_registry
 
-    return {"units": build_units(), "users": build_users(), "households": build_registry()}
+    return {
+        "units": build_units(),
+        "users": build_users(),
+        "households": build_registry(),
+        "party": build_party(),
+        "assistance": build_assistance(),
+        "projects": build_projects(),
+        "outcomes": build_outcomes(),
+    }

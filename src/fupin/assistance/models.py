@@ -1,0 +1,3 @@
+"""Models of assistance."""
+
+from django.db import models  # noqa: F401

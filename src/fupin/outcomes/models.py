@@ -1,0 +1,3 @@
+"""Models of outcomes."""
+
+from django.db import models  # noqa: F401

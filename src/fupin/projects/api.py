@@ -1,0 +1,5 @@
+"""The projects API, through the scoping choke point."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])

@@ -1,13 +1,14 @@
-"""The registry in the back office: masked values only, sensitive columns read-only, never decrypted."""
+"""The registry in the back office: masked values only, sensitive columns read-only, never revealed."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from fupin.admin_site import ScopedModelAdmin
 from fupin.registry.models import DuplicateReport, ExitThreshold, Household, Member, PovertyLine
 
-# Only the masked copies and plain columns are shown; *_enc and *_bidx never reach a page.
-MEMBER_COLUMNS = ("name", "sex", "birth_date", "id_number_masked", "relation", "ethnicity", "labour")
+# Only masked values and plain columns are shown; *_enc and *_bidx never reach a page.
+MEMBER_COLUMNS = ("name", "sex", "birth", "id_number", "relation", "ethnicity", "labour")
 
 
 class MemberInline(TabularInline):
@@ -17,6 +18,14 @@ class MemberInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+
+    @admin.display(description=_("出生日期"))
+    def birth(self, obj):
+        return obj.birth_date_masked
+
+    @admin.display(description=_("身份证号"))
+    def id_number(self, obj):
+        return obj.id_number_masked
 
     def has_add_permission(self, request, obj=None):
         return False  # members are added through the services (ID checks, duplicates)
@@ -79,10 +88,14 @@ class HouseholdAdmin(ScopedModelAdmin):
 
 @admin.register(DuplicateReport)
 class DuplicateReportAdmin(ScopedModelAdmin):
-    list_display = ["id_number_masked", "existing_county", "attempted_county", "at", "by", "resolved"]
+    list_display = ["id_number", "existing_county", "attempted_county", "at", "by", "resolved"]
     list_filter = ["resolved"]
-    readonly_fields = ["id_number_masked", "existing_county", "attempted_county", "at", "by"]
+    readonly_fields = ["id_number", "existing_county", "attempted_county", "at", "by"]
     fields = [*readonly_fields, "resolved"]
+
+    @admin.display(description=_("身份证号"))
+    def id_number(self, obj):
+        return obj.id_number_masked
 
     def has_add_permission(self, request):
         return False

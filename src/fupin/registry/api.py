@@ -249,7 +249,7 @@ class MemberOut(Schema):
     household_id: int
     name: str
     sex: str
-    birth_date: datetime.date
+    birth_year: int  # the full date only with the number, through /reveal (see Member.birth_date_masked)
     id_number_masked: str
     relation: str
     ethnicity: str

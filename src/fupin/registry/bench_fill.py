@@ -19,12 +19,12 @@ What the rows look like, and where they are simplified:
   whose parity is the sex, and the ISO 7064 MOD 11-2 check digit (computed in SQL). Member k gets
   slot (k · P) mod (43,800 days × 500): unique by construction up to 21.9 million members.
   Birth dates are spread evenly over those 120 years (not by age and relation: search does not
-  care). `id_last4`, `id_number_masked`, and `id_number_bidx` = HMAC-SHA256 with the blind-index
-  key through pgcrypto's `hmac()`, truncated to 32 hex characters exactly like
-  `core.crypto.blind_index("id", …)` (`verify_sample` checks it against Python).
-- `id_number_enc` is a placeholder, not a ciphertext: `v0:bench:<member id>` (AES-GCM is not
-  available in SQL). `core.crypto.decrypt` refuses it; `id_number_of` rebuilds the number from the
-  row (county of the village, birth date, last four), which the search benchmark uses.
+  care). `id_number_bidx` and `id_last4_bidx` = HMAC-SHA256 with the blind-index key through
+  pgcrypto's `hmac()`, truncated to 32 hex characters exactly like `core.crypto.blind_index`
+  (`verify_sample` checks both against Python); `birth_year` from the number.
+- `id_number_enc` is a placeholder, not a ciphertext: `v0:bench:<the number>` (AES-GCM is not
+  available in SQL), so a bench database holds the synthetic numbers in clear; `core.crypto.decrypt`
+  refuses it and `id_number_of` reads it, for the search benchmark. Benchmark data only.
   `health_enc` is one real ciphertext per health value (so identical values share a ciphertext:
   benchmark data only), with the matching `health_bidx`.
 - No incomes, checks or events: the household list's income subqueries find nothing, as for
@@ -51,6 +51,7 @@ from fupin.registry.generator import (
     TIBETAN_MALE,
 )
 from fupin.registry.idnumbers import check_digit
+from fupin.registry.models import last4_index
 
 PLACEHOLDER = "v0:bench:"
 DEFAULT_PROVINCES = ("62", "63", "52", "53")
@@ -211,14 +212,15 @@ def member_sql() -> str:
     # Built from this module's constants only; the values are query parameters.
     return f"""
 INSERT INTO registry_member (
-    id, household_id, name, name_initials, sex, birth_date, id_number_enc, id_number_bidx,
-    id_number_masked, id_last4, relation, ethnicity, education, school_status, health_enc,
+    id, household_id, name, name_initials, sex, birth_year, id_number_enc, id_number_bidx,
+    id_last4_bidx, relation, ethnicity, education, school_status, health_enc,
     health_bidx, disability_enc, labour, work_status, months_worked, dibao, medical_insurance,
     pension_insurance, version, created_at, updated_at)
-SELECT z.k, z.hid, z.name, z.initials, CASE WHEN z.male THEN 'M' ELSE 'F' END, z.birth,
-    %(placeholder)s || z.k::text,
+SELECT z.k, z.hid, z.name, z.initials, CASE WHEN z.male THEN 'M' ELSE 'F' END,
+    extract(year FROM z.birth)::int,
+    %(placeholder)s || z.idn,
     left(encode(hmac(convert_to('id:' || z.idn, 'UTF8'), %(index_key)s::bytea, 'sha256'), 'hex'), 32),
-    left(z.idn, 4) || '**********' || right(z.idn, 4), right(z.idn, 4),
+    left(encode(hmac(convert_to('id4:' || right(z.idn, 4), 'UTF8'), %(index_key)s::bytea, 'sha256'), 'hex'), 32),
     CASE WHEN z.j = 1 THEN 'head' WHEN z.j = 2 THEN 'spouse' WHEN z.male THEN 'son' ELSE 'daughter' END,
     CASE WHEN z.tib THEN '藏族' ELSE '汉族' END, 'junior', 'none',
     (%(health_enc)s::text[])[z.health_i], (%(health_bidx)s::text[])[z.health_i], '', 'ordinary',
@@ -409,13 +411,13 @@ def _trim(cursor, last_k: int) -> None:
     cursor.execute("DELETE FROM registry_household WHERE member_count = 0")
 
 
-def id_number_of(enc: str, *, village: str, birth_date, last4: str) -> str:
-    """The ID number of a member: decrypted, or rebuilt for a bench_fill row (placeholder)."""
+def id_number_of(enc: str) -> str:
+    """The ID number of a member: decrypted, or read from a bench_fill row's placeholder."""
     if not enc.startswith(PLACEHOLDER):
         return crypto.decrypt(enc)
-    body = f"{village[:6]}{birth_date:%Y%m%d}{last4[:3]}"
-    number = body + check_digit(body)
-    if number[-1] != last4[-1]:
+    number = enc[len(PLACEHOLDER) :]
+    body = number[:17]
+    if check_digit(body) != number[-1]:
         raise ValueError(f"bench row {enc}: check digit mismatch")
     return number
 
@@ -430,16 +432,19 @@ def verify_sample(n: int = 1000) -> dict:
         .values_list(
             "id_number_enc",
             "id_number_bidx",
-            "birth_date",
-            "id_last4",
-            "household__village_id",
+            "id_last4_bidx",
+            "birth_year",
             "name",
             "name_initials",
         )
     )
     bidx_ok = initials_ok = 0
-    for enc, bidx, birth, last4, village, name, initials in rows:
-        number = id_number_of(enc, village=village, birth_date=birth, last4=last4)
-        bidx_ok += crypto.blind_index("id", number) == bidx
+    for enc, bidx, last4_bidx, birth_year, name, initials in rows:
+        number = id_number_of(enc)
+        bidx_ok += (
+            crypto.blind_index("id", number) == bidx
+            and last4_index(number[-4:]) == last4_bidx
+            and int(number[6:10]) == birth_year
+        )
         initials_ok += initials_of(name)[:50] == initials
     return {"sampled": len(rows), "bidx_match": bidx_ok, "initials_match": initials_ok}

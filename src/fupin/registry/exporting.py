@@ -44,7 +44,9 @@ def export_rows(members, *, reveal: bool = False):
             phone, account = crypto.decrypt(h.phone_enc), crypto.decrypt(h.bank_account_enc)
             id_number, health = crypto.decrypt(m.id_number_enc), crypto.decrypt(m.health_enc)
             disability = crypto.decrypt(m.disability_enc)
+            birth = m.birth_date.isoformat()
         else:
+            birth = m.birth_date_masked
             phone, account, id_number = h.phone_masked, h.bank_account_masked, m.id_number_masked
             health = HIDDEN if m.health_enc else ""
             disability = HIDDEN if m.disability_enc else ""
@@ -68,7 +70,7 @@ def export_rows(members, *, reveal: bool = False):
             "electricity": h.electricity,
             "name": m.name,
             "sex": m.sex,
-            "birth_date": m.birth_date.isoformat(),
+            "birth_date": birth,
             "id_number": id_number,
             "relation": m.relation,
             "ethnicity": m.ethnicity,

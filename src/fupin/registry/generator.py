@@ -528,10 +528,9 @@ _HOUSEHOLD_PLAIN = (
     "status",
     "exit_year",
 )
-_MEMBER_PLAIN = (
+_MEMBER_PLAIN = (  # the birth date is not stored: set_id_number keeps the year
     "name",
     "sex",
-    "birth_date",
     "relation",
     "ethnicity",
     "education",

@@ -2,10 +2,14 @@
 
 Personal data (ID number, phone, bank account, health, disability) is stored only encrypted
 (`*_enc`, core.crypto), with a keyed blind index (`*_bidx`) where exact look-up or uniqueness is
-needed and a masked copy (`*_masked`) for screens and exports, so lists never decrypt anything.
+needed. Phones and bank accounts keep a masked copy (`*_masked`) for lists. An ID number keeps no
+clear part at all: its masked form (`6201**********1234`) and the birth date are derived from the
+decrypted value when shown, because the last four digits (sequence and check digit), the birth date
+and the village's county code together ARE the number; only the birth year stays in clear (for age).
 Writes go through registry.services; the model methods here only set the derived columns.
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -133,6 +137,11 @@ class Household(models.Model):
         self.bank_account_masked = mask_account(account)
 
 
+def last4_index(digits: str) -> str:
+    """The keyed index of an ID number's last four characters (upper-case X as normalised)."""
+    return crypto.blind_index("id4", digits.upper())
+
+
 class Member(models.Model):
     """A person of a household. One person is registered once in the whole system (id_bidx is unique)."""
 
@@ -142,11 +151,12 @@ class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("出生日期"))
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), editable=False)
     id_number_enc = models.TextField(editable=False)
     id_number_bidx = models.CharField(max_length=32, unique=True, editable=False)
-    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
-    id_last4 = models.CharField(max_length=4, editable=False, db_index=True)
+    # A keyed index of the last four digits: search by them is an exact match, and the digits
+    # themselves never sit in the database (see the module docstring).
+    id_last4_bidx = models.CharField(max_length=32, editable=False)
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices, blank=True)
@@ -171,7 +181,7 @@ class Member(models.Model):
     objects = ScopedManager()
     scope_region_field = "household__village__code"
     audit_sensitive_fields = frozenset(
-        {"id_number_enc", "id_number_bidx", "health_enc", "health_bidx", "disability_enc"}
+        {"id_number_enc", "id_number_bidx", "id_last4_bidx", "health_enc", "health_bidx", "disability_enc"}
     )
 
     class Meta:
@@ -193,7 +203,7 @@ class Member(models.Model):
                 name="registry_member_initials_hh",
                 opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
-            models.Index(fields=["id_last4", "household"], name="registry_member_last4_hh"),
+            models.Index(fields=["id_last4_bidx", "household"], name="registry_member_last4_hh"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(months_worked__lte=12), name="registry_member_months_le_12"),
@@ -206,8 +216,34 @@ class Member(models.Model):
         """`id_number` must already be normalised and validated (registry.idnumbers)."""
         self.id_number_enc = crypto.encrypt(id_number)
         self.id_number_bidx = crypto.blind_index("id", id_number)
-        self.id_number_masked = mask_id_number(id_number)
-        self.id_last4 = id_number[-4:]
+        self.id_last4_bidx = last4_index(id_number[-4:])
+        self.birth_year = int(id_number[6:10])
+        self._id_number = id_number
+
+    def _plain_id_number(self) -> str:
+        # Decrypted once per instance: a page shows about twenty members, an export decrypts a row
+        # at a time (AES-GCM, microseconds each).
+        cached = getattr(self, "_id_number", None)
+        if cached is None:
+            cached = crypto.decrypt(self.id_number_enc) if self.id_number_enc else ""
+            self._id_number = cached
+        return cached
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self._plain_id_number())
+
+    @property
+    def birth_date_masked(self) -> str:
+        """The birth year only: next to the masked number and the village (whose code gives the
+        number's hidden area digits) a full birth date would give the number away."""
+        return f"{self.birth_year}-**-**" if self.birth_year else ""
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        """From the ID number (GB 11643 digits 7–14), which is the only record of it."""
+        number = self._plain_id_number()
+        return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])) if number else None
 
     def set_health(self, health: str) -> None:
         self.health_enc = crypto.encrypt(health)
@@ -354,13 +390,14 @@ class ExitThreshold(models.Model):
 class DuplicateReport(models.Model):
     """An attempt to register a person already registered elsewhere, reported to both counties.
 
-    Holds the blind index (never the number), so each county can find the person in its own rows.
+    Holds the blind index, so each county can find the person in its own rows, and the number
+    encrypted, shown masked.
     """
 
     existing_county = models.CharField(_("已登记县"), max_length=6)
     attempted_county = models.CharField(_("重复登记县"), max_length=6)
     id_number_bidx = models.CharField(max_length=32, editable=False, db_index=True)
-    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    id_number_enc = models.TextField(editable=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     by = models.ForeignKey(
         "accounts.User",
@@ -374,7 +411,7 @@ class DuplicateReport(models.Model):
 
     objects = ScopedManager()
     scope_region_field = ("existing_county", "attempted_county")
-    audit_sensitive_fields = frozenset({"id_number_bidx"})
+    audit_sensitive_fields = frozenset({"id_number_bidx", "id_number_enc"})
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -383,3 +420,7 @@ class DuplicateReport(models.Model):
 
     def __str__(self):
         return f"{self.id_number_masked} {self.existing_county}/{self.attempted_county}"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(crypto.decrypt(self.id_number_enc)) if self.id_number_enc else ""

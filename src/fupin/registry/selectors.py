@@ -14,7 +14,15 @@ from django.db.models.functions import Concat
 from fupin.core.crypto import blind_index
 from fupin.core.scoping import scope_of
 from fupin.registry.idnumbers import normalize_id_number
-from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, PovertyLine, YearlyIncome
+from fupin.registry.models import (
+    Household,
+    HouseholdEvent,
+    LivingCheck,
+    Member,
+    PovertyLine,
+    YearlyIncome,
+    last4_index,
+)
 
 _FULL_ID = re.compile(r"[0-9]{17}[0-9X]")
 _LAST4 = re.compile(r"[0-9X]{4}")
@@ -50,7 +58,7 @@ def members_matching(q: str):
     if mode == "id":
         return Member.objects.filter(id_number_bidx=blind_index("id", text))
     if mode == "last4":
-        return Member.objects.filter(id_last4=text)
+        return Member.objects.filter(id_last4_bidx=last4_index(text))
     if mode == "initials":
         return Member.objects.filter(name_initials__startswith=text.lower())
     if mode == "name":

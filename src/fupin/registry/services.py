@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record, audit_snapshot
 from fupin.core import crypto
-from fupin.core.masking import mask_id_number
 from fupin.core.scoping import scope_of
 from fupin.regions.models import Region
 from fupin.regions.names import initials_of
@@ -355,12 +354,11 @@ def _apply_member_fields(member: Member, fields: dict, errors: dict) -> tuple[li
         else:
             id_value = parsed.value
             member.set_id_number(parsed.value)
-            touched += ["id_number_enc", "id_number_bidx", "id_number_masked", "id_last4"]
+            touched += ["id_number_enc", "id_number_bidx", "id_last4_bidx", "birth_year"]
             if fields.get("sex") in (None, ""):
                 member.sex = parsed.sex
-            if fields.get("birth_date") in (None, ""):
-                member.birth_date = parsed.birth_date
-            touched += ["sex", "birth_date"]
+            touched.append("sex")
+    entered_birth = None
     for name, value in fields.items():
         if name == "id_number":
             continue
@@ -379,6 +377,7 @@ def _apply_member_fields(member: Member, fields: dict, errors: dict) -> tuple[li
                 continue
             _choice(errors, name, value, Sex)
         elif name == "birth_date":
+            # Checked against the ID number, never stored: the number is the one record of it.
             if value in (None, ""):
                 continue
             if isinstance(value, str):
@@ -387,6 +386,8 @@ def _apply_member_fields(member: Member, fields: dict, errors: dict) -> tuple[li
                 except ValueError:
                     errors[name] = _("日期格式应为YYYY-MM-DD")
                     continue
+            entered_birth = value
+            continue
         elif name == "relation":
             _choice(errors, name, value, Relation)
         elif name == "education":
@@ -434,7 +435,7 @@ def _apply_member_fields(member: Member, fields: dict, errors: dict) -> tuple[li
     if parsed is not None:
         if member.sex and member.sex != parsed.sex and "sex" not in errors:
             errors["sex"] = _("性别与身份证号不符(身份证号显示为%(sex)s)") % {"sex": Sex(parsed.sex).label}
-        if member.birth_date and member.birth_date != parsed.birth_date and "birth_date" not in errors:
+        if entered_birth and entered_birth != parsed.birth_date and "birth_date" not in errors:
             errors["birth_date"] = _("出生日期与身份证号不符(身份证号显示为%(date)s)") % {
                 "date": parsed.birth_date.isoformat()
             }
@@ -461,7 +462,7 @@ def _check_duplicate(*, by, member: Member, id_value: str, errors: dict) -> Dupl
         existing_county=other[:6],
         attempted_county=here,
         id_number_bidx=member.id_number_bidx,
-        id_number_masked=mask_id_number(id_value),
+        id_number_enc=member.id_number_enc,
         by=by,
     )
 

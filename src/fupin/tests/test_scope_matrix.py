@@ -207,7 +207,7 @@ def objs(cast):
         existing_county="632524",
         attempted_county="130530",
         id_number_bidx="x" * 32,
-        id_number_masked="6325**********0000",
+        id_number_enc="",
     )
     made = {**cast, **households, "duplicate": duplicate}
     for matrix in APP_MATRICES:

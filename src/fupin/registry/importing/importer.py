@@ -27,7 +27,7 @@ from fupin.registry.importing.report import ErrorSink
 from fupin.registry.importing.rows import RowChecker, RowError, household_fingerprint
 from fupin.registry.importing.template import BY_KEY
 from fupin.registry.importing.writer import Counts, Staging
-from fupin.registry.models import DuplicateReport, Household, Member
+from fupin.registry.models import DuplicateReport, Household, Member, last4_index
 
 BATCH = 5_000
 
@@ -186,7 +186,7 @@ def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates,
                         existing_county=county,
                         attempted_county=household["village"][:6],
                         id_number_bidx=bidx,
-                        id_number_masked=mask_id_number(id_value),
+                        id_number_enc=crypto.encrypt(id_value),
                         by=user if getattr(user, "pk", None) else None,
                     )
                 )
@@ -196,7 +196,8 @@ def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates,
         if number != previous:
             hh_rows.append((line, fp, *_household_columns(household, old_hh)))
             previous = number
-        member_rows.append((line, number, fp, *_member_columns(member, bidx, old_member)))
+        masked = mask_id_number(member["id_number"].value)
+        member_rows.append((line, number, fp, masked, *_member_columns(member, bidx, old_member)))
     staging.households(hh_rows)
     staging.members(member_rows)
     staging.mark_bad(sink.take_new_bad())
@@ -276,11 +277,10 @@ def _member_columns(m: dict, bidx: str, old) -> tuple:
         m["name"],
         _initials(m["name"]),
         m["sex"] or person.sex,
-        person.birth_date,
+        person.birth_date.year,
         id_enc,
         bidx,
-        mask_id_number(person.value),
-        person.value[-4:],
+        last4_index(person.value[-4:]),
         m["relation"],
         m["ethnicity"],
         m["education"],

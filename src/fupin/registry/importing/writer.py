@@ -41,11 +41,10 @@ MEMBER_COLUMNS = (
     "name",
     "name_initials",
     "sex",
-    "birth_date",
+    "birth_year",
     "id_number_enc",
     "id_number_bidx",
-    "id_number_masked",
-    "id_last4",
+    "id_last4_bidx",
     "relation",
     "ethnicity",
     "education",
@@ -62,13 +61,14 @@ MEMBER_COLUMNS = (
 )
 # Staging-only columns, written first: row number, and the household's key and fingerprint.
 HH_STAGE = ("line", "fp", *HH_COLUMNS)
-MEMBER_STAGE = ("line", "hh_number", "hh_fp", *MEMBER_COLUMNS)
+# id_masked: the masked number for the row-error report (the registry itself keeps no clear part).
+MEMBER_STAGE = ("line", "hh_number", "hh_fp", "id_masked", *MEMBER_COLUMNS)
 _TYPES = {
     "line": "integer",
     "housing_area": "numeric(7,1)",
     "housing_year": "integer",
     "months_worked": "integer",
-    "birth_date": "date",
+    "birth_year": "integer",
     "relocated": "boolean",
     "safe_water": "boolean",
     "electricity": "boolean",
@@ -175,7 +175,7 @@ class Staging:
     def duplicate_ids(self) -> list[tuple]:
         """(line, masked ID, household number, first line) of each repeat of an ID in the file."""
         return self.fetch(
-            "SELECT m.line, m.id_number_masked, m.hh_number, f.first FROM imp_member m JOIN "
+            "SELECT m.line, m.id_masked, m.hh_number, f.first FROM imp_member m JOIN "
             "(SELECT id_number_bidx, min(line) AS first FROM imp_member GROUP BY id_number_bidx "
             "HAVING count(*) > 1) f ON f.id_number_bidx = m.id_number_bidx WHERE m.line > f.first ORDER BY m.line"
         )

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 
 from fupin.audit.models import AuditEvent
 from fupin.registry.reveal import reveal
+from fupin.registry.services import member_update
 from fupin.registry.tests.fixtures_core import minzu, person_id  # noqa: F401
 
 
@@ -53,6 +54,43 @@ def test_it_leaves_no_plaintext_id_number_in_a_dump(minzu, cast):
     for number in numbers:
         assert number not in text
         assert "13800138000" not in text
+
+
+def test_it_leaves_nothing_to_rebuild_an_id_number_from(minzu, cast):
+    """The reconstruction attack: county code (from the village) + birth date + last four digits
+    (sequence and check digit) ARE the number. The registry's tables hold no birth date and no last
+    four in clear, and no table at all (audit trail included) holds a birth date."""
+    import re
+
+    numbers = [person_id(1), person_id(2, male=False), person_id(3)]
+    head = minzu[0].members.get(relation="head")
+    member_update(by=cast["county"], member=head, version=head.version, ethnicity="藏族")  # an audited change
+    cells = {"registry": set(), "audit": set()}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            kind = (
+                "registry"
+                if table.startswith("registry_")
+                else "audit"
+                if table.startswith("audit_")
+                else None
+            )
+            if kind is None:
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for value in row:
+                    cells[kind].add(str(value))
+                    # JSON columns (the audit trail's changes) hold values inside: split them out.
+                    cells[kind].update(re.findall(r"[0-9X*-]{4,}", str(value)))
+    assert any("6325" in c for c in cells["registry"])  # the dump did read the rows
+    for number in numbers:
+        birth = (number[6:14], f"{number[6:10]}-{number[10:12]}-{number[12:14]}")
+        last4 = number[-4:]
+        for kind, found in cells.items():
+            assert not set(birth) & found, f"a birth date in the {kind} tables"
+        assert last4 not in cells["registry"]
+        assert not any(re.fullmatch(rf".*\*{{2,}}{last4}", c) for c in cells["registry"])
 
 
 def test_it_shows_only_masked_values_in_the_admin(minzu, cast, client):

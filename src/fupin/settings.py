@@ -178,6 +178,11 @@ FUPIN_IMPORT_MAX_UNCOMPRESSED = env_int("FUPIN_IMPORT_MAX_UNCOMPRESSED", 4 * 102
 # worker processes in production, configure a shared cache (Redis) so every worker sees a job.
 FUPIN_IMPORT_SYNC = env_bool("FUPIN_IMPORT_SYNC", False)
 
+# --- Field work: households not visited for this many days are flagged to their cadre and
+# township; the size limit of one photo (visits, meetings).
+FUPIN_VISIT_INTERVAL_DAYS = env_int("FUPIN_VISIT_INTERVAL_DAYS", 30, minimum=1)
+FUPIN_PHOTO_MAX_BYTES = env_int("FUPIN_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
 # --- Audit trail retention (days); the retention job refuses anything under 183.
 AUDIT_RETENTION_DAYS = env_int("FUPIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
 

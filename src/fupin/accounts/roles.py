@@ -118,17 +118,178 @@ _BASE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Each later app's grants, role -> permissions, in its own block below (one block per app, so the
 # whole map stays in this one file). Administrators get none of them: they manage, never hold data.
 
-# 党建 (fupin.party)
-PARTY_GRANTS: dict[str, set[str]] = {}
+# 党建 (fupin.party): everyone with a place reads it; the village records members and meetings;
+# the township and county keep organisations, scores, reserve pools and cadre scoring; the county
+# (organisation department) identifies and closes weak branches and edits checklists and indicator
+# sets; an assisting unit keeps its own branches, their meetings and its pairings.
+_PARTY_READ = {
+    f"party.view_{model}"
+    for model in (
+        "partyorg",
+        "partymember",
+        "memberevent",
+        "meeting",
+        "meetingphoto",
+        "checklist",
+        "checklistcategory",
+        "checklistitem",
+        "branchscore",
+        "itemscore",
+        "weakcase",
+        "weakcaseevent",
+        "reservecadre",
+        "reserveassessment",
+        "indicatorset",
+        "indicator",
+        "villagecadre",
+        "cadremonthscore",
+        "pairing",
+        "pairingactivity",
+    )
+}
+_PARTY_BRANCH = _PARTY_READ | {
+    "party.add_partymember",
+    "party.change_partymember",
+    "party.add_meeting",
+    "party.change_meeting",
+    "party.add_pairingactivity",
+}
+_PARTY_TOWNSHIP = _PARTY_BRANCH | {
+    "party.add_partyorg",
+    "party.change_partyorg",
+    "party.add_branchscore",
+    "party.change_branchscore",
+    "party.add_reservecadre",
+    "party.change_reservecadre",
+    "party.add_villagecadre",
+    "party.change_villagecadre",
+    "party.add_cadremonthscore",
+    "party.change_cadremonthscore",
+    "party.add_pairing",
+    "party.change_pairing",
+}
+PARTY_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _PARTY_BRANCH,
+    Role.TOWNSHIP_OFFICER: _PARTY_TOWNSHIP,
+    Role.COUNTY_OFFICER: _PARTY_TOWNSHIP
+    | {
+        "party.manage_weakcase",
+        "party.add_checklist",
+        "party.change_checklist",
+        "party.add_checklistcategory",
+        "party.change_checklistcategory",
+        "party.add_checklistitem",
+        "party.change_checklistitem",
+        "party.delete_checklistitem",
+        "party.add_indicatorset",
+        "party.change_indicatorset",
+        "party.add_indicator",
+        "party.change_indicator",
+        "party.delete_indicator",
+    },
+    Role.UNIT_OFFICER: _PARTY_BRANCH
+    | {"party.add_partyorg", "party.change_partyorg", "party.add_pairing", "party.change_pairing"},
+    Role.VIEWER: _PARTY_READ,
+    Role.INSPECTOR: _PARTY_READ,
+}
 
-# 帮扶 (fupin.assistance)
-ASSISTANCE_GRANTS: dict[str, set[str]] = {}
+# 帮扶 (fupin.assistance): everyone with a place reads it; village cadres and first secretaries visit,
+# log and run their households' measures; the township also pairs; the county and the assisting
+# units dispatch cadres, form work teams and record training.
+_ASSISTANCE_READ = {
+    f"assistance.view_{model}"
+    for model in (
+        "cadre",
+        "pairing",
+        "activity",
+        "workteam",
+        "teamevent",
+        "posting",
+        "plan",
+        "measure",
+        "measureevent",
+        "visit",
+        "visitphoto",
+        "worklog",
+        "trainingclass",
+        "trainingattendee",
+    )
+}
+_ASSISTANCE_FIELD = _ASSISTANCE_READ | {
+    "assistance.add_visit",
+    "assistance.add_worklog",
+    "assistance.add_measure",
+    "assistance.transition_measure",
+    "assistance.add_activity",
+}
+_ASSISTANCE_TOWNSHIP = _ASSISTANCE_FIELD | {
+    "assistance.add_cadre",
+    "assistance.add_pairing",
+    "assistance.change_pairing",
+}
+_ASSISTANCE_DISPATCH = _ASSISTANCE_TOWNSHIP | {
+    "assistance.add_posting",
+    "assistance.change_posting",
+    "assistance.add_workteam",
+    "assistance.transition_workteam",
+    "assistance.add_trainingclass",
+}
+ASSISTANCE_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _ASSISTANCE_FIELD,
+    Role.TOWNSHIP_OFFICER: _ASSISTANCE_TOWNSHIP,
+    Role.COUNTY_OFFICER: _ASSISTANCE_DISPATCH,
+    Role.UNIT_OFFICER: _ASSISTANCE_DISPATCH,
+    Role.VIEWER: _ASSISTANCE_READ,
+    Role.INSPECTOR: _ASSISTANCE_READ,
+}
 
-# 项目资金 (fupin.projects)
-PROJECTS_GRANTS: dict[str, set[str]] = {}
+# 项目资金 (fupin.projects): everyone with a place reads the library and the ledger; the village
+# drafts and proposes, the township reviews, the county approves, runs the implementation and
+# manages the money. The township and county may prepare drafts too, but only the village proposes.
+_PROJECTS_READ = {
+    "projects.view_project",
+    "projects.view_projectevent",
+    "projects.view_beneficiary",
+    "projects.view_fundsource",
+    "projects.view_ledgerentry",
+}
+_PROJECTS_DRAFT = {"projects.add_project", "projects.change_project"}
+PROJECTS_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _PROJECTS_READ | _PROJECTS_DRAFT | {"projects.propose_project"},
+    Role.TOWNSHIP_OFFICER: _PROJECTS_READ | _PROJECTS_DRAFT | {"projects.review_project"},
+    Role.COUNTY_OFFICER: _PROJECTS_READ
+    | _PROJECTS_DRAFT
+    | {
+        "projects.approve_project",
+        "projects.manage_funds",
+        "projects.add_fundsource",
+        "projects.change_fundsource",
+    },
+    Role.VIEWER: set(_PROJECTS_READ),
+    Role.UNIT_OFFICER: set(_PROJECTS_READ),
+    Role.INSPECTOR: set(_PROJECTS_READ),
+}
 
-# 帮扶成效 (fupin.outcomes)
-OUTCOMES_GRANTS: dict[str, set[str]] = {}
+# 帮扶成效 (fupin.outcomes): everyone with a place or a unit reads purchases, placements and pledges;
+# the assisting unit and the county record purchases, sales on behalf and placements; only the unit
+# itself sets its 责任书 targets (the service also checks the unit is the writer's own).
+_OUTCOMES_READ = {"outcomes.view_purchase", "outcomes.view_placement", "outcomes.view_indicatortarget"}
+_OUTCOMES_RECORD = _OUTCOMES_READ | {
+    "outcomes.add_purchase",
+    "outcomes.change_purchase",
+    "outcomes.delete_purchase",
+    "outcomes.add_placement",
+    "outcomes.change_placement",
+    "outcomes.delete_placement",
+}
+OUTCOMES_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _OUTCOMES_READ,
+    Role.TOWNSHIP_OFFICER: _OUTCOMES_READ,
+    Role.COUNTY_OFFICER: _OUTCOMES_RECORD,
+    Role.VIEWER: _OUTCOMES_READ,
+    Role.UNIT_OFFICER: _OUTCOMES_RECORD | {"outcomes.add_indicatortarget", "outcomes.change_indicatortarget"},
+    Role.INSPECTOR: _OUTCOMES_READ,
+}
 
 
 def _merged(base, *grants) -> dict[str, frozenset[str]]:

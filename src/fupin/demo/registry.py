@@ -12,7 +12,9 @@ from fupin.registry.models import Household
 XINGHAI_VILLAGES = ("632524203207", "632524101206", "632524100202")
 # Seed 001 (甘肃) and seed 002 counties: the first villages of each, by code.
 GANSU_COUNTIES = ("620821", "620825", "621227", "620826", "621102", "620924", "620802", "620822")
-SEED_002_COUNTIES = ("540623", "632726", "632224", "513428", "513429", "140623", "150429", "610827", "522325")
+SEED_002_COUNTIES = ("540623", "632726", "632224", "513428", "513429", "140623", "150429", "610827", "610829")
+# Seed 003: China Gold's 新蔡县 and 贞丰县.
+SEED_003_COUNTIES = ("411729", "522325")
 
 PER_XINGHAI_VILLAGE = 400
 PER_OTHER_VILLAGE = 200
@@ -32,7 +34,7 @@ def demo_villages() -> list[tuple[str, int]]:
     plan = [(code, PER_XINGHAI_VILLAGE) for code in XINGHAI_VILLAGES]
     for county in GANSU_COUNTIES:
         plan += [(code, PER_OTHER_VILLAGE) for code in _first_villages(county, 2)]
-    for county in SEED_002_COUNTIES:
+    for county in SEED_002_COUNTIES + SEED_003_COUNTIES:
         plan += [(code, PER_OTHER_VILLAGE) for code in _first_villages(county, 1)]
     present = set(Region.objects.filter(code__in=[c for c, _n in plan]).values_list("code", flat=True))
     return [(code, n) for code, n in plan if code in present]

@@ -61,6 +61,7 @@ class AssistedPlace(models.Model):
         "regions.Region", verbose_name=_("帮扶地区"), on_delete=models.PROTECT, related_name="+"
     )
     since = models.DateField(_("开始日期"), null=True, blank=True)
+    until = models.DateField(_("结束日期"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"

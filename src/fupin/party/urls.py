@@ -1,4 +1,50 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from fupin.party import views, views_life, views_pairing, views_work
 
 app_name = "party"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("orgs/", views.org_list, name="org_list"),
+    path("orgs/export/", views.org_export, name="org_export"),
+    path("orgs/new/", views.org_create, name="org_create"),
+    path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
+    path("orgs/<int:pk>/edit/", views.org_edit, name="org_edit"),
+    path("orgs/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("orgs/<int:pk>/meetings/new/", views_life.meeting_create, name="meeting_create"),
+    path("orgs/<int:pk>/calendar/", views_life.calendar, name="calendar"),
+    path("orgs/<int:pk>/score/", views_work.score_record, name="score_record"),
+    path("orgs/<int:pk>/weak/new/", views_work.weak_create, name="weak_create"),
+    path("orgs/<int:pk>/cadres/new/", views_work.cadre_create, name="cadre_create"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/export/", views.member_export, name="member_export"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/step/", views.member_step, name="member_step"),
+    path("meetings/", views_life.meeting_list, name="meeting_list"),
+    path("meetings/export/", views_life.meeting_export, name="meeting_export"),
+    path("meetings/overdue/", views_life.overdue, name="overdue"),
+    path("meetings/overdue/export/", views_life.overdue_export, name="overdue_export"),
+    path("meetings/<int:pk>/", views_life.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views_life.meeting_edit, name="meeting_edit"),
+    path("photos/<int:pk>/", views_life.photo, name="photo"),
+    path("scores/", views_work.score_list, name="score_list"),
+    path("scores/export/", views_work.score_export, name="score_export"),
+    path("weak/", views_work.weak_list, name="weak_list"),
+    path("weak/export/", views_work.weak_export, name="weak_export"),
+    path("weak/<int:pk>/", views_work.weak_detail, name="weak_detail"),
+    path("weak/<int:pk>/step/", views_work.weak_step, name="weak_step"),
+    path("reserves/", views_work.reserve_list, name="reserve_list"),
+    path("reserves/export/", views_work.reserve_export, name="reserve_export"),
+    path("reserves/new/", views_work.reserve_create, name="reserve_create"),
+    path("reserves/<int:pk>/", views_work.reserve_detail, name="reserve_detail"),
+    path("reserves/<int:pk>/assess/", views_work.reserve_assess, name="reserve_assess"),
+    path("cadres/", views_work.cadre_ranking, name="cadre_ranking"),
+    path("cadres/export/", views_work.cadre_export, name="cadre_export"),
+    path("cadres/<int:pk>/", views_work.cadre_detail, name="cadre_detail"),
+    path("pairings/", views_pairing.pairing_list, name="pairing_list"),
+    path("pairings/export/", views_pairing.pairing_export, name="pairing_export"),
+    path("pairings/new/", views_pairing.pairing_create, name="pairing_create"),
+    path("pairings/<int:pk>/", views_pairing.pairing_detail, name="pairing_detail"),
+    path("pairings/<int:pk>/activities/new/", views_pairing.activity_create, name="activity_create"),
+]

@@ -9,13 +9,13 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import StringConstraints
 
+from fupin.apierrors import REFUSALS, WRITE_ERRORS, ErrorOut, service_error
 from fupin.apitypes import DbId, DivisionCode, Limit, Offset, SearchText, Text
 from fupin.core.scoping import get_visible_or_404, scope_of
 from fupin.registry import selectors
@@ -32,7 +32,6 @@ from fupin.registry.choices import (
     Status,
     WorkStatus,
 )
-from fupin.registry.errors import StaleVersion, TransitionRefused
 from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, YearlyIncome
 
 router = Router(tags=["registry"])
@@ -50,12 +49,6 @@ VillageCode = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 CauseOrEmpty = Cause | Literal[""]
 Band = Literal["below", "near", "above", "none"]
 CheckItem = Literal["food", "clothing", "education", "medical", "housing", "water"]
-
-
-class ErrorOut(Schema):
-    detail: str
-    reasons: list[str] = []
-    errors: list[dict] = []
 
 
 # --- households ---------------------------------------------------------------------------------
@@ -168,34 +161,6 @@ def _visible_household(request, household_id: int) -> Household:
     )
 
 
-def _service_error(exc: Exception):
-    """A service's refusal as (status, body): 409 for stale/refused, 422 for field errors."""
-    if isinstance(exc, StaleVersion):
-        return Answer(409, {"detail": exc.message, "reasons": [exc.message]})
-    if isinstance(exc, TransitionRefused):
-        return Answer(409, {"detail": str(exc) or _("操作被拒绝"), "reasons": exc.reasons})
-    assert isinstance(exc, ValidationError)
-    errors = []
-    if hasattr(exc, "error_dict"):
-        for field, items in exc.error_dict.items():
-            for error in items:
-                for message in error.messages:
-                    errors.append({"loc": ["body", field], "type": error.code or "invalid", "msg": message})
-    else:
-        errors = [
-            {"loc": ["body"], "type": e.code or "invalid", "msg": m}
-            for e in exc.error_list
-            for m in e.messages
-        ]
-    reason = ";".join(f"{e['loc'][-1]}:{e['msg']}" if len(e["loc"]) > 1 else e["msg"] for e in errors)
-    return Answer(422, {"detail": _("请求参数有误:%(reason)s") % {"reason": reason}, "errors": errors})
-
-
-REFUSALS = (StaleVersion, TransitionRefused, ValidationError)
-# 400: a body that is not JSON at all (ninja answers before validation).
-WRITE_ERRORS = {400: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
 @router.get("/households", response=HouseholdPage, summary="农户列表(按数据范围,可筛选和搜索)")
 def list_households(request: HttpRequest, filters: Query[HouseholdFilter]):
     data = filters.model_dump()
@@ -211,7 +176,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn):
     try:
         household = services.household_create(by=request.user, request=request, **payload.model_dump())
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(201, _household_out(_visible_household(request, household.pk)))
 
 
@@ -234,7 +199,7 @@ def update_household(request: HttpRequest, household_id: Path[DbId], payload: Ho
             by=request.user, household=household, version=version, request=request, **fields
         )
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(200, _household_out(_visible_household(request, household_id)))
 
 
@@ -326,7 +291,7 @@ def add_member(request: HttpRequest, household_id: Path[DbId], payload: MemberIn
             by=request.user, household=household, request=request, **payload.model_dump()
         )
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(201, _member_out(member))
 
 
@@ -342,7 +307,7 @@ def update_member(request: HttpRequest, member_id: Path[DbId], payload: MemberPa
             by=request.user, member=member, version=version, request=request, **fields
         )
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(200, _member_out(member))
 
 
@@ -401,7 +366,7 @@ def put_income(request: HttpRequest, household_id: Path[DbId], year: Path[Year],
             by=request.user, household=household, year=year, request=request, **payload.model_dump()
         )
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(200, _income_out(income))
 
 
@@ -456,7 +421,7 @@ def put_check(request: HttpRequest, household_id: Path[DbId], year: Path[Year], 
             by=request.user, household=household, year=year, results=data, reasons=reasons, request=request
         )
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(200, _check_out(check))
 
 
@@ -494,7 +459,7 @@ def transition(request: HttpRequest, household_id: Path[DbId], payload: Transiti
             request=request,
         )
     except REFUSALS as exc:
-        return _service_error(exc)
+        return service_error(exc)
     return Answer(200, _household_out(_visible_household(request, household_id)))
 
 

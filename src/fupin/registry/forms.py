@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.scoping import scope_of
+from fupin.core.forms import VersionedForm, scope_root
 from fupin.regions.forms import RegionField
 from fupin.registry import selectors
 from fupin.registry.choices import (
@@ -31,12 +31,6 @@ BAND_CHOICES = [
     (selectors.BAND_ABOVE, _("1.5倍贫困线以上")),
     (selectors.BAND_NONE, _("未录入收入")),
 ]
-
-
-def scope_root(user) -> str | None:
-    """The one division the picker starts from: the user's scope when it is a single place."""
-    prefixes = scope_of(user).prefixes
-    return prefixes[0] if len(prefixes) == 1 else None
 
 
 class HouseholdQueryForm(forms.Form):
@@ -72,21 +66,6 @@ class HouseholdQueryForm(forms.Form):
         if any(ord(c) < 32 for c in q):
             raise ValidationError(_("含有不允许的控制字符"), code="control")
         return q.strip()
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: each key under its field, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    aliases = getattr(form, "SERVICE_FIELD_ALIASES", {})
-    for field, errors in error.error_dict.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 def _money(label):

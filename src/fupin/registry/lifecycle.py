@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core.errors import TransitionRefused
 from fupin.registry.choices import EventAction, ExitReview, Status
-from fupin.registry.errors import TransitionRefused
 from fupin.registry.models import Household, HouseholdEvent, LivingCheck, PovertyLine, YearlyIncome
 from fupin.registry.services import require
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record, audit_snapshot
 from fupin.core import crypto
+from fupin.core.errors import StaleVersion
 from fupin.core.scoping import scope_of
 from fupin.regions.models import Region
 from fupin.regions.names import initials_of
@@ -34,7 +35,6 @@ from fupin.registry.choices import (
     Sex,
     WorkStatus,
 )
-from fupin.registry.errors import StaleVersion
 from fupin.registry.idnumbers import parse_id_number
 from fupin.registry.models import (
     DuplicateReport,

@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.forms import apply_service_errors
 from fupin.core.menu import url_or_none
 from fupin.core.pagination import paginate
 from fupin.core.scoping import get_visible_or_404
 from fupin.regions import selectors as region_selectors
-from fupin.registry import selectors
-from fupin.registry.errors import StaleVersion, TransitionRefused
+from fupin.registry import selectors, timeline
 from fupin.registry.forms import (
     CheckForm,
     HouseholdForm,
@@ -29,7 +30,6 @@ from fupin.registry.forms import (
     IncomeForm,
     MemberForm,
     TransitionForm,
-    apply_service_errors,
 )
 from fupin.registry.models import Household, LivingCheck, Member, YearlyIncome
 
@@ -175,6 +175,7 @@ def household_detail(request, pk: int):
             "village_path": " › ".join(r.name for r in region_selectors.path_of(household.village)),
             **detail,
             "checks": checks,
+            "timeline": timeline.merged(detail["events"], household, request.user),
             "chart": chart,
             "chart_json": json.dumps(chart, ensure_ascii=False),
             "can_reveal": request.user.has_perm("registry.reveal_household"),

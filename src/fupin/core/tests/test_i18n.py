@@ -87,6 +87,26 @@ def test_it_reads_plurals_contexts_continuations_and_obsolete_entries(tmp_path):
     }
 
 
+def test_it_fills_untranslated_and_fuzzy_entries_from_a_tsv(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+        '#: a.py\nmsgid "党建"\nmsgstr ""\n\n'
+        '#: b.py\n#, fuzzy, python-format\n#| msgid "旧的 %(n)s"\nmsgid "共 %(n)s 个"\nmsgstr "old"\n\n'
+        '#: c.py\nmsgid "已译"\nmsgstr "Done"\n',
+        encoding="utf-8",
+    )
+    tsv = tmp_path / "en.tsv"
+    tsv.write_text('党建\tParty building\n共 %(n)s 个\t%(n)s in all, "quoted"\\nnext\n已译\tNot used\n', encoding="utf-8")
+    assert pofile.fill(po, pofile.read_tsv(tsv)) == 2
+    entries = {e.msgid: e for e in pofile.parse(po)}
+    assert entries["党建"].msgstr[0] == "Party building"
+    assert entries["共 %(n)s 个"].msgstr[0] == '%(n)s in all, "quoted"\nnext'
+    assert not entries["共 %(n)s 个"].fuzzy and "python-format" in entries["共 %(n)s 个"].flags
+    assert entries["已译"].msgstr[0] == "Done"  # a translated entry is left alone
+    assert pofile.problems(po) == []
+
+
 def test_it_speaks_chinese_by_default(cast, sign_in):
     """Without a language preference the pages are in Chinese."""
     html = sign_in(cast["county"]).get(reverse("core:home")).content.decode()

@@ -3,8 +3,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from fupin.accounts.roles import Role
+from fupin.core.errors import TransitionRefused
 from fupin.registry import lifecycle, services
-from fupin.registry.errors import TransitionRefused
 from fupin.registry.models import Household
 from fupin.registry.tests.fixtures_core import minzu  # noqa: F401
 from fupin.testing import make_user

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from fupin.accounts.roles import Role
 from fupin.audit.models import AuditEvent
+from fupin.core.errors import StaleVersion
 from fupin.regions.models import Region
 from fupin.registry import services
-from fupin.registry.errors import StaleVersion
 from fupin.registry.models import DuplicateReport, Household, Member
 from fupin.registry.tests.fixtures_core import JINGCHUAN_VILLAGE, make_household, minzu, person_id  # noqa: F401
 from fupin.testing import MINZU_VILLAGE, make_user

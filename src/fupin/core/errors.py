@@ -1,4 +1,4 @@
-"""Errors of the registry's writes that callers turn into their own responses (409, a form message)."""
+"""Refusals of a service write that callers turn into their own answers (409 in the API, a form message)."""
 
 from django.utils.translation import gettext as _
 
@@ -18,5 +18,5 @@ class TransitionRefused(Exception):
     """A status change the rules do not allow now; `reasons` lists every reason, in Chinese."""
 
     def __init__(self, reasons: list[str]):
-        self.reasons = list(reasons)
+        self.reasons = [str(r) for r in reasons]
         super().__init__(";".join(self.reasons))

@@ -1,0 +1,423 @@
+"""Query and entry forms of assistance. They collect and check input (messages under each field);
+the writes and their rules live in assistance.services, whose field errors land on these forms."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.assistance.choices import (
+    ActivityKind,
+    MeasureStatus,
+    MeasureType,
+    PostKind,
+    TeamStatus,
+    TrainingForm,
+    TrainingKind,
+    UnitLevel,
+)
+from fupin.assistance.models import Cadre, WorkTeam
+from fupin.core.forms import VersionedForm, scope_root
+from fupin.core.scoping import scope_of
+from fupin.orgs.models import AssistedPlace, Unit
+from fupin.regions.forms import RegionField
+from fupin.registry.models import Household
+
+ALL = [("", _("全部"))]
+NONE = [("", _("请选择"))]
+DATE = {"type": "date"}
+
+
+def _date(label, *, required=True, initial=None):
+    return forms.DateField(
+        label=label, required=required, initial=initial, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
+
+
+def _text(label, *, required=True, max_length=200, rows=None, **attrs):
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+
+
+class NoControlChars:
+    """Refuses NUL and other control characters in every text field (PostgreSQL refuses NUL)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+                self.add_error(name, _("含有不允许的控制字符"))
+        return cleaned
+
+
+class ScopedForm(NoControlChars, forms.Form):
+    """A form that knows its user: region pickers start at the user's place; choices are theirs."""
+
+    region_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        root = scope_root(user)
+        for name in self.region_fields:
+            old = self.fields[name]
+            field = RegionField(label=old.label, required=old.required, root=root)
+            if root and len(root) == 12:
+                # A village cadre has one place: it is the answer, no picker needed.
+                field = RegionField(label=old.label, required=old.required, widget=forms.HiddenInput)
+                field.initial = root
+                self.initial.setdefault(name, root)
+            self.fields[name] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.region_fields:
+            region = cleaned.get(name)
+            if region is not None and not scope_of(self.user).covers_code(region.code):
+                self.add_error(name, _("所选区划不在您的数据范围内。"))
+        return cleaned
+
+
+# --- query forms --------------------------------------------------------------------------------
+
+
+class QueryForm(ScopedForm):
+    region_fields = ("division",)
+    division = RegionField(label=_("区划"), required=False)
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"invalid": True}
+        data = dict(self.cleaned_data)
+        data["division"] = data["division"].code if data.get("division") else ""
+        return data
+
+
+class PairingQueryForm(QueryForm):
+    active = forms.ChoiceField(
+        label=_("状态"), required=False, choices=ALL + [("1", _("帮扶中")), ("0", _("已结束"))]
+    )
+
+
+class CadreQueryForm(QueryForm):
+    level = forms.ChoiceField(label=_("单位层级"), required=False, choices=ALL + UnitLevel.choices)
+
+
+class PostingQueryForm(QueryForm):
+    kind = forms.ChoiceField(label=_("选派类型"), required=False, choices=ALL + PostKind.choices)
+    active = forms.ChoiceField(label=_("任期"), required=False, choices=ALL + [("1", _("在任"))])
+
+
+class TeamQueryForm(ScopedForm):
+    region_fields = ("division",)
+    division = RegionField(label=_("区划"), required=False)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + TeamStatus.choices)
+
+    filters = QueryForm.filters
+
+
+class MeasureQueryForm(ScopedForm):
+    region_fields = ("division",)
+    division = RegionField(label=_("区划"), required=False)
+    type = forms.ChoiceField(label=_("措施类型"), required=False, choices=ALL + MeasureType.choices)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + MeasureStatus.choices)
+
+    filters = QueryForm.filters
+
+
+class DivisionQueryForm(ScopedForm):
+    region_fields = ("division",)
+    division = RegionField(label=_("区划"), required=False)
+
+    filters = QueryForm.filters
+
+
+class CoverageQueryForm(DivisionQueryForm):
+    uncovered = forms.BooleanField(label=_("只看未覆盖"), required=False)
+
+
+class ActivityQueryForm(DivisionQueryForm):
+    kind = forms.ChoiceField(label=_("活动类型"), required=False, choices=ALL + ActivityKind.choices)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+
+class TrainingQueryForm(DivisionQueryForm):
+    kind = forms.ChoiceField(label=_("培训对象"), required=False, choices=ALL + TrainingKind.choices)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+
+
+# --- entry forms --------------------------------------------------------------------------------
+
+
+def _visible_cadres(user):
+    return Cadre.objects.visible_to(user).select_related("unit").order_by("name")
+
+
+class CadreForm(ScopedForm):
+    region_fields = ("region",)
+    name = _text(_("姓名"), max_length=50)
+    level = forms.ChoiceField(label=_("单位层级"), choices=NONE + UnitLevel.choices)
+    unit = forms.ModelChoiceField(label=_("工作单位"), queryset=Unit.objects.none(), required=False)
+    title = _text(_("职务"), required=False, max_length=50)
+    region = RegionField(label=_("工作地"))
+    account = _text(
+        _("登录账号"), required=False, max_length=150, help_text=_("填写后,该干部登录即可看到“我的帮扶户”")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+
+    def clean_account(self):
+        from fupin.accounts.models import User
+
+        username = (self.cleaned_data.get("account") or "").strip()
+        if not username:
+            return None
+        account = User.objects.filter(username=username, is_active=True).first()
+        if account is None:
+            raise ValidationError(_("没有这个登录账号"), code="missing")
+        return account
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["user"] = data.pop("account")
+        return data
+
+
+class HouseholdNumberField(forms.CharField):
+    """A household by its 户编号, looked up among the households the user may see."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def find(self, user, value):
+        if not value:
+            return None
+        household = Household.objects.visible_to(user).filter(number=value.strip()).first()
+        if household is None:
+            raise ValidationError(_("未找到该户编号的农户(或不在您的数据范围内)"), code="missing")
+        return household
+
+
+class PairingForm(ScopedForm):
+    cadre = forms.ModelChoiceField(label=_("帮扶责任人"), queryset=Cadre.objects.none())
+    household = HouseholdNumberField(label=_("农户户编号"))
+    start = _date(_("开始日期"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["cadre"].queryset = _visible_cadres(user)
+
+    def clean_household(self):
+        return self.fields["household"].find(self.user, self.cleaned_data.get("household"))
+
+
+class PairingEndForm(NoControlChars, VersionedForm):
+    end = _date(_("结束日期"))
+    end_reason = _text(_("结束原因"))
+
+
+class ActivityForm(ScopedForm):
+    region_fields = ("region",)
+    kind = forms.ChoiceField(label=_("活动类型"), choices=NONE + ActivityKind.choices)
+    title = _text(_("活动名称"), max_length=100)
+    held_on = _date(_("活动日期"))
+    region = RegionField(label=_("活动地点"))
+    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=Unit.objects.none(), required=False)
+    assisted_place = forms.ModelChoiceField(
+        label=_("定点帮扶"),
+        queryset=AssistedPlace.objects.none(),
+        required=False,
+        help_text=_("单位定点帮扶的地区"),
+    )
+    description = _text(_("活动内容"), required=False, max_length=2000, rows=4)
+    items = _text(_("捐赠物品"), required=False)
+    value = forms.DecimalField(
+        label=_("折价(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+    participants = forms.IntegerField(label=_("参加人数"), required=False, min_value=0, max_value=100000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["assisted_place"].queryset = AssistedPlace.objects.visible_to(user).select_related(
+            "unit", "region"
+        )
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+
+
+class TeamForm(ScopedForm):
+    region_fields = ("village",)
+    name = _text(_("工作队名称"), max_length=100)
+    unit = forms.ModelChoiceField(label=_("派出单位"), queryset=Unit.objects.none())
+    village = RegionField(label=_("驻村"))
+    start = _date(_("开始日期"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+
+
+class TeamTransitionForm(NoControlChars, VersionedForm):
+    to = forms.ChoiceField(label=_("变更为"), choices=TeamStatus.choices)
+    reason = _text(_("说明"), required=False, max_length=500)
+
+
+class PostingForm(ScopedForm):
+    region_fields = ("region",)
+    cadre = forms.ModelChoiceField(label=_("干部"), queryset=Cadre.objects.none())
+    kind = forms.ChoiceField(label=_("选派类型"), choices=NONE + PostKind.choices)
+    region = RegionField(label=_("派驻地"))
+    team = forms.ModelChoiceField(label=_("工作队"), queryset=WorkTeam.objects.none(), required=False)
+    post_title = _text(_("挂职/驻村职务"), required=False, max_length=100)
+    start = _date(_("开始日期"))
+    end = _date(_("结束日期"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["cadre"].queryset = _visible_cadres(user)
+        self.fields["team"].queryset = WorkTeam.objects.visible_to(user)
+
+
+class MeasureForm(ScopedForm):
+    household = HouseholdNumberField(label=_("农户户编号"))
+    type = forms.ChoiceField(label=_("措施类型"), choices=NONE + MeasureType.choices)
+    content = _text(_("措施内容"))
+    cadre = forms.ModelChoiceField(label=_("责任人"), queryset=Cadre.objects.none(), required=False)
+    due = _date(_("计划完成日期"), required=False)
+    amount = forms.DecimalField(
+        label=_("投入资金(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["cadre"].queryset = _visible_cadres(user)
+
+    def clean_household(self):
+        return self.fields["household"].find(self.user, self.cleaned_data.get("household"))
+
+
+class MeasureTransitionForm(NoControlChars, VersionedForm):
+    to = forms.ChoiceField(label=_("变更为"), choices=MeasureStatus.choices)
+    result = _text(_("成效"), required=False, max_length=2000, rows=2)
+    reason = _text(_("说明"), required=False, max_length=500)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class VisitForm(NoControlChars, forms.Form):
+    """入户走访 on a phone: everything typed comes back after a failed submit (and a local draft)."""
+
+    visited_on = _date(_("走访日期"))
+    people_met = _text(_("见到的人"), placeholder=_("如:户主扎西、妻子卓玛"))
+    notes = _text(_("走访情况"), max_length=2000, rows=4)
+    issues = _text(_("发现的问题"), required=False, max_length=2000, rows=3)
+    latitude = forms.DecimalField(
+        label=_("纬度"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("经度"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    photos = PhotosField(label=_("照片"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+
+    def clean_visited_on(self):
+        value = self.cleaned_data["visited_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("日期不能晚于今天"))
+        if value < timezone.localdate() - datetime.timedelta(days=366):
+            raise ValidationError(_("只能补录一年内的走访"))
+        return value
+
+
+class WorkLogForm(ScopedForm):
+    region_fields = ("region",)
+    logged_on = _date(_("日期"))
+    region = RegionField(label=_("工作地点"))
+    content = _text(_("工作内容"), max_length=4000, rows=6)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["logged_on"].initial = timezone.localdate()
+
+
+class TrainingClassForm(ScopedForm):
+    region_fields = ("region",)
+    topic = _text(_("培训主题"))
+    form = forms.ChoiceField(label=_("培训形式"), choices=NONE + TrainingForm.choices)
+    kind = forms.ChoiceField(label=_("培训对象"), choices=NONE + TrainingKind.choices)
+    start = _date(_("开始日期"))
+    end = _date(_("结束日期"))
+    place = _text(_("培训地点"), max_length=100)
+    organiser = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    region = RegionField(label=_("培训地区"))
+    hours = forms.DecimalField(label=_("学时"), min_value=0, max_digits=6, decimal_places=1, initial=0)
+    names = _text(
+        _("学员名单"),
+        required=False,
+        max_length=4000,
+        rows=4,
+        placeholder=_("每行一人:姓名,单位/村(可省略单位)"),
+    )
+    count = forms.IntegerField(
+        label=_("其他学员人数"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        help_text=_("名单以外只知人数的学员"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["organiser"].queryset = Unit.objects.visible_to(user)
+
+    def attendees(self) -> list[dict]:
+        data = self.cleaned_data
+        rows = []
+        for line in (data.get("names") or "").splitlines():
+            if not line.strip():
+                continue
+            name, _sep, unit = line.replace(",", ",").partition(",")
+            rows.append({"kind": data["kind"], "name": name.strip()[:50], "unit_name": unit.strip()[:100]})
+        if data.get("count"):
+            rows.append({"kind": data["kind"], "count": data["count"]})
+        return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") and not (cleaned.get("names") or "").strip() and not cleaned.get("count"):
+            self.add_error("count", _("请填写学员名单或学员人数"))
+        return cleaned

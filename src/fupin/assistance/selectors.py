@@ -1,0 +1,383 @@
+"""Reads of assistance, always through the scoping choke point (`visible_to`).
+
+Other apps use `training_person_times` (outcomes: 培训人次 of a unit's responsibility indicators)
+and the registry's household timeline gets this app's visits through `timeline_entries`.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.assistance.choices import PostKind, TeamStatus
+from fupin.assistance.models import (
+    Activity,
+    Cadre,
+    Measure,
+    Pairing,
+    Posting,
+    TrainingAttendee,
+    TrainingClass,
+    Visit,
+    WorkLog,
+    WorkTeam,
+)
+from fupin.assistance.services import serving
+from fupin.regions.models import Region
+from fupin.registry.choices import Status
+from fupin.registry.models import Household
+
+
+def visit_interval_days() -> int:
+    """Households not visited for this many days are flagged (setting FUPIN_VISIT_INTERVAL_DAYS)."""
+    return settings.FUPIN_VISIT_INTERVAL_DAYS
+
+
+def _in_division(queryset, field_path: str, user, code: str | None):
+    """Narrow an already scoped queryset to a division (outside the scope it stays empty)."""
+    if not code:
+        return queryset
+    return queryset.filter(**{f"{field_path}__startswith": code})
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def cadre_list(*, user, q: str = "", division: str = "", level: str = ""):
+    cadres = Cadre.objects.visible_to(user).select_related("unit", "region", "user")
+    cadres = _in_division(cadres, "region__code", user, division)
+    if q:
+        cadres = cadres.filter(name__contains=q)
+    if level:
+        cadres = cadres.filter(level=level)
+    return cadres.order_by("region_id", "name", "id")
+
+
+def pairing_list(*, user, q: str = "", division: str = "", active: bool | None = None, mine: bool = False):
+    pairings = Pairing.objects.visible_to(user).select_related(
+        "cadre", "cadre__unit", "household", "household__village"
+    )
+    pairings = _in_division(pairings, "household__village__code", user, division)
+    if q:
+        pairings = pairings.filter(Q(cadre__name__contains=q) | Q(household__head_name__contains=q))
+    if active is True:
+        pairings = serving(pairings)
+    elif active is False:
+        pairings = pairings.filter(end__isnull=False)
+    if mine:
+        pairings = pairings.filter(cadre__user=user)
+    return pairings.order_by("household__village_id", "household__number", "-start", "id")
+
+
+def assisted_place_list(*, user, division: str = "", q: str = ""):
+    """定点帮扶: the units' assisted places (orgs.AssistedPlace), with their dates."""
+    from fupin.orgs.models import AssistedPlace
+
+    places = AssistedPlace.objects.visible_to(user).select_related("unit", "region")
+    places = _in_division(places, "region__code", user, division)
+    if q:
+        places = places.filter(Q(unit__name__contains=q) | Q(unit__short_name__contains=q))
+    return places.order_by("unit__name", "region_id", "id")
+
+
+def activity_list(*, user, division: str = "", kind: str = "", year: int | None = None):
+    activities = Activity.objects.visible_to(user).select_related("region", "unit", "pairing__cadre")
+    activities = _in_division(activities, "region__code", user, division)
+    if kind:
+        activities = activities.filter(kind=kind)
+    if year:
+        activities = activities.filter(held_on__year=year)
+    return activities.order_by("-held_on", "-id")
+
+
+def team_list(*, user, division: str = "", status: str = ""):
+    today = timezone.localdate()
+    # A serving team counts the members serving today; an ended team the members it had.
+    serving_today = Q(postings__start__lte=today) & (
+        Q(postings__end__isnull=True) | Q(postings__end__gte=today)
+    )
+    members = Count("postings", filter=serving_today | Q(status=TeamStatus.ENDED))
+    teams = WorkTeam.objects.visible_to(user).select_related("unit", "village").annotate(members=members)
+    teams = _in_division(teams, "village__code", user, division)
+    if status:
+        teams = teams.filter(status=status)
+    return teams.order_by("village_id", "name", "id")
+
+
+def posting_list(*, user, division: str = "", kind: str = "", active: bool | None = None, q: str = ""):
+    postings = Posting.objects.visible_to(user).select_related("cadre", "cadre__unit", "region", "team")
+    postings = _in_division(postings, "region__code", user, division)
+    if kind:
+        postings = postings.filter(kind=kind)
+    if active is True:
+        postings = serving(postings)
+    if q:
+        postings = postings.filter(cadre__name__contains=q)
+    return postings.order_by("region_id", "kind", "start", "id")
+
+
+def measure_list(
+    *, user, division: str = "", type: str = "", status: str = "", household_id: int | None = None
+):
+    measures = Measure.objects.visible_to(user).select_related(
+        "plan__household", "plan__household__village", "cadre"
+    )
+    measures = _in_division(measures, "plan__household__village__code", user, division)
+    if type:
+        measures = measures.filter(type=type)
+    if status:
+        measures = measures.filter(status=status)
+    if household_id:
+        measures = measures.filter(plan__household_id=household_id)
+    return measures.order_by("plan__household__number", "id")
+
+
+def visit_list(*, user, division: str = "", mine: bool = False, household_id: int | None = None):
+    visits = Visit.objects.visible_to(user).select_related(
+        "household", "household__village", "cadre", "visitor"
+    )
+    visits = _in_division(visits, "household__village__code", user, division)
+    if mine:
+        visits = visits.filter(visitor=user)
+    if household_id:
+        visits = visits.filter(household_id=household_id)
+    return visits.order_by("-visited_on", "-id")
+
+
+def worklog_list(*, user, division: str = "", mine: bool = False):
+    logs = WorkLog.objects.visible_to(user).select_related("region", "cadre", "author")
+    logs = _in_division(logs, "region__code", user, division)
+    if mine:
+        logs = logs.filter(author=user)
+    return logs.order_by("-logged_on", "-id")
+
+
+def training_list(*, user, division: str = "", kind: str = "", year: int | None = None):
+    classes = (
+        TrainingClass.objects.visible_to(user)
+        .select_related("organiser", "region")
+        .annotate(person_times=Sum("attendees__count"))
+    )
+    classes = _in_division(classes, "region__code", user, division)
+    if kind:
+        classes = classes.filter(kind=kind)
+    if year:
+        classes = classes.filter(start__year=year)
+    return classes.order_by("-start", "id")
+
+
+# --- households to visit ----------------------------------------------------------------------
+
+
+def households_to_visit(*, user, q: str):
+    """Households the user may visit, found by a member's name (or the registry's other searches)."""
+    from fupin.registry import selectors as registry
+
+    if not (q or "").strip():
+        return Household.objects.none()
+    return registry.household_list(user=user, filters={"q": q})
+
+
+def overdue_pairings(*, user, on: datetime.date | None = None, days: int | None = None, mine: bool = False):
+    """Open pairings whose household has had no visit within `days` (FUPIN_VISIT_INTERVAL_DAYS).
+
+    Annotated with `last_visit` (None: never visited). The list goes to the cadre (mine) and to
+    the township and county (their scope).
+    """
+    on = on or timezone.localdate()
+    days = visit_interval_days() if days is None else days
+    last = (
+        Visit.objects.filter(household=OuterRef("household_id"))
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    pairings = pairing_list(user=user, active=True, mine=mine).annotate(last_visit=Subquery(last))
+    cutoff = on - datetime.timedelta(days=days)
+    return pairings.filter(Q(last_visit__isnull=True) | Q(last_visit__lt=cutoff))
+
+
+# --- coverage of poor villages by first secretaries ----------------------------------------------
+
+
+@dataclass
+class CoverageRow:
+    code: str
+    name: str
+    poor_households: int
+    secretaries: list[str] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.secretaries)
+
+
+@dataclass
+class CoverageGroup:
+    code: str
+    name: str
+    villages: int = 0
+    covered: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.covered / self.villages if self.villages else 0.0
+
+
+@dataclass
+class Coverage:
+    rows: list[CoverageRow]
+    townships: list[CoverageGroup]
+    counties: list[CoverageGroup]
+
+    @property
+    def villages(self) -> int:
+        return len(self.rows)
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for r in self.rows if r.covered)
+
+
+def first_secretary_coverage(
+    *, user, division: str = "", on: datetime.date | None = None, uncovered_only=False
+):
+    """Poor villages (a household still 未脱贫) and their serving first secretaries, by township and county."""
+    poor = Household.objects.visible_to(user).filter(status=Status.POOR)
+    poor = _in_division(poor, "village__code", user, division)
+    counts = dict(
+        poor.order_by().values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+    )
+    secretaries = defaultdict(list)
+    postings = serving(Posting.objects.visible_to(user), on).filter(
+        kind=PostKind.FIRST_SECRETARY, region_id__in=list(counts)
+    )
+    for code, name in postings.order_by("start").values_list("region_id", "cadre__name"):
+        secretaries[code].append(name)
+    codes = set(counts) | {c[:9] for c in counts} | {c[:6] for c in counts}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "short_name"))
+    rows = [
+        CoverageRow(
+            code=code, name=names.get(code, code), poor_households=counts[code], secretaries=secretaries[code]
+        )
+        for code in sorted(counts)
+    ]
+    townships: dict[str, CoverageGroup] = {}
+    counties: dict[str, CoverageGroup] = {}
+    for row in rows:
+        for groups, code in ((townships, row.code[:9]), (counties, row.code[:6])):
+            group = groups.setdefault(code, CoverageGroup(code=code, name=names.get(code, code)))
+            group.villages += 1
+            group.covered += row.covered
+    if uncovered_only:
+        rows = [r for r in rows if not r.covered]
+    return Coverage(rows=rows, townships=list(townships.values()), counties=list(counties.values()))
+
+
+# --- training person-times --------------------------------------------------------------------
+
+
+def training_person_times(
+    *,
+    unit_id: int | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    region_prefix: str | None = None,
+    user=None,
+) -> int:
+    """培训人次: the attendees of the matching classes, people and counted groups alike.
+
+    unit_id: classes organised by the unit or a unit under it; year: the class's start year;
+    kind: the attendee's TrainingKind; region_prefix: the trained area's code prefix; user: only
+    what that user may see (visible_to).
+    """
+    from fupin.accounts.selectors import unit_and_descendants
+
+    attendees = (
+        TrainingAttendee.objects.visible_to(user) if user is not None else TrainingAttendee.objects.all()
+    )
+    if unit_id is not None:
+        attendees = attendees.filter(training__organiser_id__in=unit_and_descendants(unit_id))
+    if year is not None:
+        attendees = attendees.filter(training__start__year=year)
+    if kind:
+        attendees = attendees.filter(kind=kind)
+    if region_prefix:
+        attendees = attendees.filter(training__region__code__startswith=region_prefix)
+    return attendees.aggregate(total=Sum("count"))["total"] or 0
+
+
+def training_summary(*, user, division: str = "", year: int | None = None) -> list[dict]:
+    """Person-times by year, county, organiser and attendee kind (the report the indicators need)."""
+    from fupin.assistance.choices import TrainingKind
+
+    attendees = TrainingAttendee.objects.visible_to(user)
+    attendees = _in_division(attendees, "training__region__code", user, division)
+    if year:
+        attendees = attendees.filter(training__start__year=year)
+    rows = (
+        attendees.order_by()
+        .values("training__start__year", "training__region_id", "training__organiser__name", "kind")
+        .annotate(person_times=Sum("count"), classes=Count("training", distinct=True))
+        .order_by("training__start__year", "training__region_id", "training__organiser__name", "kind")
+    )
+    codes = {r["training__region_id"][:6] for r in rows} | {r["training__region_id"] for r in rows}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    labels = dict(TrainingKind.choices)
+    return [
+        {
+            "year": r["training__start__year"],
+            "region": names.get(r["training__region_id"], r["training__region_id"]),
+            "organiser": r["training__organiser__name"],
+            "kind": labels.get(r["kind"], r["kind"]),
+            "classes": r["classes"],
+            "person_times": r["person_times"],
+        }
+        for r in rows
+    ]
+
+
+# --- the household timeline (registry extension point) ----------------------------------------
+
+
+def timeline_entries(household, user) -> list[dict]:
+    """This app's part of a household's timeline: visits, pairings and measure steps the user may see."""
+    tz = timezone.get_current_timezone()
+    entries = []
+    for visit in (
+        Visit.objects.visible_to(user).filter(household=household).select_related("visitor", "cadre")
+    ):
+        entries.append(
+            {
+                "at": datetime.datetime.combine(visit.visited_on, datetime.time(12), tzinfo=tz),
+                "title": _("入户走访"),
+                "text": visit.notes + (f"({_('发现问题')}:{visit.issues})" if visit.issues else ""),
+                "who": str(visit.cadre or visit.visitor or ""),
+                "url": reverse("assistance:visit_detail", args=[visit.pk]),
+            }
+        )
+    for pairing in Pairing.objects.visible_to(user).filter(household=household).select_related("cadre"):
+        entries.append(
+            {
+                "at": datetime.datetime.combine(pairing.start, datetime.time(9), tzinfo=tz),
+                "title": _("结对帮扶"),
+                "text": _("帮扶责任人:%(name)s") % {"name": pairing.cadre.name},
+                "who": str(pairing.cadre.unit or ""),
+                "url": "",
+            }
+        )
+    return entries
+
+
+def last_visits(household_ids) -> dict[int, datetime.date]:
+    return dict(
+        Visit.objects.filter(household_id__in=household_ids)
+        .order_by()
+        .values_list("household_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("household_id", "last")
+    )

@@ -1,0 +1,103 @@
+"""The API: scoped lists, writes with Chinese 4xx reasons, the 409 of a stale version."""
+
+import datetime
+
+from fupin.accounts.tokens import token_issue
+from fupin.assistance.models import Visit
+from fupin.assistance.tests.matrix import CADRE, PERSON_TIMES
+
+
+def _auth(user):
+    _token, key = token_issue(user=user, name="test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_it_records_a_visit_through_the_api(client, world):
+    answer = client.post(
+        "/api/assistance/visits",
+        {
+            "household_id": world["zhaxi"].pk,
+            "visited_on": datetime.date.today().isoformat(),
+            "people_met": "扎西",
+            "notes": "电话回访",
+            "latitude": "35.5",
+            "longitude": "99.9",
+        },
+        content_type="application/json",
+        **_auth(world["cadre"]),
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["head_name"] == "扎西"
+    assert Visit.objects.filter(notes="电话回访").exists()
+
+
+def test_it_answers_bad_visit_input_with_a_chinese_reason(client, world):
+    auth = _auth(world["cadre"])
+    future = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    body = {"household_id": world["zhaxi"].pk, "visited_on": future, "people_met": "扎西", "notes": "x"}
+    answer = client.post("/api/assistance/visits", body, content_type="application/json", **auth)
+    assert answer.status_code == 422 and "日期不能晚于今天" in answer.json()["detail"]
+    body = {**body, "visited_on": "2024-01-01", "latitude": "35.5"}
+    answer = client.post("/api/assistance/visits", body, content_type="application/json", **auth)
+    assert answer.status_code == 422 and "经纬度须同时填写" in answer.json()["detail"]
+    body = {**body, "household_id": world["li"].pk, "latitude": None}
+    answer = client.post("/api/assistance/visits", body, content_type="application/json", **auth)
+    assert answer.status_code == 404
+
+
+def test_it_answers_a_stale_measure_step_with_409(client, world):
+    auth = _auth(world["county"])
+    url = f"/api/assistance/measures/{world['measure'].pk}/transitions"
+    first = client.post(url, {"to": "active", "version": 1}, content_type="application/json", **auth)
+    assert first.status_code == 200 and first.json()["status"] == "active"
+    stale = client.post(
+        url, {"to": "cancelled", "version": 1, "reason": "重复"}, content_type="application/json", **auth
+    )
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
+    refused = client.post(url, {"to": "planned", "version": 2}, content_type="application/json", **auth)
+    assert refused.status_code == 409 and "不能变更为" in refused.json()["detail"]
+
+
+def test_it_refuses_a_team_of_two_through_the_api(client, world):
+    team = world["team"]
+    answer = client.post(
+        f"/api/assistance/teams/{team.pk}/transitions",
+        {"to": "active", "version": team.version},
+        content_type="application/json",
+        **_auth(world["county"]),
+    )
+    assert answer.status_code == 409 and "至少3人" in answer.json()["detail"]
+    teams = client.get("/api/assistance/teams", **_auth(world["county"])).json()
+    assert teams["items"][0]["below_minimum"] is True and teams["items"][0]["members"] == 2
+
+
+def test_it_reports_person_times_and_coverage(client, world):
+    auth = _auth(world["county"])
+    assert client.get("/api/assistance/trainings/person-times?year=2019", **auth).json() == {
+        "person_times": PERSON_TIMES
+    }
+    assert client.get("/api/assistance/trainings/person-times?year=2020", **auth).json() == {
+        "person_times": 0
+    }
+    coverage = client.get("/api/assistance/coverage", **auth).json()
+    assert coverage["villages"] == coverage["covered"] == 1
+    assert coverage["rows"][0]["first_secretaries"] == [CADRE]
+    bad = client.get("/api/assistance/trainings/person-times?region_prefix=12345", **auth)
+    assert bad.status_code == 422 and "区划代码" in bad.json()["detail"]
+
+
+def test_it_forbids_writes_without_the_permission(client, world):
+    """A viewer of 青海 may read the pairings but not record a visit (403 with a reason)."""
+    from fupin.accounts.roles import Role
+    from fupin.testing import make_user
+
+    viewer = make_user("viewer", roles=[Role.VIEWER], scopes=["63"])
+    auth = _auth(viewer)
+    assert client.get("/api/assistance/pairings", **auth).json()["count"] == 2
+    answer = client.post(
+        "/api/assistance/visits",
+        {"household_id": world["zhaxi"].pk, "visited_on": "2024-01-01", "people_met": "扎西", "notes": "x"},
+        content_type="application/json",
+        **auth,
+    )
+    assert answer.status_code == 403 and answer.json()["detail"]

@@ -1,0 +1,702 @@
+"""The pages of assistance. Thin: reads through assistance.selectors (visible_to), writes through
+assistance.services; a refusal re-renders the form with everything typed and the reason."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fupin.assistance import forms, selectors, services
+from fupin.assistance.choices import MeasureStatus, TeamStatus
+from fupin.assistance.models import (
+    Measure,
+    Pairing,
+    Plan,
+    Posting,
+    TrainingClass,
+    Visit,
+    VisitPhoto,
+    WorkTeam,
+)
+from fupin.assistance.tables import TABLES
+from fupin.audit.services import audit_record
+from fupin.core import photos as core_photos
+from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.exports import xlsx_response
+from fupin.core.forms import apply_service_errors
+from fupin.core.pagination import paginate
+from fupin.core.scoping import get_visible_or_404
+from fupin.registry.models import Household
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(_("没有权限。"))
+
+
+def _write(request, form, write) -> bool:
+    """Run the service; on a refusal put the reasons on the form (nothing typed is lost)."""
+    try:
+        write(form)
+    except StaleVersion as exc:
+        form.add_error(None, exc.message)
+    except TransitionRefused as exc:
+        for reason in exc.reasons:
+            form.add_error(None, reason)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+    else:
+        return True
+    return False
+
+
+def _form_page(request, form, *, title: str, write, success, back: str, perm: str, intro: str = ""):
+    _require(request, perm)
+    if request.method == "POST" and form.is_valid() and _write(request, form, write):
+        messages.success(request, _("已保存。"))
+        return redirect(success() if callable(success) else success)
+    return render(
+        request, "assistance/form.html", {"form": form, "title": title, "back": back, "intro": intro}
+    )
+
+
+# --- home and the declared lists ----------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    _require(request, "assistance.view_pairing")
+    user = request.user
+    counts = {
+        "pairings": selectors.pairing_list(user=user, active=True).count(),
+        "overdue": selectors.overdue_pairings(user=user).count(),
+        "visits": selectors.visit_list(user=user).filter(visited_on__year=timezone.localdate().year).count(),
+        "postings": selectors.posting_list(user=user, active=True).count(),
+        "teams": selectors.team_list(user=user).count(),
+        "person_times": selectors.training_person_times(user=user),
+    }
+    coverage = selectors.first_secretary_coverage(user=user)
+    return render(
+        request,
+        "assistance/home.html",
+        {
+            "counts": counts,
+            "coverage": coverage,
+            "tables": TABLES,
+            "interval": selectors.visit_interval_days(),
+        },
+    )
+
+
+def _table_rows(request, table):
+    form = table.query_form(request.GET or None, user=request.user)
+    filters = form.filters() if request.GET else {}
+    if filters.get("invalid"):
+        return form, table.rows(request.user, {}).none()
+    return form, table.rows(request.user, filters)
+
+
+@login_required
+def table_list(request, table: str):
+    spec = TABLES[table]
+    _require(request, "assistance.view_pairing")
+    form, rows = _table_rows(request, spec)
+    page = paginate(request, rows)
+    page_rows = [
+        {
+            "cells": [(c.html(r) if c.html else c.value(r), c.num) for c in spec.columns],
+            "actions": spec.actions(r, request.user) if spec.actions else [],
+        }
+        for r in page.object_list
+    ]
+    new_url = reverse(spec.new[0]) if spec.new and request.user.has_perm(spec.new[1]) else None
+    export_url = reverse(f"assistance:{table}_export") + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
+    return render(
+        request,
+        "assistance/list.html",
+        {
+            "spec": spec,
+            "form": form,
+            "page": page,
+            "rows": page_rows,
+            "new_url": new_url,
+            "export_url": export_url,
+            "list_url": reverse(f"assistance:{table}_list"),
+        },
+    )
+
+
+def _export(request, *, object_type: str, title: str, headers, rows):
+    audit_record(
+        action="export",
+        request=request,
+        object_type=object_type,
+        object_repr=title,
+        changes={"count": len(rows)},
+        detail=_("导出 %(count)d 条") % {"count": len(rows)},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return xlsx_response(f"{title}_{stamp}.xlsx", headers, rows)
+
+
+@login_required
+def table_export(request, table: str):
+    spec = TABLES[table]
+    _require(request, "assistance.view_pairing")
+    _form, queryset = _table_rows(request, spec)
+    rows = [[c.value(r) for c in spec.columns] for r in queryset]
+    return _export(
+        request,
+        object_type=f"assistance.{table}",
+        title=str(spec.title),
+        headers=[str(c.header) for c in spec.columns],
+        rows=rows,
+    )
+
+
+# --- visits (phone first) -----------------------------------------------------------------------
+
+
+@login_required
+def visit_list(request):
+    """The 走访 tab: my households due for a visit, my recent visits, and the way to record one."""
+    _require(request, "assistance.view_visit")
+    user = request.user
+    mine_only = hasattr(user, "cadre")
+    overdue = selectors.overdue_pairings(user=user, mine=mine_only)[:50]
+    visits = selectors.visit_list(user=user, mine=mine_only)
+    return render(
+        request,
+        "assistance/visit_list.html",
+        {
+            "overdue": overdue,
+            "page": paginate(request, visits, default_size=10),
+            "interval": selectors.visit_interval_days(),
+            "mine_only": mine_only,
+            "my_households": selectors.pairing_list(user=user, active=True, mine=True)[:100]
+            if mine_only
+            else [],
+        },
+    )
+
+
+@login_required
+def visit_new(request):
+    """Find the household to visit, by a member's name within the user's scope."""
+    _require(request, "assistance.add_visit")
+    q = (request.GET.get("q") or "").strip()[:50]
+    if any(ord(c) < 32 for c in q):
+        q = ""
+    households = selectors.households_to_visit(user=request.user, q=q)[:30] if q else []
+    last = selectors.last_visits([h.pk for h in households]) if q else {}
+    for household in households:
+        household.last_visit = last.get(household.pk)
+    return render(request, "assistance/visit_new.html", {"q": q, "households": households})
+
+
+@login_required
+def visit_record(request, household_id: int):
+    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=household_id)
+    _require(request, "assistance.add_visit")
+    form = forms.VisitForm(request.POST or None, request.FILES or None)
+    saved = {}
+
+    def write(form):
+        data = form.cleaned_data
+        saved["visit"] = services.visit_record(
+            by=request.user,
+            household=household,
+            visited_on=data["visited_on"],
+            people_met=data["people_met"],
+            notes=data["notes"],
+            issues=data.get("issues") or "",
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            photos=data.get("photos") or [],
+            request=request,
+        )
+
+    if request.method == "POST" and form.is_valid() and _write(request, form, write):
+        messages.success(request, _("走访记录已保存。"))
+        return redirect(reverse("assistance:visit_detail", args=[saved["visit"].pk]) + "?saved=1")
+    return render(
+        request,
+        "assistance/visit_form.html",
+        {
+            "form": form,
+            "household": household,
+            "draft_key": f"fupin-visit-{household.pk}",
+            "max_mb": core_photos.max_mb(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def visit_detail(request, pk: int):
+    visit = get_visible_or_404(
+        Visit.objects.select_related("household", "household__village", "cadre", "visitor"),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "assistance/visit_detail.html",
+        {
+            "visit": visit,
+            "photos": list(visit.photos.all()),
+            "draft_key": f"fupin-visit-{visit.household_id}" if request.GET.get("saved") else "",
+        },
+    )
+
+
+@login_required
+def visit_photo(request, pk: int):
+    """A visit photo, only for who may see the visit (never a public media URL)."""
+    photo = get_visible_or_404(VisitPhoto.objects.all(), request.user, pk=pk)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = (
+        photo.content_type or mimetypes.guess_type(photo.file.name)[0] or "application/octet-stream"
+    )
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def worklog_new(request):
+    form = forms.WorkLogForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        title=_("填写工作日志"),
+        perm="assistance.add_worklog",
+        back=reverse("assistance:worklog_list"),
+        success=reverse("assistance:worklog_list"),
+        write=lambda f: services.worklog_record(
+            by=request.user,
+            region=f.cleaned_data["region"],
+            logged_on=f.cleaned_data["logged_on"],
+            content=f.cleaned_data["content"],
+            request=request,
+        ),
+    )
+
+
+# --- cadres, pairings, activities ---------------------------------------------------------------
+
+
+@login_required
+def cadre_new(request):
+    form = forms.CadreForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        title=_("新增帮扶干部"),
+        perm="assistance.add_cadre",
+        back=reverse("assistance:cadre_list"),
+        success=reverse("assistance:cadre_list"),
+        write=lambda f: services.cadre_create(by=request.user, request=request, **f.service_fields()),
+    )
+
+
+@login_required
+def pairing_new(request):
+    form = forms.PairingForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        title=_("新增结对"),
+        perm="assistance.add_pairing",
+        back=reverse("assistance:pairing_list"),
+        success=reverse("assistance:pairing_list"),
+        write=lambda f: services.pairing_create(by=request.user, request=request, **f.cleaned_data),
+    )
+
+
+@login_required
+def pairing_end(request, pk: int):
+    pairing = get_visible_or_404(Pairing.objects.select_related("cadre", "household"), request.user, pk=pk)
+    form = forms.PairingEndForm(
+        request.POST or None, initial={"version": pairing.version, "end": timezone.localdate()}
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("结束结对:%(cadre)s → %(head)s")
+        % {"cadre": pairing.cadre, "head": pairing.household.head_name},
+        perm="assistance.change_pairing",
+        back=reverse("assistance:pairing_list"),
+        success=reverse("assistance:pairing_list"),
+        write=lambda f: services.pairing_end(
+            by=request.user,
+            pairing=pairing,
+            version=f.cleaned_data["version"] or 0,
+            end=f.cleaned_data["end"],
+            reason=f.cleaned_data["end_reason"],
+            request=request,
+        ),
+    )
+
+
+@login_required
+def activity_new(request):
+    form = forms.ActivityForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        title=_("新增帮扶活动"),
+        perm="assistance.add_activity",
+        back=reverse("assistance:activity_list"),
+        success=reverse("assistance:activity_list"),
+        write=lambda f: services.activity_record(
+            by=request.user,
+            request=request,
+            **{k: v for k, v in f.cleaned_data.items() if k != "participants"},
+            participants=f.cleaned_data.get("participants") or 0,
+        ),
+    )
+
+
+# --- dispatched cadres --------------------------------------------------------------------------
+
+
+@login_required
+def team_new(request):
+    form = forms.TeamForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        title=_("新增驻村工作队"),
+        perm="assistance.add_workteam",
+        back=reverse("assistance:team_list"),
+        success=reverse("assistance:team_list"),
+        intro=_("工作队至少3名队员在岗后方可进驻。"),
+        write=lambda f: services.team_create(by=request.user, request=request, **f.cleaned_data),
+    )
+
+
+@login_required
+def team_detail(request, pk: int):
+    team = get_visible_or_404(WorkTeam.objects.select_related("unit", "village"), request.user, pk=pk)
+    postings = (
+        Posting.objects.filter(team=team).select_related("cadre", "cadre__unit").order_by("start", "id")
+    )
+    steps = {TeamStatus.FORMING: [TeamStatus.ACTIVE], TeamStatus.ACTIVE: [TeamStatus.ENDED]}.get(
+        team.status, []
+    )
+    return render(
+        request,
+        "assistance/team_detail.html",
+        {
+            "team": team,
+            "postings": postings,
+            # An ended team shows the members it had; a serving one those serving today.
+            "size": len(postings) if team.status == TeamStatus.ENDED else services.team_size(team),
+            "min_members": WorkTeam.MIN_MEMBERS,
+            "events": team.events.select_related("actor"),
+            "steps": [(s, TeamStatus(s).label) for s in steps],
+            "can_transition": request.user.has_perm("assistance.transition_workteam"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_transition(request, pk: int):
+    team = get_visible_or_404(WorkTeam.objects.all(), request.user, pk=pk)
+    _require(request, "assistance.transition_workteam")
+    form = forms.TeamTransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.team_transition(
+                by=request.user,
+                team=team,
+                to=form.cleaned_data["to"],
+                version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except (TransitionRefused, StaleVersion) as exc:
+            messages.error(request, ";".join(getattr(exc, "reasons", None) or [str(exc)]))
+        else:
+            messages.success(request, _("已变更工作队状态。"))
+    else:
+        messages.error(request, _("请求参数有误。"))
+    return redirect("assistance:team_detail", pk=team.pk)
+
+
+@login_required
+def posting_new(request):
+    form = forms.PostingForm(request.POST or None, user=request.user)
+    return _form_page(
+        request,
+        form,
+        title=_("新增选派干部"),
+        perm="assistance.add_posting",
+        back=reverse("assistance:posting_list"),
+        success=reverse("assistance:posting_list"),
+        write=lambda f: services.posting_create(by=request.user, request=request, **f.cleaned_data),
+    )
+
+
+@login_required
+def posting_end(request, pk: int):
+    posting = get_visible_or_404(Posting.objects.select_related("cadre"), request.user, pk=pk)
+    form = forms.PairingEndForm(
+        request.POST or None, initial={"version": posting.version, "end": timezone.localdate()}
+    )
+    del form.fields["end_reason"]
+    return _form_page(
+        request,
+        form,
+        title=_("结束任期:%(cadre)s") % {"cadre": posting.cadre},
+        perm="assistance.change_posting",
+        back=reverse("assistance:posting_list"),
+        success=reverse("assistance:posting_list"),
+        write=lambda f: services.posting_end(
+            by=request.user,
+            posting=posting,
+            version=f.cleaned_data["version"] or 0,
+            end=f.cleaned_data["end"],
+            request=request,
+        ),
+    )
+
+
+def _coverage(request):
+    form = forms.CoverageQueryForm(request.GET or None, user=request.user)
+    filters = form.filters() if request.GET else {}
+    if filters.get("invalid"):
+        return form, selectors.Coverage(rows=[], townships=[], counties=[])
+    coverage = selectors.first_secretary_coverage(
+        user=request.user, division=filters.get("division", ""), uncovered_only=bool(filters.get("uncovered"))
+    )
+    return form, coverage
+
+
+@login_required
+def coverage(request):
+    """第一书记覆盖: every poor village of the user's area, with its serving first secretary."""
+    _require(request, "assistance.view_posting")
+    form, report = _coverage(request)
+    export_url = reverse("assistance:coverage_export") + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
+    return render(
+        request, "assistance/coverage.html", {"form": form, "report": report, "export_url": export_url}
+    )
+
+
+@login_required
+def coverage_export(request):
+    _require(request, "assistance.view_posting")
+    _form, report = _coverage(request)
+    headers = [
+        _("县"),
+        _("乡镇"),
+        _("行政村"),
+        _("区划代码"),
+        _("未脱贫户数"),
+        _("驻村第一书记"),
+        _("是否覆盖"),
+    ]
+    names = {g.code: g.name for g in (*report.townships, *report.counties)}
+    rows = [
+        [
+            names.get(r.code[:6], r.code[:6]),
+            names.get(r.code[:9], r.code[:9]),
+            r.name,
+            r.code,
+            r.poor_households,
+            "、".join(r.secretaries),
+            _("是") if r.covered else _("否"),
+        ]
+        for r in report.rows
+    ]
+    rows += [[]] + [
+        [
+            g.name,
+            "",
+            "",
+            g.code,
+            "",
+            _("贫困村 %(v)d 个,已覆盖 %(c)d 个") % {"v": g.villages, "c": g.covered},
+            f"{g.rate:.0%}",
+        ]
+        for g in report.counties
+    ]
+    return _export(
+        request, object_type="assistance.coverage", title=_("第一书记覆盖情况"), headers=headers, rows=rows
+    )
+
+
+# --- 一户一策 -------------------------------------------------------------------------------------
+
+
+@login_required
+def measure_new(request):
+    initial = {"household": request.GET.get("household", "")[:20]}
+    form = forms.MeasureForm(request.POST or None, user=request.user, initial=initial)
+    saved = {}
+
+    def write(f):
+        saved["measure"] = services.measure_add(by=request.user, request=request, **f.cleaned_data)
+
+    return _form_page(
+        request,
+        form,
+        title=_("新增帮扶措施"),
+        perm="assistance.add_measure",
+        back=reverse("assistance:measure_list"),
+        success=lambda: reverse("assistance:plan_detail", args=[saved["measure"].plan.household_id]),
+        write=write,
+    )
+
+
+@login_required
+def plan_detail(request, household_id: int):
+    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=household_id)
+    _require(request, "assistance.view_measure")
+    plan = Plan.objects.filter(household=household).first()
+    measures = list(
+        selectors.measure_list(user=request.user, household_id=household.pk).prefetch_related("events__actor")
+    )
+    for measure in measures:
+        measure.steps = [(s, MeasureStatus(s).label) for s in services.measure_next_steps(measure)]
+    return render(
+        request,
+        "assistance/plan_detail.html",
+        {
+            "household": household,
+            "plan": plan,
+            "measures": measures,
+            "pairings": selectors.pairing_list(user=request.user).filter(household=household),
+            "can_transition": request.user.has_perm("assistance.transition_measure"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def measure_transition(request, pk: int):
+    measure = get_visible_or_404(Measure.objects.select_related("plan__household"), request.user, pk=pk)
+    _require(request, "assistance.transition_measure")
+    form = forms.MeasureTransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_transition(
+                by=request.user,
+                measure=measure,
+                to=form.cleaned_data["to"],
+                version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data["reason"],
+                result=form.cleaned_data["result"],
+                request=request,
+            )
+        except (TransitionRefused, StaleVersion) as exc:
+            messages.error(request, ";".join(getattr(exc, "reasons", None) or [str(exc)]))
+        else:
+            messages.success(request, _("已变更措施状态。"))
+    else:
+        messages.error(request, _("请求参数有误。"))
+    return redirect("assistance:plan_detail", household_id=measure.plan.household_id)
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+@login_required
+def training_new(request):
+    form = forms.TrainingClassForm(request.POST or None, user=request.user)
+
+    def write(f):
+        data = {k: v for k, v in f.cleaned_data.items() if k not in ("names", "count")}
+        services.training_create(by=request.user, request=request, attendees=f.attendees(), **data)
+
+    return _form_page(
+        request,
+        form,
+        title=_("新增培训班"),
+        perm="assistance.add_trainingclass",
+        back=reverse("assistance:training_list"),
+        success=reverse("assistance:training_list"),
+        write=write,
+    )
+
+
+@login_required
+def training_detail(request, pk: int):
+    training = get_visible_or_404(
+        TrainingClass.objects.select_related("organiser", "region"), request.user, pk=pk
+    )
+    attendees = list(training.attendees.all())
+    return render(
+        request,
+        "assistance/training_detail.html",
+        {"training": training, "attendees": attendees, "person_times": sum(a.count for a in attendees)},
+    )
+
+
+def _summary(request):
+    form = forms.TrainingQueryForm(request.GET or None, user=request.user)
+    filters = form.filters() if request.GET else {}
+    if filters.get("invalid"):
+        return form, []
+    return form, selectors.training_summary(
+        user=request.user, division=filters.get("division", ""), year=filters.get("year")
+    )
+
+
+SUMMARY_KEYS = ("year", "region", "organiser", "kind", "classes", "person_times")
+
+
+def _summary_headers():
+    return [_("年度"), _("培训地区"), _("主办单位"), _("学员类别"), _("培训班次"), _("培训人次")]
+
+
+@login_required
+def training_summary(request):
+    """培训人次 by year, county, organiser and kind."""
+    _require(request, "assistance.view_trainingclass")
+    form, rows = _summary(request)
+    export_url = reverse("assistance:training_summary_export") + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
+    return render(
+        request,
+        "assistance/training_summary.html",
+        {
+            "form": form,
+            "rows": rows,
+            "headers": _summary_headers(),
+            "total": sum(r["person_times"] for r in rows),
+            "export_url": export_url,
+        },
+    )
+
+
+@login_required
+def training_summary_export(request):
+    _require(request, "assistance.view_trainingclass")
+    _form, rows = _summary(request)
+    return _export(
+        request,
+        object_type="assistance.trainingattendee",
+        title=_("培训人次统计"),
+        headers=_summary_headers(),
+        rows=[[r[k] for k in SUMMARY_KEYS] for r in rows],
+    )

@@ -1,0 +1,241 @@
+"""Reads of the outcomes app, always through the scoping choke point (`visible_to`).
+
+`indicator_actuals` is the one place the six 责任书 actuals are computed: produce bought and sold
+from this app's records, funds from the projects app, training person-times from the assistance app.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear, Substr
+
+from fupin.outcomes.models import IndicatorTarget, Placement, PlacementKind, Purchase, PurchaseKind
+from fupin.regions.models import Region
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+INDICATORS = ("direct_funds", "brought_in_funds", "cadres_trained", "technicians_trained", "bought", "sold")
+MONEY_INDICATORS = frozenset({"direct_funds", "brought_in_funds", "bought", "sold"})
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def _common_filters(records, filters: dict):
+    if filters.get("unit"):
+        records = records.filter(unit=filters["unit"])
+    if filters.get("division"):
+        records = records.filter(region__code__startswith=filters["division"].code)
+    if filters.get("year"):
+        records = records.filter(date__year=filters["year"])
+    if filters.get("kind"):
+        records = records.filter(kind=filters["kind"])
+    return records
+
+
+def purchase_list(*, user, filters: dict | None = None):
+    """The purchases and sales on behalf the user may see, newest first, optionally filtered."""
+    filters = filters or {}
+    purchases = _common_filters(Purchase.objects.visible_to(user), filters)
+    if filters.get("q"):
+        q = filters["q"]
+        purchases = purchases.filter(Q(supplier__contains=q) | Q(product__contains=q))
+    return purchases.select_related("unit", "region")
+
+
+def placement_list(*, user, filters: dict | None = None):
+    filters = filters or {}
+    placements = _common_filters(Placement.objects.visible_to(user), filters)
+    if filters.get("q"):
+        q = filters["q"]
+        placements = placements.filter(Q(name__contains=q) | Q(employer__contains=q))
+    return placements.select_related("unit", "region")
+
+
+# --- totals -------------------------------------------------------------------------------------
+
+
+def purchase_totals(purchases) -> dict:
+    """{"bought": Decimal, "sold": Decimal, "count": int} of a purchase queryset."""
+    rows = purchases.order_by().values("kind").annotate(total=Sum("amount"), n=Count("id"))
+    totals = {"bought": ZERO, "sold": ZERO, "count": 0}
+    for row in rows:
+        totals[row["kind"]] = (row["total"] or ZERO).quantize(CENT)  # SQLite sums drop trailing zeros
+        totals["count"] += row["n"]
+    return totals
+
+
+def _county_names(codes) -> dict[str, str]:
+    return {r.code: str(r) for r in Region.objects.filter(code__in=set(codes))}
+
+
+def purchase_totals_by(purchases, by: str) -> list[dict]:
+    """Bought and sold per unit, county (the first six digits of the place) or year, largest first."""
+    if by == "unit":
+        key, label = "unit_id", "unit__name"
+        grouped = purchases.order_by().values(key, label)
+    elif by == "county":
+        grouped = purchases.order_by().annotate(county=Substr("region_id", 1, 6)).values("county")
+        key, label = "county", None
+    elif by == "year":
+        grouped = purchases.order_by().annotate(year=ExtractYear("date")).values("year")
+        key, label = "year", None
+    else:
+        raise ValueError(by)
+    grouped = grouped.annotate(
+        bought=Sum("amount", filter=Q(kind=PurchaseKind.BOUGHT)),
+        sold=Sum("amount", filter=Q(kind=PurchaseKind.SOLD)),
+        n=Count("id"),
+    )
+    rows = []
+    for row in grouped:
+        bought, sold = (row["bought"] or ZERO).quantize(CENT), (row["sold"] or ZERO).quantize(CENT)
+        rows.append(
+            {
+                "key": row[key],
+                "label": row[label] if label else row[key],
+                "bought": bought,
+                "sold": sold,
+                "total": bought + sold,
+                "count": row["n"],
+            }
+        )
+    if by == "county":
+        names = _county_names(r["key"] for r in rows)
+        for row in rows:
+            row["label"] = names.get(row["key"], row["key"])
+    if by == "year":
+        return sorted(rows, key=lambda r: r["key"])
+    return sorted(rows, key=lambda r: (-r["total"], str(r["key"])))
+
+
+def placement_totals(placements) -> dict:
+    """{"count": all, <kind>: count per kind}."""
+    totals = {"count": 0, **{kind: 0 for kind in PlacementKind.values}}
+    for row in placements.order_by().values("kind").annotate(n=Count("id")):
+        totals[row["kind"]] = row["n"]
+        totals["count"] += row["n"]
+    return totals
+
+
+def placement_totals_by(placements, by: str) -> list[dict]:
+    if by == "unit":
+        grouped = placements.order_by().values("unit_id", "unit__name")
+        key, label = "unit_id", "unit__name"
+    elif by == "county":
+        grouped = placements.order_by().annotate(county=Substr("region_id", 1, 6)).values("county")
+        key, label = "county", None
+    elif by == "year":
+        grouped = placements.order_by().annotate(year=ExtractYear("date")).values("year")
+        key, label = "year", None
+    else:
+        raise ValueError(by)
+    grouped = grouped.annotate(
+        n=Count("id"),
+        **{kind: Count("id", filter=Q(kind=kind)) for kind in PlacementKind.values},
+    )
+    rows = [
+        {
+            "key": row[key],
+            "label": row[label] if label else row[key],
+            "count": row["n"],
+            **{kind: row[kind] for kind in PlacementKind.values},
+        }
+        for row in grouped
+    ]
+    if by == "county":
+        names = _county_names(r["key"] for r in rows)
+        for row in rows:
+            row["label"] = names.get(row["key"], row["key"])
+    if by == "year":
+        return sorted(rows, key=lambda r: r["key"])
+    return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
+
+
+def record_years(user) -> list[int]:
+    """The years that hold a visible purchase, placement or target (newest first), for year pickers."""
+    years = set(
+        Purchase.objects.visible_to(user)
+        .annotate(y=ExtractYear("date"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    years |= set(
+        Placement.objects.visible_to(user)
+        .annotate(y=ExtractYear("date"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    years |= set(IndicatorTarget.objects.visible_to(user).values_list("year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+# --- 定点帮扶责任书 ------------------------------------------------------------------------------
+
+
+def indicator_actuals(*, unit_id: int, year: int) -> dict:
+    """The six 责任书 actuals of a unit in a year, computed from records.
+
+    They are the unit's own totals (not limited by who is looking): a pledge is the unit's whole,
+    and who may see the pledge is decided on the target row. Funds come from the projects app's
+    ledger (`unit_fund_totals`: the unit's own sources), training person-times from the assistance
+    app (`training_person_times`: classes the unit or a unit under it organised), produce bought and
+    sold from this app's purchases by the unit.
+    """
+    from fupin.assistance.choices import TrainingKind
+    from fupin.assistance.selectors import training_person_times
+    from fupin.projects.selectors import unit_fund_totals
+
+    funds = unit_fund_totals(unit_id=unit_id, year=year)
+    produce = purchase_totals(Purchase.objects.filter(unit_id=unit_id, date__year=year))
+    return {
+        "direct_funds": funds["direct"],
+        "brought_in_funds": funds["brought_in"],
+        "cadres_trained": training_person_times(
+            unit_id=unit_id, year=year, kind=TrainingKind.GRASSROOTS_CADRE
+        ),
+        "technicians_trained": training_person_times(
+            unit_id=unit_id, year=year, kind=TrainingKind.TECHNICIAN
+        ),
+        "bought": produce["bought"],
+        "sold": produce["sold"],
+    }
+
+
+def completion(actual, target) -> Decimal | None:
+    """Actual as a percentage of target, one decimal; None when nothing was pledged."""
+    if not target:
+        return None
+    return (Decimal(actual) * 100 / Decimal(target)).quantize(Decimal("0.1"))
+
+
+def target_list(*, user, filters: dict | None = None):
+    filters = filters or {}
+    targets = IndicatorTarget.objects.visible_to(user).select_related("unit")
+    if filters.get("unit"):
+        targets = targets.filter(unit=filters["unit"])
+    if filters.get("year"):
+        targets = targets.filter(year=filters["year"])
+    return targets
+
+
+def indicator_rows(targets) -> list[dict]:
+    """Per target row: the unit, year and each indicator's target, actual and completion %."""
+    rows = []
+    for target in targets:
+        actuals = indicator_actuals(unit_id=target.unit_id, year=target.year)
+        items = []
+        for name in INDICATORS:
+            goal, actual = getattr(target, name), actuals[name]
+            items.append(
+                {
+                    "name": name,
+                    "target": goal,
+                    "actual": actual,
+                    "rate": completion(actual, goal),
+                    "money": name in MONEY_INDICATORS,
+                }
+            )
+        met = all(i["rate"] >= 100 for i in items if i["rate"] is not None)
+        rows.append({"target": target, "items": items, "met": met})
+    return rows

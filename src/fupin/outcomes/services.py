@@ -1,0 +1,406 @@
+"""Writes of the outcomes app: purchases and sales on behalf, job placements, 责任书 targets.
+
+Each function is keyword-only, checks the actor's permission and scope (`by=None` is the system:
+the demo, commands), validates with Chinese field errors (`ValidationError({field: message})`),
+writes in one transaction and appends an audit row. Edits carry the `version` the user read; a
+stale one raises StaleVersion and changes nothing.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.audit.models import AuditEvent
+from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core.errors import StaleVersion
+from fupin.core.scoping import scope_of
+from fupin.orgs import selectors as org_selectors
+from fupin.orgs.models import Unit
+from fupin.outcomes.models import (
+    MONEY,
+    Channel,
+    IndicatorTarget,
+    Placement,
+    PlacementKind,
+    Purchase,
+    PurchaseKind,
+    WageBand,
+)
+from fupin.regions.models import Region
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
+FIRST_YEAR = 2013  # 精准扶贫 began in late 2013; nothing of this app is older
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def _require_perm(by, perm: str) -> None:
+    if by is not None and not by.has_perm(f"outcomes.{perm}"):
+        raise PermissionDenied(_("没有权限操作该记录"))
+
+
+def _require_record_scope(by, *, unit_id: int, region_code: str) -> None:
+    """A record is the writer's when its unit is theirs or its place is in their area."""
+    if by is None:
+        return
+    scope = scope_of(by)
+    if unit_id not in scope.unit_ids and not scope.covers_code(region_code):
+        raise PermissionDenied(_("没有权限操作该记录"))
+
+
+def _visible_unit(by, unit_id, errors: dict) -> Unit | None:
+    units = Unit.objects.all() if by is None else Unit.objects.visible_to(by)
+    unit = units.filter(pk=unit_id).first() if isinstance(unit_id, int) else None
+    if unit is None:
+        errors["unit"] = _("请选择有效的帮扶单位")
+    return unit
+
+
+def assisted_county_prefixes(unit: Unit) -> list[str]:
+    """The codes under which a unit's records may lie: the counties holding a place it assists
+    (a unit assisting three villages of 兴海县 buys from anywhere in 兴海县)."""
+    return sorted({place.region_id[:6] for place in org_selectors.unit_places(unit)})
+
+
+def _assisted_region(unit: Unit | None, code, field: str, errors: dict) -> Region | None:
+    region = Region.objects.filter(code=code).first() if isinstance(code, str) and code else None
+    if region is None:
+        errors[field] = _("请选择有效的行政区划")
+        return None
+    if region.level < Region.Level.COUNTY:
+        errors[field] = _("请选择到县级或以下")
+        return None
+    if unit is not None and not any(code.startswith(p) for p in assisted_county_prefixes(unit)):
+        errors[field] = _("所选地区不在该单位的帮扶县内")
+    return region
+
+
+# --- validation helpers -------------------------------------------------------------------------
+
+
+def _text(errors: dict, field: str, value, limit: int, *, required: bool = True) -> str:
+    value = " ".join(str(value or "").split())
+    if required and not value:
+        errors[field] = _("此项为必填项")
+    elif len(value) > limit:
+        errors[field] = _("最多%(n)d个字") % {"n": limit}
+    elif any(ord(c) < 32 for c in value):
+        errors[field] = _("含有不允许的控制字符")
+    return value
+
+
+def _choice(errors: dict, field: str, value, choices) -> str:
+    if value in ("", None):
+        errors[field] = _("此项为必填项")
+    elif value not in choices.values:
+        errors[field] = _("“%(value)s”不是有效的选项") % {"value": value}
+    return value or ""
+
+
+def _amount(errors: dict, field: str, value, *, positive: bool = True) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else "x"))
+    except InvalidOperation:
+        errors[field] = _("请输入金额(元)")
+        return Decimal(0)
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        errors[field] = _("金额超出范围")
+        return Decimal(0)
+    if amount != amount.quantize(CENT):
+        errors[field] = _("金额最多保留两位小数")
+    elif positive and amount <= 0:
+        errors[field] = _("金额应大于0")
+    elif amount < 0:
+        errors[field] = _("金额不能为负数")
+    return amount.quantize(CENT)
+
+
+def _count(errors: dict, field: str, value) -> int:
+    try:
+        number = int(value if value not in (None, "") else 0)
+    except (TypeError, ValueError):
+        errors[field] = _("请输入整数")
+        return 0
+    if not 0 <= number <= 10_000_000:
+        errors[field] = _("应为0至10000000之间的整数")
+    return number
+
+
+def _date(errors: dict, field: str, value) -> datetime.date | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            errors[field] = _("日期格式应为YYYY-MM-DD")
+            return None
+    if not isinstance(value, datetime.date):
+        errors[field] = _("此项为必填项")
+        return None
+    if not datetime.date(FIRST_YEAR, 1, 1) <= value <= timezone.localdate():
+        errors[field] = _("日期应在%(first)d年至今天之间") % {"first": FIRST_YEAR}
+    return value
+
+
+def _year(errors: dict, field: str, value) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        errors[field] = _("请输入年份")
+        return None
+    last = timezone.localdate().year + 1  # a pledge may be signed for the coming year
+    if not FIRST_YEAR <= year <= last:
+        errors[field] = _("年份应在%(first)d年至%(last)d年之间") % {"first": FIRST_YEAR, "last": last}
+    return year
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_new(by, request, obj):
+    with transaction.atomic():
+        obj.save(force_insert=True)
+        audit_model_change(actor=by, request=request, instance=obj, action=AuditEvent.Action.CREATE)
+    return obj
+
+
+def _save_version(by, request, obj, before: dict, version: int, fields: list[str]):
+    """Write `fields` of `obj` only if the stored version is still `version`."""
+    model = type(obj)
+    values = {name: getattr(obj, name) for name in fields}
+    with transaction.atomic():
+        updated = model._base_manager.filter(pk=obj.pk, version=version).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise StaleVersion()
+        obj.refresh_from_db()
+        audit_model_change(
+            actor=by, request=request, instance=obj, action=AuditEvent.Action.UPDATE, before=before
+        )
+    return obj
+
+
+def _delete(by, request, obj) -> None:
+    with transaction.atomic():
+        audit_model_change(actor=by, request=request, instance=obj, action=AuditEvent.Action.DELETE)
+        type(obj)._base_manager.filter(pk=obj.pk).delete()
+
+
+# --- purchases ----------------------------------------------------------------------------------
+
+PURCHASE_FIELDS = ("unit", "kind", "region", "supplier", "product", "amount", "date", "channel", "note")
+
+
+def _apply_purchase(by, purchase: Purchase, data: dict, errors: dict) -> None:
+    unit = _visible_unit(by, data["unit"], errors)
+    purchase.unit = unit
+    purchase.kind = _choice(errors, "kind", data["kind"], PurchaseKind)
+    purchase.region = _assisted_region(unit, data["region"], "region", errors)
+    purchase.supplier = _text(errors, "supplier", data["supplier"], 100)
+    purchase.product = _text(errors, "product", data["product"], 100)
+    purchase.amount = _amount(errors, "amount", data["amount"])
+    purchase.date = _date(errors, "date", data["date"])
+    purchase.channel = _choice(errors, "channel", data.get("channel") or Channel.OTHER, Channel)
+    purchase.note = _text(errors, "note", data.get("note"), 200, required=False)
+    _raise(errors)
+    _require_record_scope(by, unit_id=unit.pk, region_code=purchase.region_id)
+
+
+def purchase_create(
+    *,
+    by,
+    unit: int,
+    kind: str,
+    region: str,
+    supplier: str,
+    product: str,
+    amount,
+    date,
+    channel: str = Channel.OTHER,
+    note: str = "",
+    request=None,
+) -> Purchase:
+    """Record produce bought from (or sold on behalf of) a supplier in a county the unit assists."""
+    _require_perm(by, "add_purchase")
+    data = dict(unit=unit, kind=kind, region=region, supplier=supplier, product=product)
+    data.update(amount=amount, date=date, channel=channel, note=note)
+    purchase = Purchase()
+    _apply_purchase(by, purchase, data, {})
+    return _save_new(by, request, purchase)
+
+
+def purchase_update(*, by, purchase: Purchase, version: int, request=None, **fields) -> Purchase:
+    """Change the given fields if `version` is still current (else StaleVersion)."""
+    _require_perm(by, "change_purchase")
+    _require_record_scope(by, unit_id=purchase.unit_id, region_code=purchase.region_id)
+    unknown = set(fields) - set(PURCHASE_FIELDS)
+    if unknown:
+        raise TypeError(f"purchase fields {sorted(unknown)} cannot be set here")
+    fresh = Purchase._base_manager.get(pk=purchase.pk)
+    before = audit_snapshot(fresh)
+    current = {name: getattr(fresh, name) for name in PURCHASE_FIELDS}
+    current.update(unit=fresh.unit_id, region=fresh.region_id)
+    _apply_purchase(by, fresh, {**current, **fields}, {})
+    columns = ["unit", "kind", "region", "supplier", "product", "amount", "date", "channel", "note"]
+    return _save_version(by, request, fresh, before, version, columns)
+
+
+def purchase_delete(*, by, purchase: Purchase, request=None) -> None:
+    _require_perm(by, "delete_purchase")
+    _require_record_scope(by, unit_id=purchase.unit_id, region_code=purchase.region_id)
+    _delete(by, request, purchase)
+
+
+# --- placements ---------------------------------------------------------------------------------
+
+PLACEMENT_FIELDS = ("unit", "name", "member", "region", "employer", "kind", "date", "wage_band", "note")
+
+
+def _member_of(by, member_id, errors: dict):
+    """A registry member the writer may see; the link is optional (a person may be unregistered)."""
+    if member_id in (None, ""):
+        return None
+    from fupin.registry.models import Member
+
+    members = Member.objects.all() if by is None else Member.objects.visible_to(by)
+    member = (
+        members.select_related("household").filter(pk=member_id).first()
+        if isinstance(member_id, int)
+        else None
+    )
+    if member is None:
+        errors["member"] = _("请选择有效的建档立卡成员")
+    return member
+
+
+def _apply_placement(by, placement: Placement, data: dict, errors: dict) -> None:
+    unit = _visible_unit(by, data["unit"], errors)
+    placement.unit = unit
+    member = _member_of(by, data.get("member"), errors)
+    placement.member = member
+    name = data.get("name") or (member.name if member else "")
+    region = data.get("region") or (member.household.village_id if member else "")
+    placement.name = _text(errors, "name", name, 50)
+    placement.region = _assisted_region(unit, region, "region", errors)
+    if member is not None and placement.region is not None and member.household.village_id[:6] != region[:6]:
+        errors["region"] = _("户籍地区与所选建档立卡成员不一致")
+    placement.employer = _text(errors, "employer", data["employer"], 100)
+    placement.kind = _choice(errors, "kind", data["kind"], PlacementKind)
+    placement.date = _date(errors, "date", data["date"])
+    placement.wage_band = _choice(errors, "wage_band", data["wage_band"], WageBand)
+    placement.note = _text(errors, "note", data.get("note"), 200, required=False)
+    _raise(errors)
+    _require_record_scope(by, unit_id=unit.pk, region_code=placement.region_id)
+
+
+def placement_create(
+    *,
+    by,
+    unit: int,
+    employer: str,
+    kind: str,
+    date,
+    wage_band: str,
+    name: str = "",
+    member: int | None = None,
+    region: str = "",
+    note: str = "",
+    request=None,
+) -> Placement:
+    """Record a job placement; with `member`, the name and home village default to the registry's."""
+    _require_perm(by, "add_placement")
+    data = dict(unit=unit, name=name, member=member, region=region, employer=employer)
+    data.update(kind=kind, date=date, wage_band=wage_band, note=note)
+    placement = Placement()
+    _apply_placement(by, placement, data, {})
+    return _save_new(by, request, placement)
+
+
+def placement_update(*, by, placement: Placement, version: int, request=None, **fields) -> Placement:
+    _require_perm(by, "change_placement")
+    _require_record_scope(by, unit_id=placement.unit_id, region_code=placement.region_id)
+    unknown = set(fields) - set(PLACEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"placement fields {sorted(unknown)} cannot be set here")
+    fresh = Placement._base_manager.get(pk=placement.pk)
+    before = audit_snapshot(fresh)
+    current = {name: getattr(fresh, name) for name in PLACEMENT_FIELDS}
+    current.update(unit=fresh.unit_id, region=fresh.region_id, member=fresh.member_id)
+    _apply_placement(by, fresh, {**current, **fields}, {})
+    return _save_version(by, request, fresh, before, version, list(PLACEMENT_FIELDS))
+
+
+def placement_delete(*, by, placement: Placement, request=None) -> None:
+    _require_perm(by, "delete_placement")
+    _require_record_scope(by, unit_id=placement.unit_id, region_code=placement.region_id)
+    _delete(by, request, placement)
+
+
+# --- 责任书 targets -----------------------------------------------------------------------------
+
+TARGET_MONEY = ("direct_funds", "brought_in_funds", "bought", "sold")
+TARGET_COUNTS = ("cadres_trained", "technicians_trained")
+TARGET_FIELDS = (*TARGET_MONEY, *TARGET_COUNTS, "note")
+
+
+def may_set_targets(by, unit_id: int) -> bool:
+    """A pledge is signed by the unit itself: only its own people set its targets."""
+    return by is None or unit_id in scope_of(by).unit_ids
+
+
+def _require_own_unit(by, unit_id: int) -> None:
+    if not may_set_targets(by, unit_id):
+        raise PermissionDenied(_("只能填写本单位的责任书目标"))
+
+
+def _apply_target(target: IndicatorTarget, data: dict, errors: dict) -> None:
+    for name in TARGET_MONEY:
+        setattr(target, name, _amount(errors, name, data.get(name) or 0, positive=False))
+    for name in TARGET_COUNTS:
+        setattr(target, name, _count(errors, name, data.get(name)))
+    target.note = _text(errors, "note", data.get("note"), 200, required=False)
+
+
+def target_set(*, by, unit: int, year: int, request=None, **values) -> IndicatorTarget:
+    """Create a unit's targets for a year (one row per unit and year)."""
+    _require_perm(by, "add_indicatortarget")
+    unknown = set(values) - set(TARGET_FIELDS)
+    if unknown:
+        raise TypeError(f"target fields {sorted(unknown)} cannot be set here")
+    errors: dict = {}
+    unit_obj = _visible_unit(by, unit, errors)
+    target = IndicatorTarget(unit=unit_obj, year=_year(errors, "year", year))
+    _apply_target(target, values, errors)
+    if not errors and IndicatorTarget.objects.filter(unit=unit_obj, year=target.year).exists():
+        errors["year"] = _("该单位该年度的责任书目标已存在,请直接修改")
+    _raise(errors)
+    _require_own_unit(by, unit_obj.pk)
+    try:
+        with transaction.atomic():
+            return _save_new(by, request, target)
+    except IntegrityError:
+        raise ValidationError({"year": _("该单位该年度的责任书目标已存在,请直接修改")}) from None
+
+
+def target_update(*, by, target: IndicatorTarget, version: int, request=None, **values) -> IndicatorTarget:
+    _require_perm(by, "change_indicatortarget")
+    _require_own_unit(by, target.unit_id)
+    unknown = set(values) - set(TARGET_FIELDS)
+    if unknown:
+        raise TypeError(f"target fields {sorted(unknown)} cannot be set here")
+    fresh = IndicatorTarget._base_manager.get(pk=target.pk)
+    before = audit_snapshot(fresh)
+    current = {name: getattr(fresh, name) for name in TARGET_FIELDS}
+    errors: dict = {}
+    _apply_target(fresh, {**current, **values}, errors)
+    _raise(errors)
+    return _save_version(by, request, fresh, before, version, list(TARGET_FIELDS))

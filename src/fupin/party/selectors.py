@@ -1,0 +1,319 @@
+"""Reads of the party app, always through the scoping choke point: lists, the meeting calendar,
+missed meetings, the computed weak-branch criteria and the rankings."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.party.choices import (
+    MEETING_EVERY_MONTHS,
+    MeetingKind,
+    MemberStatus,
+    OrgLevel,
+    Post,
+    Stage,
+    WeakCriterion,
+)
+from fupin.party.models import (
+    BranchScore,
+    CadreMonthScore,
+    Meeting,
+    Pairing,
+    PairingActivity,
+    PartyMember,
+    PartyOrg,
+    ReserveCadre,
+    VillageCadre,
+    WeakCase,
+)
+
+
+def _in_division(queryset, path: str, code: str | None):
+    return queryset.filter(**{f"{path}__startswith": code}) if code else queryset
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def org_list(*, user, q: str = "", kind: str = "", level: str = "", division: str | None = None):
+    orgs = PartyOrg.objects.visible_to(user).select_related("region", "unit", "parent")
+    if q:
+        orgs = orgs.filter(name__contains=q)
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if level:
+        orgs = orgs.filter(level=level)
+    return _in_division(orgs, "region__code", division)
+
+
+def member_list(*, user, org=None, q: str = "", stage: str = "", division: str | None = None):
+    members = PartyMember.objects.visible_to(user).select_related("org")
+    if org is not None:
+        members = members.filter(org=org)
+    if q:
+        members = members.filter(name__contains=q)
+    if stage:
+        members = members.filter(stage=stage)
+    return _in_division(members, "org__region__code", division)
+
+
+def meeting_list(*, user, org=None, kind: str = "", year: int | None = None, division: str | None = None):
+    meetings = Meeting.objects.visible_to(user).select_related("org")
+    if org is not None:
+        meetings = meetings.filter(Q(org=org) | Q(org__parent=org))
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if year:
+        meetings = meetings.filter(held_on__year=year)
+    return _in_division(meetings, "org__region__code", division)
+
+
+def pairing_list(*, user, q: str = "", division: str | None = None):
+    pairings = Pairing.objects.visible_to(user).select_related("helper__unit", "village_branch__region")
+    if q:
+        pairings = pairings.filter(Q(helper__name__contains=q) | Q(village_branch__name__contains=q))
+    return _in_division(pairings, "village_branch__region__code", division)
+
+
+def activity_list(*, user, pairing=None, kind: str = ""):
+    activities = PairingActivity.objects.visible_to(user).select_related(
+        "pairing__helper", "pairing__village_branch"
+    )
+    if pairing is not None:
+        activities = activities.filter(pairing=pairing)
+    if kind:
+        activities = activities.filter(kind=kind)
+    return activities
+
+
+def weak_case_list(*, user, status: str = "", year: int | None = None, division: str | None = None):
+    cases = WeakCase.objects.visible_to(user).select_related("org__region")
+    if status:
+        cases = cases.filter(status=status)
+    if year:
+        cases = cases.filter(year=year)
+    return _in_division(cases, "org__region__code", division)
+
+
+def reserve_list(*, user, q: str = "", status: str = "", division: str | None = None):
+    cadres = (
+        ReserveCadre.objects.visible_to(user).select_related("org__region").prefetch_related("assessments")
+    )
+    if q:
+        cadres = cadres.filter(name__contains=q)
+    if status:
+        cadres = cadres.filter(status=status)
+    return _in_division(cadres, "org__region__code", division)
+
+
+def cadre_list(*, user, org=None):
+    cadres = VillageCadre.objects.visible_to(user).select_related("org")
+    return cadres.filter(org=org) if org is not None else cadres
+
+
+# --- rankings -----------------------------------------------------------------------------------
+
+
+def _ranked(rows, key):
+    """Competition ranking (1, 2, 2, 4): equal totals share a rank."""
+    ranked, last, rank = [], None, 0
+    for index, row in enumerate(rows, start=1):
+        value = key(row)
+        if value != last:
+            rank, last = index, value
+        row.rank = rank
+        ranked.append(row)
+    return ranked
+
+
+def score_ranking(*, user, year: int, division: str | None = None):
+    scores = BranchScore.objects.visible_to(user).filter(year=year).select_related("org__region", "checklist")
+    scores = _in_division(scores, "org__region__code", division).order_by("-total", "org__name")
+    return _ranked(list(scores), lambda s: s.total)
+
+
+def cadre_ranking(*, user, month: datetime.date, division: str | None = None):
+    scores = CadreMonthScore.objects.visible_to(user).filter(month=month).select_related("cadre__org__region")
+    scores = _in_division(scores, "cadre__org__region__code", division).order_by("-total", "cadre__name")
+    return _ranked(list(scores), lambda s: s.total)
+
+
+def cadre_history(cadre):
+    return CadreMonthScore.objects.filter(cadre=cadre).order_by("-month")
+
+
+# --- the meeting calendar -----------------------------------------------------------------------
+
+
+@dataclass
+class Period:
+    """One period a meeting kind is due in: a month or a quarter."""
+
+    kind: str
+    start: datetime.date
+    end: datetime.date  # inclusive
+    label: str
+    state: str = "upcoming"  # done | due | missed | upcoming
+    meetings: list = field(default_factory=list)
+
+
+def required_kinds(org: PartyOrg, has_groups: bool | None = None) -> list[str]:
+    """What organisational life this organisation owes (三会一课 and 主题党日)."""
+    if org.level == OrgLevel.GROUP:
+        return [MeetingKind.GROUP]
+    kinds = [MeetingKind.MEMBERS, MeetingKind.COMMITTEE, MeetingKind.LESSON, MeetingKind.THEME_DAY]
+    if has_groups is None:
+        has_groups = org.children.filter(level=OrgLevel.GROUP).exists()
+    if has_groups:
+        kinds.insert(2, MeetingKind.GROUP)
+    return kinds
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return (datetime.date(year + month // 12, month % 12 + 1, 1)) - datetime.timedelta(days=1)
+
+
+def _periods(kind: str, year: int, starts: datetime.date) -> list[Period]:
+    every = MEETING_EVERY_MONTHS[kind]
+    periods = []
+    for first in range(1, 13, every):
+        last = first + every - 1
+        start, end = datetime.date(year, first, 1), _month_end(year, last)
+        if end < starts:
+            continue  # before the organisation existed
+        label = _("%(m)d月") % {"m": first} if every == 1 else _("第%(q)d季度") % {"q": (first + 2) // 3}
+        periods.append(Period(kind=kind, start=start, end=end, label=label))
+    return periods
+
+
+def meeting_calendar(org: PartyOrg, year: int, *, today: datetime.date | None = None, meetings=None):
+    """{kind: [Period]} for the year: each period done, due (the current one), missed or upcoming.
+
+    Group meetings held by the branch's 党小组 count for the branch.
+    """
+    today = today or timezone.localdate()
+    starts = org.founded_on or datetime.date(year, 1, 1)
+    if meetings is None:
+        meetings = list(
+            Meeting.objects.filter(
+                Q(org=org) | Q(org__parent=org, kind=MeetingKind.GROUP), held_on__year=year
+            )
+        )
+    calendar = {}
+    for kind in required_kinds(org):
+        periods = _periods(kind, year, starts)
+        for period in periods:
+            period.meetings = [
+                m for m in meetings if m.kind == kind and period.start <= m.held_on <= period.end
+            ]
+            if period.meetings:
+                period.state = "done"
+            elif period.end < today:
+                period.state = "missed"
+            elif period.start <= today:
+                period.state = "due"
+        calendar[kind] = periods
+    return calendar
+
+
+def missed_meetings(*, user, year: int, division: str | None = None, today: datetime.date | None = None):
+    """Every missed period of every visible branch in the year: [(org, Period)], by division."""
+    today = today or timezone.localdate()
+    branches = list(
+        org_list(user=user, level=OrgLevel.BRANCH, division=division).order_by("region_id", "name")
+    )
+    ids = [b.pk for b in branches]
+    with_groups = set(
+        PartyOrg.objects.filter(parent_id__in=ids, level=OrgLevel.GROUP).values_list("parent_id", flat=True)
+    )
+    by_org: dict[int, list] = {pk: [] for pk in ids}
+    rows = Meeting.objects.filter(
+        Q(org_id__in=ids) | Q(org__parent_id__in=ids, kind=MeetingKind.GROUP), held_on__year=year
+    ).select_related("org")
+    for meeting in rows:
+        owner = meeting.org_id if meeting.org_id in by_org else meeting.org.parent_id
+        by_org[owner].append(meeting)
+    missed = []
+    for branch in branches:
+        branch.children_have_groups = branch.pk in with_groups
+        starts = branch.founded_on or datetime.date(year, 1, 1)
+        for kind in required_kinds(branch, has_groups=branch.pk in with_groups):
+            for period in _periods(kind, year, starts):
+                if period.end < today and not any(
+                    m.kind == kind and period.start <= m.held_on <= period.end for m in by_org[branch.pk]
+                ):
+                    period.state = "missed"
+                    missed.append((branch, period))
+    return missed
+
+
+# --- weak-branch criteria computed from records -------------------------------------------------
+
+SECRETARY_VACANCY_DAYS = 90
+RECRUITMENT_YEARS = 2
+SATISFACTION_FLOOR = Decimal(60)
+MISSED_MEETINGS_LIMIT = 3
+
+
+def computed_criteria(org: PartyOrg, *, today: datetime.date | None = None) -> dict[str, str]:
+    """{criterion: evidence} for the criteria the records show this organisation meets now."""
+    today = today or timezone.localdate()
+    found: dict[str, str] = {}
+    has_secretary = org.members.filter(post=Post.SECRETARY, status=MemberStatus.ACTIVE).exists()
+    if not has_secretary:
+        since = org.secretary_vacant_since or org.founded_on or org.created_at.date()
+        days = (today - since).days
+        if days > SECRETARY_VACANCY_DAYS:
+            found[WeakCriterion.SECRETARY_VACANT] = _("书记空缺 %(d)d 天(自 %(since)s)") % {
+                "d": days,
+                "since": since,
+            }
+    window = (
+        today.replace(year=today.year - RECRUITMENT_YEARS)
+        if not (today.month == 2 and today.day == 29)
+        else today - datetime.timedelta(days=365 * RECRUITMENT_YEARS)
+    )
+    established = (org.founded_on or org.created_at.date()) <= window
+    recruited = (
+        org.members.filter(joined_on__gte=window).exists()
+        or org.members.filter(events__to_stage=Stage.PROBATIONARY, events__on__gte=window).exists()
+    )
+    if established and not recruited:
+        found[WeakCriterion.NO_RECRUITMENT] = _("%(since)s 以来未发展党员") % {"since": window}
+    latest = org.scores.exclude(satisfaction__isnull=True).order_by("-year").first()
+    if latest is not None and latest.satisfaction < SATISFACTION_FLOOR:
+        found[WeakCriterion.LOW_SATISFACTION] = _("%(y)d年群众满意度 %(p)s%%") % {
+            "y": latest.year,
+            "p": latest.satisfaction,
+        }
+    calendar = meeting_calendar(org, today.year, today=today)
+    missed = sum(1 for periods in calendar.values() for p in periods if p.state == "missed")
+    if missed >= MISSED_MEETINGS_LIMIT:
+        found[WeakCriterion.MISSED_MEETINGS] = _("%(y)d年已缺 %(n)d 次组织生活") % {
+            "y": today.year,
+            "n": missed,
+        }
+    return found
+
+
+def summary(*, user) -> dict:
+    """Counts for the party home page, all through the choke point."""
+    orgs = PartyOrg.objects.visible_to(user)
+    members = PartyMember.objects.visible_to(user).filter(status=MemberStatus.ACTIVE)
+    return {
+        "orgs": orgs.count(),
+        "branches": orgs.filter(level=OrgLevel.BRANCH).count(),
+        "members": members.filter(stage__in=[Stage.PROBATIONARY, Stage.FULL]).count(),
+        "recruits": members.exclude(stage__in=[Stage.PROBATIONARY, Stage.FULL]).count(),
+        "pairings": Pairing.objects.visible_to(user).count(),
+        "open_weak": WeakCase.objects.visible_to(user)
+        .filter(status__in=["identified", "rectifying"])
+        .count(),
+        "reserves": ReserveCadre.objects.visible_to(user).filter(status="in_pool").count(),
+        "donated": PairingActivity.objects.visible_to(user).aggregate(v=Sum("donated_value"))["v"]
+        or Decimal(0),
+    }

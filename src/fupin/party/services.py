@@ -1,0 +1,651 @@
+"""Writes of the party app. Every function is keyword-only, checks the actor's permission and that
+the target organisation is in their scope (`by=None` is the system: the demo, commands), validates
+with field errors in Chinese, runs in one transaction and writes an audit row. Workflow steps
+(recruitment stages, membership status, weak-branch cases) also write an event row each.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.audit.models import AuditEvent
+from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.photos import check_photo
+from fupin.core.scoping import scope_of
+from fupin.party.choices import (
+    STAGE_DATE_FIELD,
+    STAGE_ORDER,
+    MemberStatus,
+    OrgLevel,
+    Post,
+    Stage,
+    WeakCriterion,
+    WeakStatus,
+)
+from fupin.party.models import (
+    BranchScore,
+    CadreMonthScore,
+    ChecklistItem,
+    Meeting,
+    MeetingPhoto,
+    MemberEvent,
+    Pairing,
+    PairingActivity,
+    PartyMember,
+    PartyOrg,
+    ReserveAssessment,
+    ReserveCadre,
+    VillageCadre,
+    WeakCase,
+    WeakCaseEvent,
+)
+
+CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+PROBATION_DAYS = 365  # 预备期一年 (党章第七条)
+
+MAX_PHOTOS = 9  # per meeting record
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def org_in_scope(user, org: PartyOrg) -> bool:
+    scope = scope_of(user)
+    return scope.covers_code(org.region_id) or (org.unit_id is not None and org.unit_id in scope.unit_ids)
+
+
+def require(by, perm: str, org: PartyOrg | None) -> None:
+    """`by` holds party.<perm> and may see `org`; None is the system."""
+    if by is None:
+        return
+    if not by.has_perm(f"party.{perm}") or org is None or not org_in_scope(by, org):
+        raise PermissionDenied(_("没有权限操作该记录"))
+
+
+def _save_new(obj, *, by, request, exclude=()):
+    obj.full_clean(exclude=list(exclude))
+    obj.save(force_insert=True)
+    audit_model_change(actor=by, request=request, instance=obj, action=CREATE)
+    return obj
+
+
+def _update(obj, *, by, request, version: int, changes: dict, exclude=()):
+    """Apply `changes` if `version` is still current; StaleVersion otherwise, nothing written."""
+    model = type(obj)
+    fresh = model._base_manager.get(pk=obj.pk)
+    before = audit_snapshot(fresh)
+    for name, value in changes.items():
+        setattr(fresh, name, value)
+    fresh.full_clean(exclude=list(exclude))
+    values = {name: getattr(fresh, name) for name in changes}
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+    with transaction.atomic():
+        if not model._base_manager.filter(pk=obj.pk, version=version).update(
+            **values, version=F("version") + 1
+        ):
+            raise StaleVersion()
+        fresh.refresh_from_db()
+        audit_model_change(actor=by, request=request, instance=fresh, action=UPDATE, before=before)
+    return fresh
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _not_future(errors: dict, name: str, value) -> None:
+    if value and value > _today():
+        errors[name] = _("日期不能晚于今天")
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+ORG_FIELDS = ("name", "level", "kind", "parent", "region", "unit", "founded_on", "approved_by", "note")
+
+
+def _check_org(by, org: PartyOrg) -> None:
+    errors: dict = {}
+    if by is not None and not org_in_scope(by, org):
+        errors["region"] = _("所在区划或所属单位须在您的数据范围内")
+    if org.parent is not None and by is not None and not org_in_scope(by, org.parent):
+        errors["parent"] = _("上级组织不在您的数据范围内")
+    if org.parent_id and org.pk and org.parent_id == org.pk:
+        errors["parent"] = _("上级组织不能是本组织")
+    if org.region is None and org.unit is None:
+        errors["region"] = _("请选择所在区划或所属单位")
+    _not_future(errors, "founded_on", org.founded_on)
+    _raise(errors)
+
+
+@transaction.atomic
+def org_create(*, by, request=None, **fields) -> PartyOrg:
+    if by is not None and not by.has_perm("party.add_partyorg"):
+        raise PermissionDenied(_("没有权限操作该记录"))
+    unknown = set(fields) - set(ORG_FIELDS) - {"region_id", "unit_id", "parent_id"}
+    if unknown:
+        raise TypeError(f"organisation fields {sorted(unknown)} cannot be set here")
+    org = PartyOrg(**fields)
+    org.approved_by = org.approved_by or ""
+    org.note = org.note or ""
+    _check_org(by, org)
+    return _save_new(org, by=by, request=request)
+
+
+def org_update(*, by, org: PartyOrg, version: int, request=None, **fields) -> PartyOrg:
+    require(by, "change_partyorg", org)
+    probe = PartyOrg._base_manager.get(pk=org.pk)
+    for name, value in fields.items():
+        setattr(probe, name, value)
+    _check_org(by, probe)
+    return _update(org, by=by, request=request, version=version, changes=fields)
+
+
+# --- members and recruitment --------------------------------------------------------------------
+
+
+def _check_person(by, person) -> None:
+    if person is not None and by is not None and not scope_of(by).covers_code(person.household.village_id):
+        raise ValidationError({"person": _("关联的建档人口不在您的数据范围内")})
+
+
+def _stage_dates_in_order(member: PartyMember) -> dict:
+    errors, last, last_label = {}, None, ""
+    for stage in STAGE_ORDER:
+        name = STAGE_DATE_FIELD[stage]
+        value = getattr(member, name)
+        if value is None:
+            continue
+        _not_future(errors, name, value)
+        if last is not None and value < last:
+            errors[name] = _("不能早于%(prev)s") % {"prev": last_label}
+        last, last_label = value, PartyMember._meta.get_field(name).verbose_name
+    reached = STAGE_ORDER.index(member.stage)
+    for stage in STAGE_ORDER[: reached + 1]:
+        name = STAGE_DATE_FIELD[stage]
+        if stage in (Stage.PROBATIONARY, Stage.FULL) and getattr(member, name) is None:
+            errors.setdefault(name, _("%(stage)s须填写该日期") % {"stage": member.get_stage_display()})
+    return errors
+
+
+def _sync_secretary(org: PartyOrg, on: datetime.date) -> None:
+    """Keep the organisation's secretary vacancy date in step with its members' posts."""
+    has = org.members.filter(post=Post.SECRETARY, status=MemberStatus.ACTIVE).exists()
+    fresh = PartyOrg._base_manager.get(pk=org.pk)
+    if has and fresh.secretary_vacant_since is not None:
+        PartyOrg._base_manager.filter(pk=org.pk).update(secretary_vacant_since=None)
+    elif not has and fresh.secretary_vacant_since is None:
+        PartyOrg._base_manager.filter(pk=org.pk).update(secretary_vacant_since=on)
+
+
+@transaction.atomic
+def member_add(*, by, org: PartyOrg, request=None, **fields) -> PartyMember:
+    require(by, "add_partymember", org)
+    member = PartyMember(org=org, **fields)
+    _check_person(by, member.person)
+    _raise(_stage_dates_in_order(member))
+    if member.post != Post.MEMBER and member.stage != Stage.FULL and member.stage != Stage.PROBATIONARY:
+        raise ValidationError({"post": _("只有党员才能担任党内职务")})
+    _save_new(member, by=by, request=request)
+    MemberEvent.objects.create(
+        member=member,
+        actor=by,
+        on=getattr(member, STAGE_DATE_FIELD[member.stage]) or _today(),
+        to_stage=member.stage,
+        to_status=member.status,
+        reason=_("登记"),
+    )
+    _sync_secretary(org, _today())
+    return member
+
+
+def member_update(*, by, member: PartyMember, version: int, request=None, **fields) -> PartyMember:
+    """Edit name, post, link and dates; the stage and status change only through their workflows."""
+    require(by, "change_partymember", member.org)
+    fields.pop("stage", None)
+    fields.pop("status", None)
+    probe = PartyMember._base_manager.get(pk=member.pk)
+    for name, value in fields.items():
+        setattr(probe, name, value)
+    _check_person(by, fields.get("person"))
+    _raise(_stage_dates_in_order(probe))
+    if fields.get("post", Post.MEMBER) != Post.MEMBER and member.stage not in (
+        Stage.PROBATIONARY,
+        Stage.FULL,
+    ):
+        raise ValidationError({"post": _("只有党员才能担任党内职务")})
+    with transaction.atomic():
+        fresh = _update(member, by=by, request=request, version=version, changes=fields)
+        _sync_secretary(member.org, _today())
+    return fresh
+
+
+def next_stage(stage: str) -> str | None:
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+
+def member_advance(
+    *, by, member: PartyMember, on: datetime.date, version: int, reason: str = "", request=None
+) -> PartyMember:
+    """Move a person to the next recruitment stage on `on` (one step at a time, dates in order)."""
+    require(by, "change_partymember", member.org)
+    target = next_stage(member.stage)
+    reasons = []
+    if member.status != MemberStatus.ACTIVE:
+        reasons.append(_("该人员不在册,不能继续发展"))
+    if target is None:
+        reasons.append(_("已是正式党员"))
+    if on > _today():
+        reasons.append(_("日期不能晚于今天"))
+    current_date = getattr(member, STAGE_DATE_FIELD[member.stage])
+    if current_date and on < current_date:
+        reasons.append(_("日期不能早于上一阶段的日期(%(d)s)") % {"d": current_date})
+    if target == Stage.FULL and member.joined_on and (on - member.joined_on).days < PROBATION_DAYS:
+        reasons.append(_("预备期未满一年(入党日期 %(d)s)") % {"d": member.joined_on})
+    if reasons:
+        raise TransitionRefused(reasons)
+    with transaction.atomic():
+        fresh = _update(
+            member,
+            by=by,
+            request=request,
+            version=version,
+            changes={"stage": target, STAGE_DATE_FIELD[target]: on},
+        )
+        MemberEvent.objects.create(
+            member=fresh, actor=by, on=on, from_stage=member.stage, to_stage=target, reason=reason
+        )
+    return fresh
+
+
+def member_set_status(
+    *, by, member: PartyMember, status: str, on: datetime.date, version: int, reason: str, request=None
+) -> PartyMember:
+    """Transfer out, leave, or record a death; a member who leaves also leaves any post."""
+    require(by, "change_partymember", member.org)
+    reasons = []
+    if status not in MemberStatus.values or status == MemberStatus.ACTIVE:
+        reasons.append(_("无效的状态"))
+    if member.status != MemberStatus.ACTIVE:
+        reasons.append(_("该人员已不在册"))
+    if not reason.strip():
+        reasons.append(_("请填写原因"))
+    if on > _today():
+        reasons.append(_("日期不能晚于今天"))
+    if reasons:
+        raise TransitionRefused(reasons)
+    with transaction.atomic():
+        fresh = _update(
+            member, by=by, request=request, version=version, changes={"status": status, "post": Post.MEMBER}
+        )
+        MemberEvent.objects.create(
+            member=fresh, actor=by, on=on, from_status=member.status, to_status=status, reason=reason
+        )
+        _sync_secretary(member.org, on)
+    return fresh
+
+
+# --- organisational life ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_record(*, by, org: PartyOrg, attendees=(), photos=(), request=None, **fields) -> Meeting:
+    """Record a meeting with its attendees (members of the organisation) and photos."""
+    require(by, "add_meeting", org)
+    meeting = Meeting(org=org, recorded_by=by, **fields)
+    errors: dict = {}
+    _not_future(errors, "held_on", meeting.held_on)
+    attendees = list(attendees)
+    if any(a.org_id != org.pk and a.org.parent_id != org.pk for a in attendees):
+        errors["attendees"] = _("参会党员须是本组织的党员")
+    if attendees and meeting.attendee_count < len(attendees):
+        meeting.attendee_count = len(attendees)
+    if meeting.kind == "group" and org.level not in (OrgLevel.GROUP, OrgLevel.BRANCH):
+        errors["kind"] = _("党小组会应由党支部或党小组记录")
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = _("最多上传 %(n)d 张照片") % {"n": MAX_PHOTOS}
+    checked = []
+    for upload in photos:
+        try:
+            checked.append((upload, check_photo(upload)))
+        except ValidationError as exc:
+            errors.setdefault("photos", exc.messages[0])
+    _raise(errors)
+    _save_new(meeting, by=by, request=request)
+    meeting.attendees.set(attendees)
+    for upload, content_type in checked:
+        MeetingPhoto.objects.create(
+            meeting=meeting, image=upload, content_type=content_type, size=upload.size
+        )
+    return meeting
+
+
+def meeting_update(*, by, meeting: Meeting, version: int, request=None, **fields) -> Meeting:
+    require(by, "change_meeting", meeting.org)
+    errors: dict = {}
+    _not_future(errors, "held_on", fields.get("held_on"))
+    _raise(errors)
+    return _update(meeting, by=by, request=request, version=version, changes=fields)
+
+
+# --- standardisation ----------------------------------------------------------------------------
+
+
+def star_for(total: Decimal, full: Decimal) -> int:
+    """Five stars from 90% of the full score, four from 80%, three from 70%, two from 60%."""
+    share = (total / full * 100) if full else Decimal(0)
+    for floor, stars in ((90, 5), (80, 4), (70, 3), (60, 2)):
+        if share >= floor:
+            return stars
+    return 1
+
+
+def _points(value, name: str, errors: dict, ceiling: Decimal) -> Decimal:
+    try:
+        points = Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        errors[name] = _("请输入分数")
+        return Decimal(0)
+    if not points.is_finite() or points < 0 or points > ceiling:
+        errors[name] = _("得分应在0至%(max)s之间") % {"max": ceiling}
+        return Decimal(0)
+    if points != points.quantize(Decimal("0.01")):
+        errors[name] = _("最多保留两位小数")
+    return points.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def score_record(
+    *,
+    by,
+    org: PartyOrg,
+    checklist,
+    year: int,
+    points: dict,
+    satisfaction=None,
+    version: int | None = None,
+    request=None,
+) -> BranchScore:
+    """Record (or re-record) a branch's yearly score: item points keyed by item id, the total and stars."""
+    require(by, "add_branchscore", org)
+    items = list(ChecklistItem.objects.filter(category__checklist=checklist))
+    errors: dict = {}
+    if not 2000 <= int(year) <= _today().year:
+        errors["year"] = _("年份应在2000年至%(y)d年之间") % {"y": _today().year}
+    unknown = set(map(str, points)) - {str(i.pk) for i in items}
+    if unknown:
+        errors["points"] = _("考评标准不属于该考评表")
+    values = {
+        i.pk: _points(points.get(i.pk, points.get(str(i.pk))), f"item_{i.pk}", errors, i.weight)
+        for i in items
+    }
+    if satisfaction not in (None, ""):
+        satisfaction = _points(satisfaction, "satisfaction", errors, Decimal(100))
+    else:
+        satisfaction = None
+    _raise(errors)
+    total = sum(values.values(), Decimal(0))
+    full = sum((i.weight for i in items), Decimal(0))
+    existing = BranchScore.objects.filter(org=org, year=year).first()
+    fields = {
+        "checklist": checklist,
+        "total": total,
+        "star": star_for(total, full),
+        "satisfaction": satisfaction,
+    }
+    if existing is None:
+        score = _save_new(BranchScore(org=org, year=year, scored_by=by, **fields), by=by, request=request)
+    else:
+        if version is None:
+            version = existing.version
+        score = _update(
+            existing, by=by, request=request, version=version, changes={**fields, "scored_by": by}
+        )
+        score.items.all().delete()
+    from fupin.party.models import ItemScore
+
+    ItemScore.objects.bulk_create([ItemScore(score=score, item_id=pk, points=v) for pk, v in values.items()])
+    return score
+
+
+# --- weak and lax branches ----------------------------------------------------------------------
+
+WEAK_STEPS = {
+    # action: (from states, to state, permission)
+    "plan": ((WeakStatus.IDENTIFIED, WeakStatus.RECTIFYING), WeakStatus.RECTIFYING),
+    "close": ((WeakStatus.RECTIFYING,), WeakStatus.CLOSED),
+    "revoke": ((WeakStatus.IDENTIFIED, WeakStatus.RECTIFYING), WeakStatus.REVOKED),
+}
+
+
+@transaction.atomic
+def weak_identify(
+    *, by, org: PartyOrg, year: int, criteria=(), description: str = "", request=None
+) -> WeakCase:
+    """Open a case: the criteria computed from records plus those judged by people (at least one)."""
+    require(by, "manage_weakcase", org)
+    from fupin.party.selectors import computed_criteria
+
+    computed = computed_criteria(org)
+    chosen = list(dict.fromkeys([*computed, *criteria]))
+    errors: dict = {}
+    if any(c not in WeakCriterion.values for c in chosen):
+        errors["criteria"] = _("认定情形无效")
+    elif not chosen:
+        errors["criteria"] = _("请至少选择一项认定情形")
+    if WeakCase.objects.filter(org=org, status__in=[WeakStatus.IDENTIFIED, WeakStatus.RECTIFYING]).exists():
+        errors["org"] = _("该党组织已有未销号的整顿事项")
+    _raise(errors)
+    evidence = "\n".join(f"{WeakCriterion(c).label}:{e}" for c, e in computed.items())
+    case = WeakCase(
+        org=org, year=year, criteria=chosen, description="\n".join(x for x in (description, evidence) if x)
+    )
+    _save_new(case, by=by, request=request)
+    WeakCaseEvent.objects.create(case=case, actor=by, to_status=case.status, reason=description)
+    return case
+
+
+def weak_step(
+    *,
+    by,
+    case: WeakCase,
+    action: str,
+    version: int,
+    reason: str = "",
+    plan: str = "",
+    owner: str = "",
+    deadline: datetime.date | None = None,
+    request=None,
+) -> WeakCase:
+    """Move a case: `plan` (rectification plan, owner and deadline), `close` (销号), `revoke`."""
+    require(by, "manage_weakcase", case.org)
+    if action not in WEAK_STEPS:
+        raise TransitionRefused([_("无效的操作")])
+    sources, target = WEAK_STEPS[action]
+    reasons = []
+    if case.status not in sources:
+        reasons.append(_("当前状态“%(s)s”不能执行该操作") % {"s": case.get_status_display()})
+    changes: dict = {"status": target}
+    if action == "plan":
+        if not plan.strip():
+            reasons.append(_("请填写整改方案"))
+        if not owner.strip():
+            reasons.append(_("请填写整改责任人"))
+        if deadline is None:
+            reasons.append(_("请填写整改时限"))
+        elif deadline < _today():
+            reasons.append(_("整改时限不能早于今天"))
+        changes.update(plan=plan.strip(), owner=owner.strip(), deadline=deadline)
+    elif not reason.strip():
+        reasons.append(_("请填写原因"))
+    if action == "close":
+        from fupin.party.selectors import computed_criteria
+
+        remaining = [c for c in computed_criteria(case.org) if c in case.criteria]
+        if remaining:
+            reasons += [_("仍存在:%(c)s") % {"c": WeakCriterion(c).label} for c in remaining]
+    if reasons:
+        raise TransitionRefused(reasons)
+    with transaction.atomic():
+        fresh = _update(case, by=by, request=request, version=version, changes=changes)
+        WeakCaseEvent.objects.create(
+            case=fresh, actor=by, from_status=case.status, to_status=target, reason=reason or plan
+        )
+    return fresh
+
+
+# --- reserve pools ------------------------------------------------------------------------------
+
+
+def _check_reserve(cadre: ReserveCadre) -> None:
+    errors: dict = {}
+    this_year = _today().year
+    if cadre.birth_year and not this_year - 70 <= cadre.birth_year <= this_year - 18:
+        errors["birth_year"] = _("出生年份应使年龄在18至70岁之间")
+    _not_future(errors, "added_on", cadre.added_on)
+    _raise(errors)
+
+
+@transaction.atomic
+def reserve_add(*, by, org: PartyOrg, request=None, **fields) -> ReserveCadre:
+    require(by, "add_reservecadre", org)
+    cadre = ReserveCadre(org=org, **fields)
+    _check_person(by, cadre.person)
+    _check_reserve(cadre)
+    return _save_new(cadre, by=by, request=request)
+
+
+def reserve_update(*, by, cadre: ReserveCadre, version: int, request=None, **fields) -> ReserveCadre:
+    require(by, "change_reservecadre", cadre.org)
+    probe = ReserveCadre._base_manager.get(pk=cadre.pk)
+    for name, value in fields.items():
+        setattr(probe, name, value)
+    _check_person(by, fields.get("person"))
+    _check_reserve(probe)
+    return _update(cadre, by=by, request=request, version=version, changes=fields)
+
+
+@transaction.atomic
+def reserve_assess(*, by, cadre: ReserveCadre, year: int, result: str, note: str = "", request=None):
+    require(by, "change_reservecadre", cadre.org)
+    if not cadre.added_on.year <= year <= _today().year:
+        raise ValidationError({"year": _("考核年度应在入库年度至今年之间")})
+    existing = ReserveAssessment.objects.filter(cadre=cadre, year=year).first()
+    if existing is not None:
+        before = audit_snapshot(existing)
+        existing.result, existing.note = result, note
+        existing.full_clean()
+        existing.save()
+        audit_model_change(actor=by, request=request, instance=existing, action=UPDATE, before=before)
+        return existing
+    return _save_new(
+        ReserveAssessment(cadre=cadre, year=year, result=result, note=note), by=by, request=request
+    )
+
+
+# --- monthly cadre evaluation -------------------------------------------------------------------
+
+
+@transaction.atomic
+def cadre_add(*, by, org: PartyOrg, name: str, post: str, request=None) -> VillageCadre:
+    require(by, "add_villagecadre", org)
+    try:
+        with transaction.atomic():
+            return _save_new(VillageCadre(org=org, name=name, post=post), by=by, request=request)
+    except IntegrityError:
+        raise ValidationError({"name": _("该村已有同名同职务的村干部")}) from None
+
+
+@transaction.atomic
+def cadre_score(*, by, cadre: VillageCadre, indicator_set, month: datetime.date, points: dict, request=None):
+    """Record a cadre's month: points per indicator (keyed by indicator id), total computed."""
+    require(by, "add_cadremonthscore", cadre.org)
+    month = month.replace(day=1)
+    errors: dict = {}
+    if month > _today():
+        errors["month"] = _("不能为将来的月份评分")
+    indicators = list(indicator_set.indicators.all())
+    values = {
+        str(i.pk): _points(points.get(i.pk, points.get(str(i.pk))), f"ind_{i.pk}", errors, i.max_points)
+        for i in indicators
+    }
+    _raise(errors)
+    total = sum(values.values(), Decimal(0))
+    stored = {k: str(v) for k, v in values.items()}
+    existing = CadreMonthScore.objects.filter(cadre=cadre, month=month).first()
+    fields = {"indicator_set": indicator_set, "points": stored, "total": total, "scored_by": by}
+    if existing is None:
+        return _save_new(CadreMonthScore(cadre=cadre, month=month, **fields), by=by, request=request)
+    return _update(existing, by=by, request=request, version=existing.version, changes=fields)
+
+
+# --- pairings -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pairing_create(
+    *, by, helper: PartyOrg, village_branch: PartyOrg, started_on, ended_on=None, note="", request=None
+) -> Pairing:
+    """Pair an assisting branch with a village branch; the actor must see at least one side."""
+    if by is not None and not (
+        by.has_perm("party.add_pairing") and (org_in_scope(by, helper) or org_in_scope(by, village_branch))
+    ):
+        raise PermissionDenied(_("没有权限操作该记录"))
+    errors: dict = {}
+    if helper.pk == village_branch.pk:
+        errors["village_branch"] = _("结对双方不能是同一个组织")
+    if village_branch.kind != "village":
+        errors["village_branch"] = _("结对的一方应为村党组织")
+    if ended_on and ended_on < started_on:
+        errors["ended_on"] = _("结束日期不能早于开始日期")
+    _raise(errors)
+    pairing = Pairing(
+        helper=helper,
+        village_branch=village_branch,
+        started_on=started_on,
+        ended_on=ended_on,
+        note=note or "",
+    )
+    return _save_new(pairing, by=by, request=request)
+
+
+def pairing_in_scope(user, pairing: Pairing) -> bool:
+    return org_in_scope(user, pairing.helper) or org_in_scope(user, pairing.village_branch)
+
+
+def pairing_update(*, by, pairing: Pairing, version: int, request=None, **fields) -> Pairing:
+    if by is not None and not (by.has_perm("party.change_pairing") and pairing_in_scope(by, pairing)):
+        raise PermissionDenied(_("没有权限操作该记录"))
+    ended = fields.get("ended_on")
+    if ended and ended < fields.get("started_on", pairing.started_on):
+        raise ValidationError({"ended_on": _("结束日期不能早于开始日期")})
+    return _update(pairing, by=by, request=request, version=version, changes=fields)
+
+
+@transaction.atomic
+def activity_add(*, by, pairing: Pairing, request=None, **fields) -> PairingActivity:
+    if by is not None and not (by.has_perm("party.add_pairingactivity") and pairing_in_scope(by, pairing)):
+        raise PermissionDenied(_("没有权限操作该记录"))
+    activity = PairingActivity(pairing=pairing, recorded_by=by, **fields)
+    errors: dict = {}
+    _not_future(errors, "held_on", activity.held_on)
+    if activity.held_on and activity.held_on < pairing.started_on:
+        errors["held_on"] = _("活动日期不能早于结对开始日期(%(d)s)") % {"d": pairing.started_on}
+    if pairing.ended_on and activity.held_on and activity.held_on > pairing.ended_on:
+        errors["held_on"] = _("活动日期不能晚于结对结束日期(%(d)s)") % {"d": pairing.ended_on}
+    if activity.kind == "donation" and not activity.donated_items:
+        errors["donated_items"] = _("捐赠活动请填写捐赠物品")
+    _raise(errors)
+    return _save_new(activity, by=by, request=request)

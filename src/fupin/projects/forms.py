@@ -1,0 +1,211 @@
+"""Forms of the projects pages. They collect and check input; writes go through the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.forms import scope_root
+from fupin.orgs.models import Unit
+from fupin.projects.models import MONEY, Category, FundSource, Nature, Status
+from fupin.regions.forms import RegionField
+from fupin.regions.models import Region
+
+ALL = [("", _("全部"))]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def place_field(user, *, label, required=True):
+    """The division picker under the user's scope; a village cadre's only place is their village."""
+    root = scope_root(user)
+    if root and len(root) == 12:
+        region = Region.objects.filter(code=root).first()
+        return forms.ChoiceField(
+            label=label, required=required, choices=[(root, region.name if region else root)]
+        )
+    return RegionField(label=label, required=required, root=root)
+
+
+def _code(value) -> str:
+    return getattr(value, "code", value) or ""
+
+
+def money_field(label, *, required=True, min_value=0):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=min_value,
+        max_digits=MONEY["max_digits"],
+        decimal_places=MONEY["decimal_places"],
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class ProjectQueryForm(forms.Form):
+    division = RegionField(label=_("区划"), required=False)
+    category = forms.ChoiceField(label=_("项目类别"), required=False, choices=ALL + Category.choices)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)
+    q = forms.CharField(label=_("项目名称"), required=False, max_length=50)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"] = RegionField(label=_("区划"), required=False, root=scope_root(user))
+
+    def clean_q(self):
+        q = self.cleaned_data.get("q", "")
+        if any(ord(c) < 32 for c in q):
+            raise ValidationError(_("含有不允许的控制字符"), code="control")
+        return q.strip()
+
+
+class ProjectForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    name = forms.CharField(label=_("项目名称"), max_length=100)
+    category = forms.ChoiceField(label=_("项目类别"), choices=[("", _("请选择"))] + Category.choices)
+    nature = forms.ChoiceField(label=_("建设性质"), choices=Nature.choices)
+    place = forms.CharField(label=_("实施地点"))
+    year = forms.IntegerField(label=_("项目年度"), min_value=2010, max_value=2100)
+    start_date = forms.DateField(label=_("计划开工日期"), required=False, widget=DATE)
+    end_date = forms.DateField(label=_("计划完工日期"), required=False, widget=DATE)
+    unit = forms.ModelChoiceField(label=_("责任单位"), required=False, queryset=Unit.objects.none())
+    budget = money_field(_("资金规模(元)"))
+    tasks = forms.CharField(label=_("建设任务"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    beneficiaries_text = forms.CharField(
+        label=_("受益对象"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target_households = forms.IntegerField(label=_("计划受益户数"), min_value=0, initial=0)
+    performance_targets = forms.CharField(
+        label=_("绩效目标"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    benefit_mechanism = forms.CharField(
+        label=_("利益联结机制"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    SERVICE_FIELD_ALIASES = {"place_code": "place", "unit_id": "unit"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"] = place_field(user, label=_("实施地点"))
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["place_code"] = _code(data.pop("place"))
+        unit = data.pop("unit")
+        data["unit_id"] = unit.pk if unit else None
+        return data
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (a, a)
+            for a in (
+                "propose",
+                "review",
+                "approve",
+                "reject",
+                "publicise",
+                "start",
+                "accept",
+                "complete",
+                "evaluate",
+            )
+        ]
+    )
+    reason = forms.CharField(required=False, max_length=2000)
+    expert_names = forms.CharField(required=False, max_length=200)
+    expert_opinion = forms.CharField(required=False, max_length=2000)
+    expert_review_date = forms.DateField(required=False)
+    publicity_days = forms.IntegerField(required=False, min_value=1, max_value=365)
+    announcement = forms.CharField(required=False, max_length=2000)
+    score = forms.IntegerField(required=False, min_value=0, max_value=100)
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: data[key]
+            for key in (
+                "expert_names",
+                "expert_opinion",
+                "expert_review_date",
+                "publicity_days",
+                "announcement",
+                "score",
+            )
+            if data.get(key) not in (None, "")
+        }
+
+
+class BeneficiaryForm(forms.Form):
+    household = forms.IntegerField(label=_("受益户"), required=False, min_value=1, widget=forms.Select)
+    village = forms.ChoiceField(label=_("受益村"), required=False)
+    benefit = forms.CharField(label=_("受益内容"), max_length=200)
+    amount = money_field(_("受益金额(元)"), required=False)
+
+    SERVICE_FIELD_ALIASES = {"village_code": "village"}
+
+    def __init__(self, *args, households, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].widget.choices = [("", _("(整村受益)"))] + [
+            (h.pk, f"{h.head_name or h.number}({h.village})") for h in households
+        ]
+        self.fields["village"].choices = [("", _("请选择"))] + [(v.code, v.name) for v in villages]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("household") and not data.get("village"):
+            raise ValidationError(_("请选择受益户或受益村"))
+        return data
+
+
+class AllocateForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("资金来源"), queryset=FundSource.objects.none())
+    amount = money_field(_("分配金额(元)"), min_value=0.01)
+    date = forms.DateField(label=_("业务日期"), widget=DATE)
+    memo = forms.CharField(label=_("摘要"), required=False, max_length=200)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+
+
+class MoneyForm(forms.Form):
+    """Budget arrival or a disbursement: an amount, a date, a memo."""
+
+    amount = money_field(_("金额(元)"), min_value=0.01)
+    date = forms.DateField(label=_("业务日期"), widget=DATE)
+    memo = forms.CharField(label=_("摘要"), required=False, max_length=200)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("冲正原因"), max_length=200)
+
+
+class SourceForm(forms.Form):
+    name = forms.CharField(label=_("资金名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("资金来源"), choices=[("", _("请选择"))] + FundSource.Kind.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=2010, max_value=2100)
+    place = forms.CharField(label=_("所属区划"), required=False)
+    unit = forms.ModelChoiceField(label=_("出资单位"), required=False, queryset=Unit.objects.none())
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    SERVICE_FIELD_ALIASES = {"place_code": "place", "unit_id": "unit"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"] = place_field(user, label=_("所属区划"), required=False)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["place_code"] = _code(data.pop("place"))
+        unit = data.pop("unit")
+        data["unit_id"] = unit.pk if unit else None
+        return data
+
+
+class SourceQueryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("资金来源"), required=False, choices=ALL + FundSource.Kind.choices)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)

@@ -1,0 +1,272 @@
+"""Reads of projects and funds. Lists go through the scoping choke point; every balance is a sum of
+ledger entries (nothing is stored twice), so each figure on a screen links down to its entries.
+
+`public_*` are the 公示 reads (no login): an allow-list of fields, never a person's data.
+`unit_fund_totals` is the outcomes app's window on a unit's money.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round
+
+from fupin.projects.models import (
+    CENT,
+    PUBLIC_STATUSES,
+    Beneficiary,
+    Category,
+    FundSource,
+    LedgerEntry,
+    Project,
+)
+
+ZERO = Decimal("0.00")
+K = LedgerEntry.Kind
+
+
+def _sum(field: str, kind: str):
+    """A correlated sum of the entries of one kind on the outer row (a subquery: no join fan-out)."""
+    total = (
+        LedgerEntry.objects.filter(**{field: OuterRef("pk")}, kind=kind)
+        .order_by()
+        .values(field)
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    # Round: SQLite sums decimals as floats, and Django does not quantize an expression's result.
+    return Round(
+        Coalesce(Subquery(total), Value(ZERO)), 2, output_field=DecimalField(max_digits=16, decimal_places=2)
+    )
+
+
+def _q(value) -> Decimal:
+    return (value or ZERO).quantize(CENT)
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+
+def with_money(projects):
+    """Annotate `allocated` and `disbursed` (net of reversals) on a Project queryset."""
+    return projects.annotate(
+        allocated=_sum("project", K.ALLOCATION),
+        disbursed=_sum("project", K.DISBURSEMENT),
+    )
+
+
+def project_list(*, user, filters: dict | None = None):
+    filters = filters or {}
+    projects = Project.objects.visible_to(user).select_related("place", "unit")
+    division = filters.get("division")
+    if division is not None:
+        projects = projects.filter(place__code__startswith=getattr(division, "code", division))
+    for field in ("category", "status", "year"):
+        if filters.get(field):
+            projects = projects.filter(**{field: filters[field]})
+    if filters.get("q"):
+        projects = projects.filter(name__contains=filters["q"])
+    return with_money(projects).order_by("-year", "place_id", "id")
+
+
+def project_money(project: Project) -> dict:
+    """A project's figures from its ledger entries: allocated, disbursed, remaining, by source."""
+    rows = (
+        LedgerEntry.objects.filter(project=project)
+        .values("source_id", "source__name", "source__kind", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("source_id")
+    )
+    by_source: dict[int, dict] = {}
+    for row in rows:
+        item = by_source.setdefault(
+            row["source_id"],
+            {
+                "source_id": row["source_id"],
+                "name": row["source__name"],
+                "kind": FundSource.Kind(row["source__kind"]).label,
+                "allocated": ZERO,
+                "disbursed": ZERO,
+            },
+        )
+        key = "allocated" if row["kind"] == K.ALLOCATION else "disbursed"
+        item[key] = _q(row["total"])
+    allocated = sum((s["allocated"] for s in by_source.values()), ZERO)
+    disbursed = sum((s["disbursed"] for s in by_source.values()), ZERO)
+    return {
+        "allocated": allocated,
+        "disbursed": disbursed,
+        "undisbursed": allocated - disbursed,
+        "gap": max(project.budget - allocated, ZERO),
+        "sources": list(by_source.values()),
+    }
+
+
+def allocations_in_force(project: Project) -> list[dict]:
+    """The project's allocations that are not reversed, with what is left to disburse on each."""
+    result = []
+    allocations = (
+        LedgerEntry.objects.filter(project=project, kind=K.ALLOCATION, reverses__isnull=True)
+        .filter(reversed_by__isnull=True)
+        .select_related("source")
+        .order_by("id")
+    )
+    for entry in allocations:
+        disbursed = _q(LedgerEntry.objects.filter(allocation=entry).aggregate(total=Sum("amount"))["total"])
+        result.append({"entry": entry, "disbursed": disbursed, "remaining": entry.amount - disbursed})
+    return result
+
+
+def allocation_remaining(allocation: LedgerEntry) -> Decimal:
+    """What may still be disbursed on an allocation (0 once it is reversed)."""
+    if LedgerEntry.objects.filter(reverses=allocation).exists():
+        return ZERO
+    disbursed = _q(LedgerEntry.objects.filter(allocation=allocation).aggregate(total=Sum("amount"))["total"])
+    return allocation.amount - disbursed
+
+
+def beneficiary_counts(project: Project) -> dict:
+    counts = Beneficiary.objects.filter(project=project).aggregate(
+        households=Count("id", filter=Q(household__isnull=False)),
+        villages=Count("village", distinct=True),
+    )
+    return counts
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def with_balances(sources):
+    """Annotate `budgeted`, `allocated`, `disbursed` and `available` (net of reversals)."""
+    sources = sources.annotate(
+        budgeted=_sum("source", K.BUDGET),
+        allocated=_sum("source", K.ALLOCATION),
+        disbursed=_sum("source", K.DISBURSEMENT),
+    )
+    return sources.annotate(
+        available=Round(
+            F("budgeted") - F("allocated"), 2, output_field=DecimalField(max_digits=16, decimal_places=2)
+        )
+    )
+
+
+def source_list(*, user, filters: dict | None = None):
+    filters = filters or {}
+    sources = FundSource.objects.visible_to(user).select_related("place", "unit")
+    for field in ("kind", "year"):
+        if filters.get(field):
+            sources = sources.filter(**{field: filters[field]})
+    return with_balances(sources).order_by("-year", "kind", "id")
+
+
+def source_available(source: FundSource) -> Decimal:
+    totals = LedgerEntry.objects.filter(source=source).aggregate(
+        budget=Sum("amount", filter=Q(kind=K.BUDGET)), allocated=Sum("amount", filter=Q(kind=K.ALLOCATION))
+    )
+    return _q(totals["budget"]) - _q(totals["allocated"])
+
+
+# --- ledger -------------------------------------------------------------------------------------
+
+
+def entry_list(*, user, filters: dict | None = None):
+    filters = filters or {}
+    entries = LedgerEntry.objects.visible_to(user).select_related("source", "project", "actor")
+    for field in ("kind", "source", "project", "allocation"):
+        if filters.get(field):
+            entries = entries.filter(**{field: filters[field]})
+    # The summary's figures link here by the project's category, year and division.
+    if filters.get("category"):
+        entries = entries.filter(project__category=filters["category"])
+    if filters.get("year"):
+        entries = entries.filter(project__year=filters["year"])
+    if filters.get("division"):
+        entries = entries.filter(project__place__code__startswith=filters["division"])
+    return entries.order_by("-id")
+
+
+def category_totals(*, user=None, prefix: str = "", year: int | None = None) -> list[dict]:
+    """Per category: number of projects and net allocated money (the 项目 × 资金 summary)."""
+    projects = Project.objects.visible_to(user) if user is not None else Project.objects.all()
+    if prefix:
+        projects = projects.filter(place__code__startswith=prefix)
+    if year:
+        projects = projects.filter(year=year)
+    rows = {
+        r["category"]: r
+        for r in projects.values("category").annotate(count=Count("id", distinct=True), budget=Sum("budget"))
+    }
+    allocated = dict(
+        LedgerEntry.objects.filter(project__in=projects.values("pk"), kind=K.ALLOCATION)
+        .values_list("project__category")
+        .annotate(total=Sum("amount"))
+        .values_list("project__category", "total")
+    )
+    return [
+        {
+            "category": value,
+            "label": label,
+            "count": rows[value]["count"],
+            "budget": _q(rows[value]["budget"]),
+            "allocated": _q(allocated.get(value)),
+        }
+        for value, label in Category.choices
+        if value in rows
+    ]
+
+
+# --- for the outcomes app -----------------------------------------------------------------------
+
+
+def unit_fund_totals(*, unit_id: int, year: int) -> dict:
+    """The assisting unit's direct investment and funds brought in for `year`, from the ledger.
+
+    Both are the net budget entries (reversals included) of the unit's sources of that year and kind
+    (帮扶单位直接投入 / 引进帮扶资金). Staff donations are a kind of their own and count in neither.
+    """
+    totals = LedgerEntry.objects.filter(kind=K.BUDGET, source__unit_id=unit_id, source__year=year).aggregate(
+        direct=Sum("amount", filter=Q(source__kind=FundSource.Kind.UNIT_DIRECT)),
+        brought_in=Sum("amount", filter=Q(source__kind=FundSource.Kind.BROUGHT_IN)),
+    )
+    return {"direct": _q(totals["direct"]), "brought_in": _q(totals["brought_in"])}
+
+
+# --- 公示 (public, no login) ----------------------------------------------------------------------
+
+
+def public_projects(code: str):
+    """Approved and later projects under a division code, with money sums (no person's data)."""
+    projects = Project.objects.filter(place__code__startswith=code, status__in=PUBLIC_STATUSES)
+    return (
+        with_money(projects)
+        .annotate(
+            households=Count("beneficiaries", filter=Q(beneficiaries__household__isnull=False), distinct=True)
+        )
+        .select_related("place", "unit")
+        .order_by("-year", "place_id", "id")
+    )
+
+
+def public_fund_use(code: str) -> list[dict]:
+    """Money of the public projects under `code`, per kind of source: allocated and disbursed."""
+    rows = (
+        LedgerEntry.objects.filter(
+            project__place__code__startswith=code,
+            project__status__in=PUBLIC_STATUSES,
+            kind__in=[K.ALLOCATION, K.DISBURSEMENT],
+        )
+        .values("source__kind", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    by_kind: dict[str, dict] = {}
+    for row in rows:
+        item = by_kind.setdefault(
+            row["source__kind"],
+            {"label": FundSource.Kind(row["source__kind"]).label, "allocated": ZERO, "disbursed": ZERO},
+        )
+        item["allocated" if row["kind"] == K.ALLOCATION else "disbursed"] = _q(row["total"])
+    return [by_kind[k] for k in FundSource.Kind.values if k in by_kind]
+
+
+def entries_total(entries) -> Decimal:
+    """The net sum of a list of entries (what the figure that linked here said)."""
+    return _q(entries.order_by().aggregate(total=Sum("amount"))["total"])

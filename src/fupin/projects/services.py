@@ -1,0 +1,329 @@
+"""Writes to the project library: projects, their beneficiaries, fund sources.
+
+Keyword-only functions in one transaction each; `by` is the acting user (None: the system, e.g. the
+demo), checked for the permission and for the place being in their scope; field errors are a
+`ValidationError({field: Chinese message})`; every write is audited. Workflow steps live in
+projects.workflow, money movements in projects.ledger.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fupin.audit.models import AuditEvent
+from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.scoping import scope_of
+from fupin.orgs.models import Unit
+from fupin.projects.models import (
+    CENT,
+    Beneficiary,
+    Category,
+    FundSource,
+    Nature,
+    Project,
+    ProjectEvent,
+    Status,
+)
+from fupin.regions.models import Region
+
+PLACE_LEVELS = (Region.Level.COUNTY, Region.Level.TOWNSHIP, Region.Level.VILLAGE)
+MAX_MONEY = Decimal("1e12")
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def covers(by, *, code: str | None = None, unit_id: int | None = None) -> bool:
+    """The place `code` or the unit is in `by`'s scope (None is the system: everything)."""
+    if by is None:
+        return True
+    scope = scope_of(by)
+    return scope.covers_code(code) or (unit_id is not None and unit_id in scope.unit_ids)
+
+
+def require(by, perm: str, *, code: str | None = None, unit_id: int | None = None) -> None:
+    """`by` holds `projects.<perm>` and the record is in their scope."""
+    if by is None:
+        return
+    if not by.has_perm(f"projects.{perm}") or not covers(by, code=code, unit_id=unit_id):
+        raise PermissionDenied(_("没有权限操作该记录"))
+
+
+# --- validation helpers -------------------------------------------------------------------------
+
+
+def money(errors: dict, field: str, value, *, required: bool = True, positive: bool = False) -> Decimal:
+    """A yuan amount with at most two decimals, never a float; errors land under `field`."""
+    if value in (None, ""):
+        if required:
+            errors[field] = _("此项为必填项")
+        return Decimal(0)
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        errors[field] = _("请输入金额(元)")
+        return Decimal(0)
+    if not amount.is_finite() or abs(amount) >= MAX_MONEY:
+        errors[field] = _("金额超出范围")
+        return Decimal(0)
+    if amount < 0:
+        errors[field] = _("金额不能为负数")
+    elif positive and amount == 0:
+        errors[field] = _("金额必须大于零")
+    if amount != amount.quantize(CENT):
+        errors[field] = _("金额最多保留两位小数")
+    return amount.quantize(CENT)
+
+
+def _text(errors: dict, field: str, value, *, required: bool = False, max_length: int = 2000) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors[field] = _("此项为必填项")
+    elif len(value) > max_length:
+        errors[field] = _("最多%(n)d个字") % {"n": max_length}
+    elif any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        errors[field] = _("含有不允许的控制字符")
+    return value
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- projects -----------------------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "name",
+    "category",
+    "nature",
+    "year",
+    "start_date",
+    "end_date",
+    "unit_id",
+    "tasks",
+    "budget",
+    "beneficiaries_text",
+    "target_households",
+    "performance_targets",
+    "benefit_mechanism",
+)
+
+
+def _apply_project_fields(project: Project, fields: dict, errors: dict, by) -> list[str]:
+    touched = []
+    for name, value in fields.items():
+        if name not in PROJECT_FIELDS:
+            raise TypeError(f"unknown project field {name}")
+        if name == "name":
+            value = _text(errors, name, value, required=True, max_length=100)
+        elif name == "category":
+            if value not in Category.values:
+                errors[name] = _("请选择项目类别")
+        elif name == "nature":
+            if value not in Nature.values:
+                errors[name] = _("请选择建设性质")
+        elif name == "year":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                errors[name] = _("请输入年份")
+                continue
+            if not 2010 <= value <= timezone.localdate().year + 5:
+                errors[name] = _("年度应在2010年至%(y)d年之间") % {"y": timezone.localdate().year + 5}
+        elif name in ("start_date", "end_date"):
+            if value in ("", None):
+                value = None
+            elif not isinstance(value, datetime.date):
+                errors[name] = _("请输入日期(YYYY-MM-DD)")
+                continue
+        elif name == "unit_id":
+            value = value or None
+            if value is not None:
+                unit = Unit.objects.filter(pk=value).first()
+                if unit is None or (
+                    by is not None and not Unit.objects.visible_to(by).filter(pk=value).exists()
+                ):
+                    errors["unit"] = _("请选择有效的责任单位")
+                    continue
+        elif name == "budget":
+            value = money(errors, name, value)
+        elif name == "target_households":
+            try:
+                value = int(value or 0)
+            except (TypeError, ValueError):
+                errors[name] = _("请输入整数")
+                continue
+            if not 0 <= value <= 1_000_000:
+                errors[name] = _("户数应在0至1000000之间")
+        elif name in ("performance_targets", "benefit_mechanism", "tasks", "beneficiaries_text"):
+            value = _text(errors, name, value)
+        setattr(project, name, value)
+        touched.append(name)
+    start, end = getattr(project, "start_date", None), getattr(project, "end_date", None)
+    if start and end and end < start:
+        errors["end_date"] = _("计划完工日期不能早于开工日期")
+    return touched
+
+
+def _place(errors: dict, code: str, by) -> Region | None:
+    place = Region.objects.filter(code=code or "", level__in=PLACE_LEVELS).first()
+    if place is None:
+        errors["place_code"] = _("请选择项目所在的县、乡镇或行政村")
+    elif not covers(by, code=place.code):
+        errors["place_code"] = _("所选区划不在您的数据范围内")
+    return place
+
+
+def project_create(*, by, place_code: str, request=None, **fields) -> Project:
+    """A new project in the library, as a draft (草稿)."""
+    if by is not None and not by.has_perm("projects.add_project"):
+        raise PermissionDenied(_("没有权限新增项目"))
+    errors: dict = {}
+    place = _place(errors, place_code, by)
+    project = Project(place=place, created_by=by, status=Status.DRAFT)
+    fields.setdefault("year", timezone.localdate().year)
+    fields.setdefault("category", "")
+    fields.setdefault("name", "")
+    _apply_project_fields(project, fields, errors, by)
+    _raise(errors)
+    with transaction.atomic():
+        project.save(force_insert=True)
+        ProjectEvent.objects.create(
+            project=project, actor=by, action=ProjectEvent.Action.CREATE, to_status=Status.DRAFT
+        )
+        audit_model_change(actor=by, request=request, instance=project, action=AuditEvent.Action.CREATE)
+    return project
+
+
+def project_update(*, by, project: Project, version: int, request=None, **fields) -> Project:
+    """Change a draft's fields if `version` is still current (else StaleVersion)."""
+    require(by, "change_project", code=project.place_id, unit_id=project.unit_id)
+    fresh = Project._base_manager.get(pk=project.pk)
+    if fresh.status != Status.DRAFT:
+        raise TransitionRefused(
+            [_("项目当前状态为“%(s)s”,只有草稿可以修改;如需修改请先退回") % {"s": fresh.get_status_display()}]
+        )
+    before = audit_snapshot(fresh)
+    errors: dict = {}
+    place_code = fields.pop("place_code", None)
+    if place_code is not None and place_code != fresh.place_id:
+        fresh.place = _place(errors, place_code, by)
+    touched = _apply_project_fields(fresh, fields, errors, by)
+    _raise(errors)
+    values = {name: getattr(fresh, name) for name in touched}
+    values["place_id"] = fresh.place_id
+    with transaction.atomic():
+        updated = Project._base_manager.filter(pk=project.pk, version=version, status=Status.DRAFT).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            raise StaleVersion()
+        fresh.refresh_from_db()
+        audit_model_change(
+            actor=by, request=request, instance=fresh, action=AuditEvent.Action.UPDATE, before=before
+        )
+    return fresh
+
+
+# --- beneficiaries ------------------------------------------------------------------------------
+
+
+def beneficiary_add(
+    *,
+    by,
+    project: Project,
+    benefit: str,
+    household=None,
+    village_code: str = "",
+    amount=None,
+    request=None,
+) -> Beneficiary:
+    """Link a household (of the project's area) or a whole village to a project, with its benefit."""
+    from fupin.registry.models import Household
+
+    require(by, "change_project", code=project.place_id, unit_id=project.unit_id)
+    errors: dict = {}
+    benefit = _text(errors, "benefit", benefit, required=True, max_length=200)
+    value = money(errors, "amount", amount, required=False) if amount not in (None, "") else None
+    if project.status == Status.EVALUATED:
+        raise TransitionRefused([_("项目已完成绩效评价,不能再增加受益对象")])
+    if household is not None:
+        households = Household.objects.visible_to(by) if by is not None else Household.objects.all()
+        if not households.filter(pk=household.pk).exists():
+            errors["household"] = _("请选择有效的受益户")
+        elif not household.village_id.startswith(project.place_id):
+            errors["household"] = _("受益户不在项目实施地点范围内")
+        elif Beneficiary.objects.filter(project=project, household=household).exists():
+            errors["household"] = _("该户已是本项目的受益户")
+        village_id = household.village_id
+    else:
+        village = Region.objects.filter(code=village_code or "", level=Region.Level.VILLAGE).first()
+        if village is None or not village.code.startswith(project.place_id):
+            errors["village_code"] = _("请选择项目实施地点范围内的行政村")
+        elif Beneficiary.objects.filter(project=project, household=None, village=village).exists():
+            errors["village_code"] = _("该村已是本项目的受益村")
+        village_id = village.code if village else None
+    _raise(errors)
+    with transaction.atomic():
+        row = Beneficiary.objects.create(
+            project=project, household=household, village_id=village_id, benefit=benefit, amount=value
+        )
+        audit_model_change(actor=by, request=request, instance=row, action=AuditEvent.Action.CREATE)
+    return row
+
+
+# --- fund sources -------------------------------------------------------------------------------
+
+
+def source_create(
+    *,
+    by,
+    name: str,
+    kind: str,
+    year: int,
+    place_code: str = "",
+    unit_id: int | None = None,
+    note: str = "",
+    request=None,
+) -> FundSource:
+    """A new fund source (its amount comes from budget entries in the ledger)."""
+    errors: dict = {}
+    name = _text(errors, "name", name, required=True, max_length=100)
+    note = _text(errors, "note", note, max_length=200)
+    if kind not in FundSource.Kind.values:
+        errors["kind"] = _("请选择资金来源")
+    try:
+        year = int(year)
+        if not 2010 <= year <= timezone.localdate().year + 5:
+            errors["year"] = _("年度应在2010年至%(y)d年之间") % {"y": timezone.localdate().year + 5}
+    except (TypeError, ValueError):
+        errors["year"] = _("请输入年份")
+    place = None
+    if place_code:
+        place = Region.objects.filter(code=place_code).first()
+        if place is None:
+            errors["place_code"] = _("请选择有效的行政区划")
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    if unit_id and unit is None:
+        errors["unit"] = _("请选择有效的单位")
+    if place is None and unit is None and "place_code" not in errors:
+        errors["place_code"] = _("资金来源须属于一个区划或一个单位")
+    if kind in (FundSource.Kind.UNIT_DIRECT, FundSource.Kind.BROUGHT_IN) and unit is None:
+        errors["unit"] = _("帮扶单位的资金须填写出资单位")
+    if FundSource.objects.filter(name=name, year=year).exists() and not errors.get("year"):
+        errors["name"] = _("同一年度已有同名的资金来源")
+    _raise(errors)
+    require(by, "manage_funds", code=place.code if place else None, unit_id=unit.pk if unit else None)
+    with transaction.atomic():
+        source = FundSource.objects.create(name=name, kind=kind, year=year, place=place, unit=unit, note=note)
+        audit_model_change(actor=by, request=request, instance=source, action=AuditEvent.Action.CREATE)
+    return source

@@ -1,0 +1,183 @@
+"""The projects pages: the library, the forms, the workflow buttons, figures traced to the ledger, exports."""
+
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from fupin import testing
+from fupin.audit.models import AuditEvent
+from fupin.projects import ledger
+from fupin.projects.models import Project, Status
+from fupin.projects.tests.factories import TODAY, make_project, make_source
+
+
+@pytest.fixture
+def funded(cast):
+    source = make_source()
+    project = make_project(unit=cast["datang"], status=Status.IN_PROGRESS)
+    allocation = ledger.fund_allocate(by=None, source=source, project=project, amount="300000", date=TODAY)
+    ledger.fund_disburse(by=None, allocation=allocation, amount="120000.50", date=TODAY)
+    ledger.fund_disburse(by=None, allocation=allocation, amount="30000", date=TODAY)
+    return {**cast, "source": source, "project": project, "allocation": allocation}
+
+
+def form_data(**overrides):
+    data = {
+        "name": "民族村村级光伏电站",
+        "category": "industry",
+        "nature": "new",
+        "place": testing.MINZU_VILLAGE,
+        "year": "2024",
+        "start_date": "2024-06-01",
+        "end_date": "2024-12-31",
+        "budget": "500000.00",
+        "tasks": "建设100千瓦光伏电站",
+        "target_households": "30",
+        "performance_targets": "年发电收益不少于8万元",
+        "benefit_mechanism": "收益的60%用于公益岗位",
+    }
+    return {**data, **overrides}
+
+
+def test_it_lists_the_library_with_money_linked_to_the_ledger(client, funded):
+    client.force_login(funded["county"])
+    html = client.get(reverse("projects:home")).content.decode()
+    assert "民族村牦牛养殖合作社" in html and "大唐青海能源开发有限公司" in html
+    link = f"{reverse('projects:entry_list')}?project={funded['project'].pk}&amp;kind=disbursement"
+    assert f'<a href="{link}">150,000.50</a>' in html
+    # The figure's link leads to exactly the entries that add up to it.
+    ledger_page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "合计 150,000.50 元" in ledger_page
+    assert ledger_page.count('<tr id="entry-') == 2
+
+
+def test_the_cadre_adds_a_project_through_the_form(client, cast):
+    client.force_login(cast["cadre"])
+    assert client.get(reverse("projects:project_create")).status_code == 200
+    answer = client.post(reverse("projects:project_create"), form_data())
+    project = Project.objects.get(name="民族村村级光伏电站")
+    assert answer.status_code == 302 and project.place_id == testing.MINZU_VILLAGE
+    assert project.budget == Decimal("500000.00") and project.status == Status.DRAFT
+    assert AuditEvent.objects.filter(object_type="projects.project", action="create").exists()
+
+
+def test_the_form_keeps_input_and_says_what_is_wrong(client, cast):
+    client.force_login(cast["cadre"])
+    answer = client.post(
+        reverse("projects:project_create"), form_data(name="", budget="12.345", end_date="2024-01-01")
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "这个字段是必填项" in html or "此项为必填项" in html
+    assert "村级光伏" not in html or "建设100千瓦光伏电站" in html  # typed input kept
+    assert not Project.objects.exists()
+
+
+def test_a_stale_edit_is_refused_with_a_message(client, cast):
+    project = make_project()
+    client.force_login(cast["cadre"])
+    url = reverse("projects:project_edit", args=[project.pk])
+    client.post(url, form_data(version=str(project.version), name="第一次修改"))
+    answer = client.post(url, form_data(version=str(project.version), name="第二次修改"))
+    assert "该记录已被他人修改" in answer.content.decode()
+    project.refresh_from_db()
+    assert project.name == "第一次修改"
+
+
+def test_the_workflow_buttons_follow_the_role(client, cast):
+    project = make_project()
+    client.force_login(cast["cadre"])
+    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert 'data-action="propose"' in html
+    client.post(
+        reverse("projects:project_transition", args=[project.pk]), {"action": "propose", "reason": "申报"}
+    )
+    project.refresh_from_db()
+    assert project.status == Status.PROPOSED
+    client.force_login(cast["county"])  # the county does not review: that is the township's step
+    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert 'data-action="review"' not in html
+    assert (
+        client.post(
+            reverse("projects:project_transition", args=[project.pk]), {"action": "review"}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_refused_step_shows_its_reasons(client, cast):
+    project = make_project(tasks="")
+    client.force_login(cast["cadre"])
+    answer = client.post(
+        reverse("projects:project_transition", args=[project.pk]), {"action": "propose"}, follow=True
+    )
+    assert "请填写建设任务" in answer.content.decode()
+
+
+def test_the_county_allocates_and_disburses_on_the_project_page(client, cast):
+    source = make_source()
+    project = make_project(status=Status.IN_PROGRESS)
+    client.force_login(cast["county"])
+    client.post(
+        reverse("projects:allocate", args=[project.pk]),
+        {"source": source.pk, "amount": "1000.00", "date": "2024-05-06"},
+    )
+    allocation = project.entries.get(kind="allocation")
+    answer = client.post(
+        reverse("projects:disburse", args=[allocation.pk]),
+        {"amount": "1000.01", "date": "2024-05-06"},
+        follow=True,
+    )
+    assert "剩余可拨付1,000.00元" in answer.content.decode()
+    client.post(
+        reverse("projects:disburse", args=[allocation.pk]), {"amount": "999.99", "date": "2024-05-06"}
+    )
+    html = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert re.search(r"999\.99</a>", html)
+
+
+def test_the_village_cadre_cannot_touch_money(client, funded):
+    client.force_login(funded["cadre"])
+    answer = client.post(
+        reverse("projects:disburse", args=[funded["allocation"].pk]), {"amount": "1.00", "date": "2024-05-06"}
+    )
+    assert answer.status_code == 403
+
+
+def test_exports_are_formula_escaped_and_audited(client, funded):
+    Project.objects.filter(pk=funded["project"].pk).update(name="=HYPERLINK(1)")
+    client.force_login(funded["county"])
+    for name in (
+        "projects:export",
+        "projects:source_export",
+        "projects:entry_export",
+        "projects:summary_export",
+    ):
+        answer = client.get(reverse(name))
+        assert answer.status_code == 200
+        book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+        cells = [c for row in book.active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+        assert not any(c.startswith("=") for c in cells), name
+    assert AuditEvent.objects.filter(action="export", object_type__startswith="projects.").count() == 4
+
+
+def test_the_summary_shows_wan_yuan_per_category(client, funded):
+    client.force_login(funded["county"])
+    html = client.get(reverse("projects:summary")).content.decode()
+    assert "产业" in html and "30.00万元" in html
+    # The category's allocated figure links to the entries that make it up.
+    link = re.search(r'href="([^"]*kind=allocation&amp;category=industry)">30.00万元', html).group(1)
+    assert "合计 300,000.00 元" in client.get(link.replace("&amp;", "&")).content.decode()
+
+
+def test_the_menu_opens_the_library_and_only_drafting_roles_may_add(client, cast):
+    client.force_login(cast["cadre"])
+    assert reverse("projects:home") in client.get(reverse("core:home")).content.decode()
+    assert reverse("projects:project_create") in client.get(reverse("projects:home")).content.decode()
+    client.force_login(cast["unitofficer"])
+    assert reverse("projects:project_create") not in client.get(reverse("projects:home")).content.decode()
+    assert client.get(reverse("projects:project_create")).status_code == 403

@@ -97,7 +97,9 @@ def test_it_fills_untranslated_and_fuzzy_entries_from_a_tsv(tmp_path):
         encoding="utf-8",
     )
     tsv = tmp_path / "en.tsv"
-    tsv.write_text('党建\tParty building\n共 %(n)s 个\t%(n)s in all, "quoted"\\nnext\n已译\tNot used\n', encoding="utf-8")
+    tsv.write_text(
+        '党建\tParty building\n共 %(n)s 个\t%(n)s in all, "quoted"\\nnext\n已译\tNot used\n', encoding="utf-8"
+    )
     assert pofile.fill(po, pofile.read_tsv(tsv)) == 2
     entries = {e.msgid: e for e in pofile.parse(po)}
     assert entries["党建"].msgstr[0] == "Party building"

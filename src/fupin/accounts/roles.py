@@ -224,6 +224,7 @@ _ASSISTANCE_FIELD = _ASSISTANCE_READ | {
 }
 _ASSISTANCE_TOWNSHIP = _ASSISTANCE_FIELD | {
     "assistance.add_cadre",
+    "assistance.change_cadre",
     "assistance.add_pairing",
     "assistance.change_pairing",
 }
@@ -231,8 +232,10 @@ _ASSISTANCE_DISPATCH = _ASSISTANCE_TOWNSHIP | {
     "assistance.add_posting",
     "assistance.change_posting",
     "assistance.add_workteam",
+    "assistance.change_workteam",
     "assistance.transition_workteam",
     "assistance.add_trainingclass",
+    "assistance.change_trainingclass",
 }
 ASSISTANCE_GRANTS: dict[str, set[str]] = {
     Role.VILLAGE_CADRE: _ASSISTANCE_FIELD,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import StringConstraints
@@ -17,8 +18,16 @@ from pydantic import StringConstraints
 from fupin.apierrors import REFUSALS, WRITE_ERRORS, service_error
 from fupin.apitypes import DbId, DivisionCode, Limit, Offset, SearchText, Text
 from fupin.assistance import selectors, services
-from fupin.assistance.choices import MeasureStatus, MeasureType, PostKind, TeamStatus, TrainingKind
-from fupin.assistance.models import Cadre, Measure, WorkTeam
+from fupin.assistance.choices import (
+    MeasureStatus,
+    MeasureType,
+    PostKind,
+    TeamStatus,
+    TrainingForm,
+    TrainingKind,
+    UnitLevel,
+)
+from fupin.assistance.models import Cadre, Measure, TrainingClass, WorkTeam
 from fupin.core.scoping import get_visible_or_404
 from fupin.registry.models import Household
 
@@ -55,6 +64,8 @@ class CadreOut(Schema):
     level: str
     title: str
     region_code: str
+    account: str
+    version: int
 
 
 class CadrePage(Schema):
@@ -75,13 +86,102 @@ def _cadre_out(c: Cadre) -> dict:
         "level": c.level,
         "title": c.title,
         "region_code": c.region_id,
+        "account": c.user.username if c.user_id else "",
+        "version": c.version,
     }
+
+
+def _changes(payload) -> dict:
+    """The fields the client sent (a PATCH changes those only); `version` apart."""
+    sent = payload.dict(exclude_unset=True)
+    sent.pop("version", None)
+    return sent
+
+
+def _unit_or_422(request, unit_id, field: str):
+    """A unit the user may see; anything else is a field error (like an invalid choice in a form)."""
+    from django.core.exceptions import ValidationError
+
+    from fupin.orgs.models import Unit
+
+    unit = Unit.objects.visible_to(request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationError({field: _("所选单位不存在或不在您的数据范围内")})
+    return unit
+
+
+def _region_or_422(request, code: str, field: str):
+    from django.core.exceptions import ValidationError
+
+    from fupin.core.scoping import scope_of
+    from fupin.regions.models import Region
+
+    region = Region.objects.filter(code=code).first()
+    if region is None or not scope_of(request.user).covers_code(code):
+        raise ValidationError({field: _("所选区划不存在或不在您的数据范围内")})
+    return region
+
+
+def _account_or_422(username: str):
+    from django.core.exceptions import ValidationError
+
+    from fupin.accounts.models import User
+
+    if not username:
+        return None
+    account = User.objects.filter(username=username, is_active=True).first()
+    if account is None:
+        raise ValidationError({"account": _("没有这个登录账号")})
+    return account
 
 
 @router.get("/cadres", response=CadrePage, summary="帮扶干部列表")
 def list_cadres(request: HttpRequest, filters: Query[CadreFilter]):
     cadres = selectors.cadre_list(user=request.user, q=filters.q, division=filters.division or "")
     return _page(cadres, filters, _cadre_out)
+
+
+class CadrePatch(Schema):
+    """Only the fields sent change; unit_id null clears the unit, account "" unlinks the login."""
+
+    version: Version
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=50)] | None = None
+    level: UnitLevel | None = None
+    unit_id: DbId | None = None
+    title: Annotated[Text, StringConstraints(max_length=50)] | None = None
+    region_code: DivisionCode | None = None
+    account: Annotated[Text, StringConstraints(max_length=150)] | None = None
+
+
+@router.patch("/cadres/{cadre_id}", response={200: CadreOut, **WRITE_ERRORS}, summary="修改帮扶干部")
+def update_cadre(request: HttpRequest, cadre_id: Path[DbId], payload: CadrePatch):
+    cadre = get_visible_or_404(Cadre.objects.select_related("unit", "user"), request.user, pk=cadre_id)
+    sent = _changes(payload)
+    try:
+        values = {
+            "name": cadre.name,
+            "level": cadre.level,
+            "unit": cadre.unit,
+            "title": cadre.title,
+            "region": cadre.region_id,
+            "user": cadre.user,
+        }
+        for key in ("name", "level", "title"):
+            if sent.get(key) is not None:
+                values[key] = sent[key]
+        if "unit_id" in sent:
+            unit_id = sent["unit_id"]
+            values["unit"] = _unit_or_422(request, unit_id, "unit") if unit_id else None
+        if sent.get("region_code"):
+            values["region"] = _region_or_422(request, sent["region_code"], "region")
+        if sent.get("account") is not None:
+            values["user"] = _account_or_422(sent["account"].strip())
+        cadre = services.cadre_update(
+            by=request.user, cadre=cadre, version=payload.version, request=request, **values
+        )
+    except REFUSALS as exc:
+        return service_error(exc, {"unit": "unit_id", "region": "region_code"})
+    return Answer(200, _cadre_out(Cadre.objects.select_related("unit", "user").get(pk=cadre.pk)))
 
 
 class PairingOut(Schema):
@@ -443,6 +543,35 @@ def transition_team(request: HttpRequest, team_id: Path[DbId], payload: TeamStep
     return Answer(200, _team_out(team))
 
 
+class TeamPatch(Schema):
+    """Only the fields sent change; the status moves through /transitions."""
+
+    version: Version
+    name: Annotated[Text, StringConstraints(min_length=1, max_length=100)] | None = None
+    unit_id: DbId | None = None
+    village_code: DivisionCode | None = None
+    start: Day | None = None
+
+
+@router.patch("/teams/{team_id}", response={200: TeamOut, **WRITE_ERRORS}, summary="修改驻村工作队")
+def update_team(request: HttpRequest, team_id: Path[DbId], payload: TeamPatch):
+    team = get_visible_or_404(WorkTeam.objects.select_related("unit"), request.user, pk=team_id)
+    sent = _changes(payload)
+    try:
+        values = {"name": sent.get("name") or team.name, "unit": team.unit, "village": team.village_id}
+        values["start"] = sent.get("start") or team.start
+        if sent.get("unit_id"):
+            values["unit"] = _unit_or_422(request, sent["unit_id"], "unit")
+        if sent.get("village_code"):
+            values["village"] = _region_or_422(request, sent["village_code"], "village")
+        team = services.team_update(
+            by=request.user, team=team, version=payload.version, request=request, **values
+        )
+    except REFUSALS as exc:
+        return service_error(exc, {"unit": "unit_id", "village": "village_code"})
+    return Answer(200, _team_out(WorkTeam.objects.select_related("unit").get(pk=team.pk)))
+
+
 class CoverageVillage(Schema):
     code: str
     name: str
@@ -604,6 +733,7 @@ class TrainingOut(Schema):
     region_code: str
     hours: Decimal
     person_times: int
+    version: int
 
 
 class TrainingPage(Schema):
@@ -637,6 +767,7 @@ def list_trainings(request: HttpRequest, filters: Query[TrainingFilter]):
             "region_code": t.region_id,
             "hours": t.hours,
             "person_times": t.person_times or 0,
+            "version": t.version,
         },
     )
 
@@ -663,3 +794,77 @@ def person_times(request: HttpRequest, filters: Query[PersonTimesFilter]):
             user=request.user,
         )
     }
+
+
+# After /trainings/person-times: "{training_id}" would otherwise catch that path.
+class AttendeeIn(Schema):
+    """A named person (count 1) or, without a name, a group of `count` people."""
+
+    kind: TrainingKind | None = None
+    name: Annotated[Text, StringConstraints(max_length=50)] = ""
+    unit_name: Annotated[Text, StringConstraints(max_length=100)] = ""
+    count: Annotated[int, Field(ge=1, le=100000)] = 1
+
+
+class TrainingPatch(Schema):
+    """Only the fields sent change; `attendees`, when sent, replaces the class's attendees."""
+
+    version: Version
+    topic: Annotated[Text, StringConstraints(min_length=1, max_length=200)] | None = None
+    form: TrainingForm | None = None
+    kind: TrainingKind | None = None
+    start: Day | None = None
+    end: Day | None = None
+    place: Annotated[Text, StringConstraints(min_length=1, max_length=100)] | None = None
+    organiser_id: DbId | None = None
+    region_code: DivisionCode | None = None
+    hours: Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=1)] | None = None
+    attendees: Annotated[list[AttendeeIn], Field(max_length=1000)] | None = None
+
+
+def _training_out(t: TrainingClass) -> dict:
+    return {
+        "id": t.id,
+        "topic": t.topic,
+        "form": t.form,
+        "kind": t.kind,
+        "start": t.start,
+        "end": t.end,
+        "place": t.place,
+        "organiser": str(t.organiser),
+        "region_code": t.region_id,
+        "hours": t.hours,
+        "person_times": sum(a.count for a in t.attendees.all()),
+        "version": t.version,
+    }
+
+
+@router.patch("/trainings/{training_id}", response={200: TrainingOut, **WRITE_ERRORS}, summary="修改培训班")
+def update_training(request: HttpRequest, training_id: Path[DbId], payload: TrainingPatch):
+    training = get_visible_or_404(
+        TrainingClass.objects.select_related("organiser"), request.user, pk=training_id
+    )
+    sent = _changes(payload)
+    try:
+        values = {
+            key: sent[key] if sent.get(key) is not None else getattr(training, key)
+            for key in ("topic", "form", "kind", "start", "end", "place", "hours")
+        }
+        values["organiser"] = training.organiser
+        values["region"] = training.region_id
+        if sent.get("organiser_id"):
+            values["organiser"] = _unit_or_422(request, sent["organiser_id"], "organiser")
+        if sent.get("region_code"):
+            values["region"] = _region_or_422(request, sent["region_code"], "region")
+        attendees = sent.get("attendees")
+        training = services.training_update(
+            by=request.user,
+            training=training,
+            version=payload.version,
+            attendees=attendees,
+            request=request,
+            **values,
+        )
+    except REFUSALS as exc:
+        return service_error(exc, {"organiser": "organiser_id", "region": "region_code"})
+    return Answer(200, _training_out(TrainingClass.objects.select_related("organiser").get(pk=training.pk)))

@@ -421,3 +421,56 @@ class TrainingClassForm(ScopedForm):
         if cleaned.get("kind") and not (cleaned.get("names") or "").strip() and not cleaned.get("count"):
             self.add_error("count", _("请填写学员名单或学员人数"))
         return cleaned
+
+
+# --- edit forms: the entry forms with the version read, prefilled from the record ---------------
+
+
+class CadreEditForm(CadreForm, VersionedForm):
+    @classmethod
+    def initial_for(cls, cadre: Cadre) -> dict:
+        return {
+            "version": cadre.version,
+            "name": cadre.name,
+            "level": cadre.level,
+            "unit": cadre.unit_id,
+            "title": cadre.title,
+            "region": cadre.region_id,
+            "account": cadre.user.username if cadre.user else "",
+        }
+
+
+class TeamEditForm(TeamForm, VersionedForm):
+    @classmethod
+    def initial_for(cls, team: WorkTeam) -> dict:
+        return {
+            "version": team.version,
+            "name": team.name,
+            "unit": team.unit_id,
+            "village": team.village_id,
+            "start": team.start,
+        }
+
+
+class TrainingClassEditForm(TrainingClassForm, VersionedForm):
+    """Saving replaces the attendees with the list and count shown (the class's 培训对象 for all)."""
+
+    @classmethod
+    def initial_for(cls, training) -> dict:
+        attendees = list(training.attendees.all())
+        return {
+            "version": training.version,
+            "topic": training.topic,
+            "form": training.form,
+            "kind": training.kind,
+            "start": training.start,
+            "end": training.end,
+            "place": training.place,
+            "organiser": training.organiser_id,
+            "region": training.region_id,
+            "hours": training.hours,
+            "names": "\n".join(
+                f"{a.name},{a.unit_name}" if a.unit_name else a.name for a in attendees if a.name
+            ),
+            "count": sum(a.count for a in attendees if not a.name) or None,
+        }

@@ -115,6 +115,47 @@ def cadre_create(
 
 
 @transaction.atomic
+def cadre_update(
+    *,
+    by,
+    cadre: Cadre,
+    version: int,
+    name: str,
+    level: str,
+    region,
+    unit=None,
+    title: str = "",
+    user=None,
+    request=None,
+) -> Cadre:
+    """Correct a cadre's record; both the record and where it moves to must lie in `by`'s scope."""
+    code = getattr(region, "code", region)
+    require(by, "change_cadre", code=cadre.region_id, unit_id=cadre.unit_id)
+    require(by, "change_cadre", code=code, unit_id=getattr(unit, "pk", None))
+    errors: dict = {}
+    if not (name or "").strip():
+        errors["name"] = _("此项为必填项")
+    if user is not None and Cadre.objects.filter(user=user).exclude(pk=cadre.pk).exists():
+        errors["account"] = _("该账号已关联其他帮扶干部")
+    _raise(errors)
+    before = audit_snapshot(cadre)
+    _bump(
+        Cadre,
+        cadre,
+        version,
+        name=name.strip(),
+        level=level,
+        region_id=code,
+        unit=unit,
+        title=title or "",
+        user=user,
+        updated_at=timezone.now(),
+    )
+    _audit(by, request, cadre, UPDATE, before)
+    return cadre
+
+
+@transaction.atomic
 def pairing_create(*, by, cadre: Cadre, household, start: datetime.date, request=None) -> Pairing:
     """Make `cadre` responsible for `household` (帮扶责任人); one open pairing per cadre and household."""
     require(by, "add_pairing", code=household.village_id, unit_id=cadre.unit_id)
@@ -204,6 +245,31 @@ def team_create(*, by, name: str, unit, village, start: datetime.date, request=N
     team = WorkTeam.objects.create(name=name, unit=unit, village_id=code, start=start)
     TeamEvent.objects.create(team=team, actor=by, from_status="", to_status=team.status, reason=_("组建"))
     _audit(by, request, team)
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *, by, team: WorkTeam, version: int, name: str, unit, village, start: datetime.date, request=None
+) -> WorkTeam:
+    """Correct a team's name, sending unit, village or start; its status moves by team_transition only."""
+    code = getattr(village, "code", village)
+    require(by, "change_workteam", code=team.village_id, unit_id=team.unit_id)
+    require(by, "change_workteam", code=code, unit_id=unit.pk)
+    errors: dict = {}
+    if not (name or "").strip():
+        errors["name"] = _("此项为必填项")
+    if len(code) != 12:
+        errors["village"] = _("驻村工作队应派驻到行政村")
+    elif code != team.village_id and Posting.objects.filter(team=team).exists():
+        # Members' postings are in the team's village: moving the team would leave them elsewhere.
+        errors["village"] = _("工作队已有队员,不能变更驻村")
+    if team.end and start and start > team.end:
+        errors["start"] = _("开始日期不能晚于结束日期")
+    _raise(errors)
+    before = audit_snapshot(team)
+    _bump(WorkTeam, team, version, name=name.strip(), unit=unit, village_id=code, start=start)
+    _audit(by, request, team, UPDATE, before)
     return team
 
 
@@ -493,6 +559,25 @@ def worklog_record(*, by, region, logged_on: datetime.date, content: str, reques
 # --- training -----------------------------------------------------------------------------------
 
 
+def _attendee_rows(errors: dict, attendees, kind: str) -> list[TrainingAttendee]:
+    """Unsaved attendee rows from dicts of kind (default: the class's), name (one person) or count."""
+    rows = []
+    for row in attendees:
+        name = (row.get("name") or "").strip()
+        count = 1 if name else int(row.get("count") or 0)
+        row_kind = row.get("kind") or kind
+        if count < 1:
+            errors["attendees"] = _("未填姓名的学员须填写人数(至少1人)")
+        elif row_kind not in TrainingKind.values:
+            errors["attendees"] = _("学员类别无效")
+        rows.append(
+            TrainingAttendee(kind=row_kind, name=name, unit_name=row.get("unit_name") or "", count=count)
+        )
+    if not rows:
+        errors["attendees"] = _("请至少填写一名学员或学员人数")
+    return rows
+
+
 @transaction.atomic
 def training_create(
     *,
@@ -516,20 +601,7 @@ def training_create(
     _dates(errors, start, end)
     if hours is not None and hours < 0:
         errors["hours"] = _("学时不能为负数")
-    rows = []
-    for row in attendees:
-        name = (row.get("name") or "").strip()
-        count = 1 if name else int(row.get("count") or 0)
-        row_kind = row.get("kind") or kind
-        if count < 1:
-            errors["attendees"] = _("未填姓名的学员须填写人数(至少1人)")
-        elif row_kind not in TrainingKind.values:
-            errors["attendees"] = _("学员类别无效")
-        rows.append(
-            TrainingAttendee(kind=row_kind, name=name, unit_name=row.get("unit_name") or "", count=count)
-        )
-    if not rows:
-        errors["attendees"] = _("请至少填写一名学员或学员人数")
+    rows = _attendee_rows(errors, attendees, kind)
     _raise(errors)
     training = TrainingClass.objects.create(
         topic=topic,
@@ -546,4 +618,58 @@ def training_create(
         row.training = training
     TrainingAttendee.objects.bulk_create(rows)
     _audit(by, request, training)
+    return training
+
+
+@transaction.atomic
+def training_update(
+    *,
+    by,
+    training: TrainingClass,
+    version: int,
+    topic: str,
+    form: str,
+    kind: str,
+    start: datetime.date,
+    end: datetime.date,
+    place: str,
+    organiser,
+    region,
+    hours: Decimal = Decimal(0),
+    attendees=None,
+    request=None,
+) -> TrainingClass:
+    """Correct a class; `attendees` (as for training_create) replaces its attendees, None keeps them."""
+    code = getattr(region, "code", region)
+    require(by, "change_trainingclass", code=training.region_id, unit_id=training.organiser_id)
+    require(by, "change_trainingclass", code=code, unit_id=organiser.pk)
+    errors: dict = {}
+    if not (topic or "").strip():
+        errors["topic"] = _("此项为必填项")
+    _dates(errors, start, end)
+    if hours is not None and hours < 0:
+        errors["hours"] = _("学时不能为负数")
+    rows = _attendee_rows(errors, attendees, kind) if attendees is not None else None
+    _raise(errors)
+    before = audit_snapshot(training)
+    _bump(
+        TrainingClass,
+        training,
+        version,
+        topic=topic.strip(),
+        form=form,
+        kind=kind,
+        start=start,
+        end=end,
+        place=place,
+        organiser=organiser,
+        region_id=code,
+        hours=hours or 0,
+    )
+    if rows is not None:
+        training.attendees.all().delete()
+        for row in rows:
+            row.training = training
+        TrainingAttendee.objects.bulk_create(rows)
+    _audit(by, request, training, UPDATE, before)
     return training

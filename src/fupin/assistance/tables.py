@@ -81,6 +81,11 @@ def _team_size(row):
     return members
 
 
+def _edit(user, perm: str, url_name: str, row) -> list:
+    """The 编辑 action, for users who may change the record."""
+    return [(_("编辑"), reverse(url_name, args=[row.pk]))] if user.has_perm(perm) else []
+
+
 def _yuan(value) -> str:
     return number_format(value, 2, force_grouping=True) if value is not None else ""
 
@@ -103,6 +108,7 @@ TABLES = {
             Column(_("登录账号"), lambda r: r.user.username if r.user else ""),
         ],
         new=("assistance:cadre_new", "assistance.add_cadre"),
+        actions=lambda r, user: _edit(user, "assistance.change_cadre", "assistance:cadre_edit", r),
     ),
     "pairing": Table(
         name="pairing",
@@ -262,7 +268,10 @@ TABLES = {
             Column(_("状态"), lambda r: r.get_status_display(), _status),
         ],
         new=("assistance:team_new", "assistance.add_workteam"),
-        actions=lambda r, user: [(_("查看"), reverse("assistance:team_detail", args=[r.pk]))],
+        actions=lambda r, user: (
+            [(_("查看"), reverse("assistance:team_detail", args=[r.pk]))]
+            + _edit(user, "assistance.change_workteam", "assistance:team_edit", r)
+        ),
         notes=[_("驻村工作队至少3人;不足3人的工作队不能进驻。")],
     ),
     "posting": Table(
@@ -341,6 +350,9 @@ TABLES = {
             Column(_("培训人次"), lambda r: r.person_times or 0, num=True),
         ],
         new=("assistance:training_new", "assistance.add_trainingclass"),
-        actions=lambda r, user: [(_("查看"), reverse("assistance:training_detail", args=[r.pk]))],
+        actions=lambda r, user: (
+            [(_("查看"), reverse("assistance:training_detail", args=[r.pk]))]
+            + _edit(user, "assistance.change_trainingclass", "assistance:training_edit", r)
+        ),
     ),
 }

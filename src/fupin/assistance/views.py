@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from fupin.assistance import forms, selectors, services
 from fupin.assistance.choices import MeasureStatus, TeamStatus
 from fupin.assistance.models import (
+    Cadre,
     Measure,
     Pairing,
     Plan,
@@ -125,6 +126,8 @@ def table_list(request, table: str):
         "assistance/list.html",
         {
             "spec": spec,
+            # Not `spec.actions` in the template: it would call the function there (and fail quietly).
+            "has_actions": spec.actions is not None,
             "form": form,
             "page": page,
             "rows": page_rows,
@@ -314,6 +317,28 @@ def cadre_new(request):
 
 
 @login_required
+def cadre_edit(request, pk: int):
+    cadre = get_visible_or_404(Cadre.objects.select_related("user"), request.user, pk=pk)
+    form = forms.CadreEditForm(
+        request.POST or None, user=request.user, initial=forms.CadreEditForm.initial_for(cadre)
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("编辑帮扶干部:%(name)s") % {"name": cadre.name},
+        perm="assistance.change_cadre",
+        back=reverse("assistance:cadre_list"),
+        success=reverse("assistance:cadre_list"),
+        write=lambda f: services.cadre_update(
+            by=request.user,
+            cadre=cadre,
+            request=request,
+            **{**f.service_fields(), "version": f.cleaned_data["version"] or 0},
+        ),
+    )
+
+
+@login_required
 def pairing_new(request):
     form = forms.PairingForm(request.POST or None, user=request.user)
     return _form_page(
@@ -390,6 +415,28 @@ def team_new(request):
 
 
 @login_required
+def team_edit(request, pk: int):
+    team = get_visible_or_404(WorkTeam.objects.all(), request.user, pk=pk)
+    form = forms.TeamEditForm(
+        request.POST or None, user=request.user, initial=forms.TeamEditForm.initial_for(team)
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("编辑驻村工作队:%(name)s") % {"name": team.name},
+        perm="assistance.change_workteam",
+        back=reverse("assistance:team_detail", args=[team.pk]),
+        success=reverse("assistance:team_detail", args=[team.pk]),
+        write=lambda f: services.team_update(
+            by=request.user,
+            team=team,
+            request=request,
+            **{**f.cleaned_data, "version": f.cleaned_data["version"] or 0},
+        ),
+    )
+
+
+@login_required
 def team_detail(request, pk: int):
     team = get_visible_or_404(WorkTeam.objects.select_related("unit", "village"), request.user, pk=pk)
     postings = (
@@ -410,6 +457,7 @@ def team_detail(request, pk: int):
             "events": team.events.select_related("actor"),
             "steps": [(s, TeamStatus(s).label) for s in steps],
             "can_transition": request.user.has_perm("assistance.transition_workteam"),
+            "can_edit": request.user.has_perm("assistance.change_workteam"),
         },
     )
 
@@ -639,6 +687,36 @@ def training_new(request):
 
 
 @login_required
+def training_edit(request, pk: int):
+    training = get_visible_or_404(TrainingClass.objects.all(), request.user, pk=pk)
+    form = forms.TrainingClassEditForm(
+        request.POST or None, user=request.user, initial=forms.TrainingClassEditForm.initial_for(training)
+    )
+
+    def write(f):
+        data = {k: v for k, v in f.cleaned_data.items() if k not in ("names", "count", "version")}
+        services.training_update(
+            by=request.user,
+            training=training,
+            version=f.cleaned_data["version"] or 0,
+            request=request,
+            attendees=f.attendees(),
+            **data,
+        )
+
+    return _form_page(
+        request,
+        form,
+        title=_("编辑培训班:%(topic)s") % {"topic": training.topic},
+        perm="assistance.change_trainingclass",
+        back=reverse("assistance:training_detail", args=[training.pk]),
+        success=reverse("assistance:training_detail", args=[training.pk]),
+        intro=_("保存后以下方名单和人数替换原有学员。"),
+        write=write,
+    )
+
+
+@login_required
 def training_detail(request, pk: int):
     training = get_visible_or_404(
         TrainingClass.objects.select_related("organiser", "region"), request.user, pk=pk
@@ -647,7 +725,12 @@ def training_detail(request, pk: int):
     return render(
         request,
         "assistance/training_detail.html",
-        {"training": training, "attendees": attendees, "person_times": sum(a.count for a in attendees)},
+        {
+            "training": training,
+            "attendees": attendees,
+            "person_times": sum(a.count for a in attendees),
+            "can_edit": request.user.has_perm("assistance.change_trainingclass"),
+        },
     )
 
 

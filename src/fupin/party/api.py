@@ -18,10 +18,34 @@ from pydantic import StringConstraints
 
 from fupin.apierrors import REFUSALS, WRITE_ERRORS, service_error
 from fupin.apitypes import DbId, DivisionCode, Limit, Offset, SearchText, Text
+from fupin.core.errors import TransitionRefused
 from fupin.core.scoping import get_visible_or_404
 from fupin.party import selectors, services
-from fupin.party.choices import MeetingKind, OrgKind, OrgLevel, Post, Stage, WeakStatus
-from fupin.party.models import Meeting, Pairing, PartyMember, PartyOrg, WeakCase
+from fupin.party.choices import (
+    AssessmentResult,
+    Education,
+    MeetingKind,
+    OrgKind,
+    OrgLevel,
+    Post,
+    ReserveStatus,
+    Stage,
+    WeakStatus,
+)
+from fupin.party.models import (
+    BranchScore,
+    CadreMonthScore,
+    Checklist,
+    IndicatorSet,
+    Meeting,
+    Pairing,
+    PartyMember,
+    PartyOrg,
+    ReserveAssessment,
+    ReserveCadre,
+    VillageCadre,
+    WeakCase,
+)
 
 router = Router(tags=["party"])
 
@@ -32,6 +56,14 @@ Name = Annotated[SearchText, StringConstraints(min_length=1)]
 Topic = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]*$")]
 Month = Annotated[str, StringConstraints(pattern=r"^(20\d\d)-(0[1-9]|1[0-2])$")]
 Money = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$")]
+Line100 = Annotated[str, StringConstraints(max_length=100, pattern=r"^[^\x00-\x1f]*$")]
+OrgName = Annotated[Line100, StringConstraints(min_length=1)]
+CadrePost = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[^\x00-\x1f]*$")]
+BirthYear = Annotated[int, Field(ge=1900, le=2100)]
+# Points keyed by the id of a checklist item or an indicator, as a decimal string (at most 2 places).
+Points = Annotated[
+    dict[Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,17}$")], Money], Field(max_length=200)
+]
 
 
 def _require(request, perm: str) -> None:
@@ -107,6 +139,80 @@ def list_orgs(request: HttpRequest, filters: Query[OrgFilter]):
 @router.get("/orgs/{org_id}", response=OrgOut, summary="党组织详情")
 def get_org(request: HttpRequest, org_id: Path[DbId]):
     return _org_out(_org(request, org_id))
+
+
+class OrgChildIn(Schema):
+    name: OrgName
+    level: OrgLevel
+    kind: OrgKind
+    # Where the new organisation sits; both omitted: the parent's division and unit.
+    region_code: DivisionCode | None = None
+    unit_id: DbId | None = None
+    founded_on: datetime.date | None = None
+    approved_by: Line100 = ""
+    note: Text = ""
+
+
+# The services name the organisation's links by model field; the API by id.
+ORG_ALIASES = {"region": "region_code", "unit": "unit_id", "parent": "parent_id"}
+
+
+def _place(request, region_code: str | None, unit_id: int | None, parent: PartyOrg) -> dict:
+    from fupin.orgs.models import Unit
+    from fupin.regions.models import Region
+
+    if region_code is None and unit_id is None:
+        return {"region_id": parent.region_id, "unit_id": parent.unit_id}
+    errors: dict = {}
+    if region_code is not None and not Region.objects.filter(pk=region_code).exists():
+        errors["region_code"] = _("区划代码不存在")
+    if unit_id is not None and not Unit.objects.visible_to(request.user).filter(pk=unit_id).exists():
+        errors["unit_id"] = _("所属单位不存在或不在您的数据范围内")
+    if errors:
+        raise ValidationError(errors)
+    return {"region_id": region_code, "unit_id": unit_id}
+
+
+@router.post("/orgs/{org_id}/children", response={201: OrgOut, **WRITE_ERRORS}, summary="新增下级党组织")
+def add_child_org(request: HttpRequest, org_id: Path[DbId], payload: OrgChildIn):
+    parent = _org(request, org_id)
+    _require(request, "party.add_partyorg")
+    data = payload.model_dump()
+    try:
+        place = _place(request, data.pop("region_code"), data.pop("unit_id"), parent)
+        org = services.org_create(by=request.user, request=request, parent=parent, **data, **place)
+    except REFUSALS as exc:
+        return service_error(exc, ORG_ALIASES)
+    return Answer(201, _org_out(org))
+
+
+class OrgPatch(Schema):
+    version: Version
+    name: OrgName | None = None
+    level: OrgLevel | None = None
+    kind: OrgKind | None = None
+    parent_id: DbId | None = None
+    founded_on: datetime.date | None = None
+    approved_by: Line100 | None = None
+    note: Text | None = None
+
+
+@router.patch("/orgs/{org_id}", response={200: OrgOut, **WRITE_ERRORS}, summary="修改党组织信息")
+def patch_org(request: HttpRequest, org_id: Path[DbId], payload: OrgPatch):
+    org = _org(request, org_id)
+    _require(request, "party.change_partyorg")
+    fields = payload.model_dump(exclude_none=True)
+    version = fields.pop("version")
+    try:
+        if "parent_id" in fields:
+            parent = PartyOrg.objects.visible_to(request.user).filter(pk=fields.pop("parent_id")).first()
+            if parent is None:
+                raise ValidationError({"parent_id": _("上级组织不存在")})
+            fields["parent"] = parent
+        org = services.org_update(by=request.user, org=org, version=version, request=request, **fields)
+    except REFUSALS as exc:
+        return service_error(exc, ORG_ALIASES)
+    return Answer(200, _org_out(org))
 
 
 # --- members ------------------------------------------------------------------------------------
@@ -397,6 +503,7 @@ class PairingOut(Schema):
     started_on: datetime.date
     ended_on: datetime.date | None
     note: str
+    version: int
 
 
 class PairingDetailOut(PairingOut):
@@ -415,6 +522,7 @@ def _pairing_out(p: Pairing) -> dict:
         "started_on": p.started_on,
         "ended_on": p.ended_on,
         "note": p.note,
+        "version": p.version,
     }
 
 
@@ -451,6 +559,61 @@ def get_pairing(request: HttpRequest, pairing_id: Path[DbId]):
     pairing = _pairing(request, pairing_id)
     activities = selectors.activity_list(user=request.user, pairing=pairing)
     return {**_pairing_out(pairing), "activities": [_activity_out(a) for a in activities]}
+
+
+class PairingIn(Schema):
+    # The other side: a village branch when the organisation in the path assists, else the helper.
+    partner_id: DbId
+    started_on: datetime.date
+    ended_on: datetime.date | None = None
+    note: Text = ""
+
+
+@router.post(
+    "/orgs/{org_id}/pairings",
+    response={201: PairingOut, **WRITE_ERRORS},
+    summary="新增支部结对(本组织与另一方结对)",
+)
+def add_pairing(request: HttpRequest, org_id: Path[DbId], payload: PairingIn):
+    org = _org(request, org_id)
+    _require(request, "party.add_pairing")
+    data = payload.model_dump()
+    partner = PartyOrg.objects.visible_to(request.user).filter(pk=data.pop("partner_id")).first()
+    village_side = org.kind == OrgKind.VILLAGE
+    try:
+        if partner is None:
+            raise ValidationError({"partner_id": _("结对组织不存在")})
+        helper, village_branch = (partner, org) if village_side else (org, partner)
+        pairing = services.pairing_create(
+            by=request.user, helper=helper, village_branch=village_branch, request=request, **data
+        )
+    except REFUSALS as exc:
+        return service_error(exc, {"helper" if village_side else "village_branch": "partner_id"})
+    return Answer(201, _pairing_out(pairing))
+
+
+class PairingPatch(Schema):
+    version: Version
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    note: Text | None = None
+
+
+@router.patch(
+    "/pairings/{pairing_id}", response={200: PairingOut, **WRITE_ERRORS}, summary="修改支部结对(含结束结对)"
+)
+def patch_pairing(request: HttpRequest, pairing_id: Path[DbId], payload: PairingPatch):
+    pairing = _pairing(request, pairing_id)
+    _require(request, "party.change_pairing")
+    fields = payload.model_dump(exclude_none=True)
+    version = fields.pop("version")
+    try:
+        pairing = services.pairing_update(
+            by=request.user, pairing=pairing, version=version, request=request, **fields
+        )
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(200, _pairing_out(pairing))
 
 
 class ActivityIn(Schema):
@@ -509,6 +672,69 @@ def score_ranking(request: HttpRequest, year: Year, division: DivisionCode | Non
         }
         for s in selectors.score_ranking(user=request.user, year=year, division=division)
     ]
+
+
+class BranchScoreOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    year: int
+    total: Decimal
+    star: int
+    satisfaction: Decimal | None
+    points: dict[str, str]
+    version: int
+
+
+class ScoreIn(Schema):
+    year: Year
+    points: Points = Field(default_factory=dict)
+    satisfaction: Money | None = None
+    # The version read, when re-recording a year already scored (optimistic lock).
+    version: Version | None = None
+
+
+def _branch_score_out(score: BranchScore) -> dict:
+    return {
+        "id": score.id,
+        "org_id": score.org_id,
+        "org_name": score.org.name,
+        "year": score.year,
+        "total": score.total,
+        "star": score.star,
+        "satisfaction": score.satisfaction,
+        "points": {str(i.item_id): str(i.points) for i in score.items.order_by("item_id")},
+        "version": score.version,
+    }
+
+
+@router.post(
+    "/orgs/{org_id}/scores",
+    response={200: BranchScoreOut, 201: BranchScoreOut, **WRITE_ERRORS},
+    summary="记录党组织年度标准化评分(已评则重新评分)",
+)
+def record_score(request: HttpRequest, org_id: Path[DbId], payload: ScoreIn):
+    org = _org(request, org_id)
+    _require(request, "party.add_branchscore")
+    checklist = Checklist.objects.filter(active=True).order_by("pk").first()
+    existed = BranchScore.objects.filter(org=org, year=payload.year).exists()
+    try:
+        if checklist is None:
+            raise TransitionRefused([_("尚未设置标准化考评表")])
+        score = services.score_record(
+            by=request.user,
+            org=org,
+            checklist=checklist,
+            year=payload.year,
+            points=dict(payload.points),
+            satisfaction=payload.satisfaction,
+            version=payload.version,
+            request=request,
+        )
+    except REFUSALS as exc:
+        items = checklist.categories.values_list("items__id", flat=True) if checklist else []
+        return service_error(exc, {f"item_{pk}": f"points.{pk}" for pk in items})
+    return Answer(200 if existed else 201, _branch_score_out(score))
 
 
 class WeakCaseOut(Schema):
@@ -574,6 +800,14 @@ def weak_transition(request: HttpRequest, case_id: Path[DbId], payload: WeakStep
     return Answer(200, _case_out(case))
 
 
+class AssessmentOut(Schema):
+    id: int
+    cadre_id: int
+    year: int
+    result: str
+    note: str
+
+
 class ReserveOut(Schema):
     id: int
     org_id: int
@@ -584,30 +818,211 @@ class ReserveOut(Schema):
     education: str
     is_party_member: bool
     current_work: str
+    added_on: datetime.date
     status: str
     assessments: list[dict]
+    version: int
+
+
+def _reserve_out(c: ReserveCadre) -> dict:
+    return {
+        "id": c.id,
+        "org_id": c.org_id,
+        "org_name": c.org.name,
+        "name": c.name,
+        "sex": c.sex,
+        "age": timezone.localdate().year - c.birth_year,
+        "education": c.education,
+        "is_party_member": c.is_party_member,
+        "current_work": c.current_work,
+        "added_on": c.added_on,
+        "status": c.status,
+        "assessments": [{"year": a.year, "result": a.result} for a in c.assessments.all()],
+        "version": c.version,
+    }
+
+
+def _assessment_out(a: ReserveAssessment) -> dict:
+    return {"id": a.id, "cadre_id": a.cadre_id, "year": a.year, "result": a.result, "note": a.note}
 
 
 @router.get("/reserves", response=list[ReserveOut], summary="后备干部库")
 def list_reserves(request: HttpRequest, q: SearchText = "", division: DivisionCode | None = None):
     _require(request, "party.view_reservecadre")
-    this_year = timezone.localdate().year
-    return [
+    return [_reserve_out(c) for c in selectors.reserve_list(user=request.user, q=q, division=division)[:500]]
+
+
+class ReserveIn(Schema):
+    name: Name
+    sex: Literal["M", "F"]
+    birth_year: BirthYear
+    education: Education
+    is_party_member: bool = False
+    current_work: Line100 = ""
+    added_on: datetime.date
+
+
+@router.post(
+    "/orgs/{org_id}/reserves", response={201: ReserveOut, **WRITE_ERRORS}, summary="村党组织新增后备干部"
+)
+def add_reserve(request: HttpRequest, org_id: Path[DbId], payload: ReserveIn):
+    org = _org(request, org_id)
+    _require(request, "party.add_reservecadre")
+    try:
+        cadre = services.reserve_add(by=request.user, org=org, request=request, **payload.model_dump())
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(201, _reserve_out(cadre))
+
+
+class ReservePatch(Schema):
+    version: Version
+    name: Name | None = None
+    sex: Literal["M", "F"] | None = None
+    birth_year: BirthYear | None = None
+    education: Education | None = None
+    is_party_member: bool | None = None
+    current_work: Line100 | None = None
+    status: ReserveStatus | None = None
+
+
+def _reserve(request, reserve_id: int) -> ReserveCadre:
+    return get_visible_or_404(ReserveCadre.objects.select_related("org"), request.user, pk=reserve_id)
+
+
+@router.patch(
+    "/reserves/{reserve_id}", response={200: ReserveOut, **WRITE_ERRORS}, summary="修改后备干部信息和状态"
+)
+def patch_reserve(request: HttpRequest, reserve_id: Path[DbId], payload: ReservePatch):
+    cadre = _reserve(request, reserve_id)
+    _require(request, "party.change_reservecadre")
+    fields = payload.model_dump(exclude_none=True)
+    version = fields.pop("version")
+    try:
+        cadre = services.reserve_update(
+            by=request.user, cadre=cadre, version=version, request=request, **fields
+        )
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(200, _reserve_out(cadre))
+
+
+class AssessmentIn(Schema):
+    year: Year
+    result: AssessmentResult
+    note: Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00-\x1f]*$")] = ""
+
+
+@router.post(
+    "/reserves/{reserve_id}/assessments",
+    response={200: AssessmentOut, 201: AssessmentOut, **WRITE_ERRORS},
+    summary="记录后备干部年度考核(已有该年度则更新)",
+)
+def assess_reserve(request: HttpRequest, reserve_id: Path[DbId], payload: AssessmentIn):
+    cadre = _reserve(request, reserve_id)
+    _require(request, "party.change_reservecadre")
+    existed = cadre.assessments.filter(year=payload.year).exists()
+    try:
+        assessment = services.reserve_assess(
+            by=request.user, cadre=cadre, request=request, **payload.model_dump()
+        )
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(200 if existed else 201, _assessment_out(assessment))
+
+
+class VillageCadreOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    name: str
+    post: str
+    active: bool
+
+
+class VillageCadreIn(Schema):
+    name: Name
+    post: CadrePost
+
+
+@router.post(
+    "/orgs/{org_id}/cadres", response={201: VillageCadreOut, **WRITE_ERRORS}, summary="村党组织新增村干部"
+)
+def add_cadre(request: HttpRequest, org_id: Path[DbId], payload: VillageCadreIn):
+    org = _org(request, org_id)
+    _require(request, "party.add_villagecadre")
+    try:
+        cadre = services.cadre_add(by=request.user, org=org, request=request, **payload.model_dump())
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(
+        201,
         {
-            "id": c.id,
-            "org_id": c.org_id,
-            "org_name": c.org.name,
-            "name": c.name,
-            "sex": c.sex,
-            "age": this_year - c.birth_year,
-            "education": c.education,
-            "is_party_member": c.is_party_member,
-            "current_work": c.current_work,
-            "status": c.status,
-            "assessments": [{"year": a.year, "result": a.result} for a in c.assessments.all()],
-        }
-        for c in selectors.reserve_list(user=request.user, q=q, division=division)[:500]
-    ]
+            "id": cadre.id,
+            "org_id": cadre.org_id,
+            "org_name": org.name,
+            "name": cadre.name,
+            "post": cadre.post,
+            "active": cadre.active,
+        },
+    )
+
+
+class CadreMonthOut(Schema):
+    id: int
+    cadre_id: int
+    name: str
+    month: str
+    total: Decimal
+    points: dict[str, str]
+    version: int
+
+
+class CadreMonthIn(Schema):
+    month: Month
+    points: Points = Field(default_factory=dict)
+    # The version read, when re-scoring a month already scored (optimistic lock).
+    version: Version | None = None
+
+
+@router.post(
+    "/cadres/{cadre_id}/scores",
+    response={200: CadreMonthOut, 201: CadreMonthOut, **WRITE_ERRORS},
+    summary="记录村干部月度绩效考评(已评则重新评分)",
+)
+def score_cadre(request: HttpRequest, cadre_id: Path[DbId], payload: CadreMonthIn):
+    cadre = get_visible_or_404(VillageCadre.objects.select_related("org"), request.user, pk=cadre_id)
+    _require(request, "party.add_cadremonthscore")
+    indicator_set = IndicatorSet.objects.filter(active=True).order_by("pk").first()
+    first = datetime.date(int(payload.month[:4]), int(payload.month[5:]), 1)
+    existed = CadreMonthScore.objects.filter(cadre=cadre, month=first).exists()
+    try:
+        if indicator_set is None:
+            raise TransitionRefused([_("尚未设置绩效考评指标体系")])
+        score = services.cadre_score(
+            by=request.user,
+            cadre=cadre,
+            indicator_set=indicator_set,
+            month=first,
+            points=dict(payload.points),
+            version=payload.version,
+            request=request,
+        )
+    except REFUSALS as exc:
+        ids = indicator_set.indicators.values_list("id", flat=True) if indicator_set else []
+        return service_error(exc, {f"ind_{pk}": f"points.{pk}" for pk in ids})
+    return Answer(
+        200 if existed else 201,
+        {
+            "id": score.id,
+            "cadre_id": cadre.id,
+            "name": cadre.name,
+            "month": payload.month,
+            "total": score.total,
+            "points": score.points,
+            "version": score.version,
+        },
+    )
 
 
 class CadreScoreOut(Schema):

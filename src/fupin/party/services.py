@@ -22,6 +22,7 @@ from fupin.party.choices import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
     MemberStatus,
+    OrgKind,
     OrgLevel,
     Post,
     Stage,
@@ -123,10 +124,25 @@ def _check_org(by, org: PartyOrg) -> None:
         errors["parent"] = _("上级组织不在您的数据范围内")
     if org.parent_id and org.pk and org.parent_id == org.pk:
         errors["parent"] = _("上级组织不能是本组织")
+    elif org.parent_id and org.pk and _descends_from(org.parent, org.pk):
+        errors["parent"] = _("上级组织不能是本组织的下级组织")
+    if org.parent is not None and org.parent.level == OrgLevel.GROUP:
+        errors.setdefault("parent", _("党小组下不能再设党组织"))
     if org.region is None and org.unit is None:
         errors["region"] = _("请选择所在区划或所属单位")
     _not_future(errors, "founded_on", org.founded_on)
     _raise(errors)
+
+
+def _descends_from(org: PartyOrg, ancestor_pk: int) -> bool:
+    """Whether `ancestor_pk` is among `org`'s ancestors (or `org` itself): a move there would loop."""
+    seen: set[int] = set()
+    while org is not None and org.pk not in seen:
+        if org.pk == ancestor_pk:
+            return True
+        seen.add(org.pk)
+        org = PartyOrg._base_manager.filter(pk=org.parent_id).first() if org.parent_id else None
+    return False
 
 
 @transaction.atomic
@@ -521,6 +537,8 @@ def _check_reserve(cadre: ReserveCadre) -> None:
 @transaction.atomic
 def reserve_add(*, by, org: PartyOrg, request=None, **fields) -> ReserveCadre:
     require(by, "add_reservecadre", org)
+    if org.kind != OrgKind.VILLAGE:
+        raise ValidationError({"org": _("后备干部须登记在村党组织")})
     cadre = ReserveCadre(org=org, **fields)
     _check_person(by, cadre.person)
     _check_reserve(cadre)
@@ -561,22 +579,41 @@ def reserve_assess(*, by, cadre: ReserveCadre, year: int, result: str, note: str
 @transaction.atomic
 def cadre_add(*, by, org: PartyOrg, name: str, post: str, request=None) -> VillageCadre:
     require(by, "add_villagecadre", org)
+    if org.kind != OrgKind.VILLAGE:
+        raise ValidationError({"org": _("村干部须登记在村党组织")})
+    duplicate = ValidationError({"name": _("该村已有同名同职务的村干部")})
+    if VillageCadre._base_manager.filter(org=org, name=name, post=post).exists():
+        raise duplicate
     try:
         with transaction.atomic():
             return _save_new(VillageCadre(org=org, name=name, post=post), by=by, request=request)
-    except IntegrityError:
-        raise ValidationError({"name": _("该村已有同名同职务的村干部")}) from None
+    except IntegrityError:  # a concurrent insert between the check and the save
+        raise duplicate from None
 
 
 @transaction.atomic
-def cadre_score(*, by, cadre: VillageCadre, indicator_set, month: datetime.date, points: dict, request=None):
-    """Record a cadre's month: points per indicator (keyed by indicator id), total computed."""
+def cadre_score(
+    *,
+    by,
+    cadre: VillageCadre,
+    indicator_set,
+    month: datetime.date,
+    points: dict,
+    version: int | None = None,
+    request=None,
+):
+    """Record a cadre's month: points per indicator (keyed by indicator id), total computed.
+
+    Re-recording a month replaces it; with `version` (the API's optimistic lock) only if unchanged.
+    """
     require(by, "add_cadremonthscore", cadre.org)
     month = month.replace(day=1)
     errors: dict = {}
     if month > _today():
         errors["month"] = _("不能为将来的月份评分")
     indicators = list(indicator_set.indicators.all())
+    if set(map(str, points)) - {str(i.pk) for i in indicators}:
+        errors["points"] = _("考评指标不属于该指标体系")
     values = {
         str(i.pk): _points(points.get(i.pk, points.get(str(i.pk))), f"ind_{i.pk}", errors, i.max_points)
         for i in indicators
@@ -588,7 +625,9 @@ def cadre_score(*, by, cadre: VillageCadre, indicator_set, month: datetime.date,
     fields = {"indicator_set": indicator_set, "points": stored, "total": total, "scored_by": by}
     if existing is None:
         return _save_new(CadreMonthScore(cadre=cadre, month=month, **fields), by=by, request=request)
-    return _update(existing, by=by, request=request, version=existing.version, changes=fields)
+    if version is None:
+        version = existing.version
+    return _update(existing, by=by, request=request, version=version, changes=fields)
 
 
 # --- pairings -----------------------------------------------------------------------------------
@@ -608,6 +647,8 @@ def pairing_create(
         errors["village_branch"] = _("结对双方不能是同一个组织")
     if village_branch.kind != "village":
         errors["village_branch"] = _("结对的一方应为村党组织")
+    if helper.kind == "village":
+        errors["helper"] = _("帮扶方不能是村党组织")
     if ended_on and ended_on < started_on:
         errors["ended_on"] = _("结束日期不能早于开始日期")
     _raise(errors)
@@ -628,7 +669,7 @@ def pairing_in_scope(user, pairing: Pairing) -> bool:
 def pairing_update(*, by, pairing: Pairing, version: int, request=None, **fields) -> Pairing:
     if by is not None and not (by.has_perm("party.change_pairing") and pairing_in_scope(by, pairing)):
         raise PermissionDenied(_("没有权限操作该记录"))
-    ended = fields.get("ended_on")
+    ended = fields.get("ended_on", pairing.ended_on)
     if ended and ended < fields.get("started_on", pairing.started_on):
         raise ValidationError({"ended_on": _("结束日期不能早于开始日期")})
     return _update(pairing, by=by, request=request, version=version, changes=fields)

@@ -310,6 +310,65 @@ def add_beneficiary(request: HttpRequest, project_id: Path[DbId], payload: Benef
     return Answer(201, _beneficiary_out(row))
 
 
+class BeneficiaryPatch(Schema):
+    """A correction of what the beneficiary gets; omitted fields keep their value, amount null clears it."""
+
+    benefit: Annotated[Short, StringConstraints(min_length=1)] | None = None
+    amount: Money | None = None
+
+
+class BeneficiaryRemoveIn(Schema):
+    reason: Annotated[Short, StringConstraints(min_length=1)]
+
+
+def _visible_beneficiary(request, project_id: int, beneficiary_id: int) -> Beneficiary:
+    project = _visible_project(request, project_id)
+    return get_visible_or_404(
+        Beneficiary.objects.select_related("household", "village"),
+        request.user,
+        pk=beneficiary_id,
+        project=project,
+    )
+
+
+@router.patch(
+    "/projects/{project_id}/beneficiaries/{beneficiary_id}",
+    response={200: BeneficiaryOut, **WRITE_ERRORS},
+    summary="更正受益内容或受益金额",
+)
+def update_beneficiary(
+    request: HttpRequest, project_id: Path[DbId], beneficiary_id: Path[DbId], payload: BeneficiaryPatch
+):
+    beneficiary = _visible_beneficiary(request, project_id, beneficiary_id)
+    fields = payload.model_dump(exclude_unset=True)
+    if fields.get("benefit", "") is None:
+        fields.pop("benefit")  # null benefit: unchanged (it cannot be cleared)
+    try:
+        row = services.beneficiary_update(by=request.user, beneficiary=beneficiary, request=request, **fields)
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(200, _beneficiary_out(row))
+
+
+# A POST with its reason rather than DELETE with a body: the matrix and clients handle it alike.
+@router.post(
+    "/projects/{project_id}/beneficiaries/{beneficiary_id}/remove",
+    response={204: None, **WRITE_ERRORS},
+    summary="删除受益对象(须填写原因,记入项目流程记录)",
+)
+def remove_beneficiary(
+    request: HttpRequest, project_id: Path[DbId], beneficiary_id: Path[DbId], payload: BeneficiaryRemoveIn
+):
+    beneficiary = _visible_beneficiary(request, project_id, beneficiary_id)
+    try:
+        services.beneficiary_remove(
+            by=request.user, beneficiary=beneficiary, reason=payload.reason, request=request
+        )
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(204, None)
+
+
 # --- funds --------------------------------------------------------------------------------------
 
 

@@ -160,6 +160,19 @@ class BeneficiaryForm(forms.Form):
         return data
 
 
+class BeneficiaryEditForm(forms.Form):
+    """Correct a beneficiary's benefit; who benefits is fixed (remove and add again instead)."""
+
+    benefit = forms.CharField(label=_("受益内容"), max_length=200)
+    amount = money_field(_("受益金额(元)"), required=False)
+
+
+class BeneficiaryRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("删除原因"), max_length=200, error_messages={"required": _("请填写删除原因")}
+    )
+
+
 class AllocateForm(forms.Form):
     source = forms.ModelChoiceField(label=_("资金来源"), queryset=FundSource.objects.none())
     amount = money_field(_("分配金额(元)"), min_value=0.01)

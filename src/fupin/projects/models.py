@@ -157,6 +157,8 @@ class ProjectEvent(models.Model):
         ACCEPT = "accept", _("验收")
         COMPLETE = "complete", _("竣工公告")
         EVALUATE = "evaluate", _("绩效评价")
+        # Not a state change: a beneficiary taken off the project stays in the history this way.
+        REMOVE_BENEFICIARY = "remove_benef", _("删除受益对象")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("时间"), auto_now_add=True)

@@ -281,6 +281,81 @@ def beneficiary_add(
     return row
 
 
+def _beneficiary_fresh(by, beneficiary: Beneficiary) -> tuple[Beneficiary, Project]:
+    """The row and its project, locked, after the same checks as the add path: permission and
+    scope on the project, and no change once the project has been evaluated."""
+    project = Project._base_manager.select_for_update().get(pk=beneficiary.project_id)
+    require(by, "change_project", code=project.place_id, unit_id=project.unit_id)
+    row = Beneficiary._base_manager.select_for_update().filter(pk=beneficiary.pk, project=project).first()
+    if row is None:
+        raise TransitionRefused([_("该受益对象已被删除,请刷新后重试")])
+    if project.status == Status.EVALUATED:
+        raise TransitionRefused([_("项目已完成绩效评价,不能再修改或删除受益对象")])
+    return row, project
+
+
+def _beneficiary_label(row: Beneficiary) -> str:
+    if row.household_id:
+        household = row.household
+        return _("受益户 %(name)s(%(village)s)") % {
+            "name": household.head_name or household.number,
+            "village": row.village.name,
+        }
+    return _("受益村 %(village)s") % {"village": row.village.name}
+
+
+def beneficiary_remove(*, by, beneficiary: Beneficiary, reason: str, request=None) -> None:
+    """Take a household or village off a project; the project's history keeps who, why and whom."""
+    errors: dict = {}
+    reason = _text(errors, "reason", reason, max_length=200)
+    if not reason and "reason" not in errors:
+        errors["reason"] = _("请填写删除原因")
+    _raise(errors)
+    with transaction.atomic():
+        row, project = _beneficiary_fresh(by, beneficiary)
+        label = _beneficiary_label(row)
+        ProjectEvent.objects.create(
+            project=project,
+            actor=by,
+            action=ProjectEvent.Action.REMOVE_BENEFICIARY,
+            from_status=project.status,
+            to_status=project.status,
+            reason=_("%(who)s:%(reason)s") % {"who": label, "reason": reason},
+        )
+        audit_model_change(actor=by, request=request, instance=row, action=AuditEvent.Action.DELETE)
+        row.delete()
+
+
+_UNSET = object()
+
+
+def beneficiary_update(
+    *, by, beneficiary: Beneficiary, benefit=_UNSET, amount=_UNSET, request=None
+) -> Beneficiary:
+    """Correct what a beneficiary gets (its benefit and amount); who it is stays (remove and add
+    again for another household or village). Omitted fields keep their value; amount None clears it."""
+    errors: dict = {}
+    values: dict = {}
+    if benefit is not _UNSET:
+        values["benefit"] = _text(errors, "benefit", benefit, required=True, max_length=200)
+    if amount is not _UNSET:
+        values["amount"] = (
+            money(errors, "amount", amount, required=False) if amount not in (None, "") else None
+        )
+    _raise(errors)
+    with transaction.atomic():
+        row, _project = _beneficiary_fresh(by, beneficiary)
+        before = audit_snapshot(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        if values:
+            row.save(update_fields=list(values))
+        audit_model_change(
+            actor=by, request=request, instance=row, action=AuditEvent.Action.UPDATE, before=before
+        )
+    return row
+
+
 # --- fund sources -------------------------------------------------------------------------------
 
 

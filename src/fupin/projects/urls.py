@@ -13,6 +13,14 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/transition/", views.project_transition, name="project_transition"),
     path("<int:pk>/beneficiaries/new/", views.beneficiary_add, name="beneficiary_add"),
+    path(
+        "<int:pk>/beneficiaries/<int:beneficiary_id>/edit/", views.beneficiary_edit, name="beneficiary_edit"
+    ),
+    path(
+        "<int:pk>/beneficiaries/<int:beneficiary_id>/remove/",
+        views.beneficiary_remove,
+        name="beneficiary_remove",
+    ),
     path("<int:pk>/allocate/", views_funds.allocate, name="allocate"),
     path("funds/", views_funds.source_list, name="source_list"),
     path("funds/export/", views_funds.source_export, name="source_export"),

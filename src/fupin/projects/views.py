@@ -22,7 +22,9 @@ from fupin.core.scoping import get_visible_or_404
 from fupin.projects import selectors, services, workflow
 from fupin.projects.forms import (
     AllocateForm,
+    BeneficiaryEditForm,
     BeneficiaryForm,
+    BeneficiaryRemoveForm,
     ProjectForm,
     ProjectQueryForm,
     TransitionForm,
@@ -177,6 +179,9 @@ def project_detail(request, pk: int):
             "steps": workflow.available_steps(user, project),
             "can_edit": user.has_perm("projects.change_project") and project.status == Status.DRAFT,
             "can_fund": user.has_perm("projects.manage_funds"),
+            # The services refuse changes once evaluated; no buttons that would only be refused.
+            "can_edit_beneficiaries": user.has_perm("projects.change_project")
+            and project.status != Status.EVALUATED,
             "allocate_form": AllocateForm(sources=sources)
             if user.has_perm("projects.manage_funds")
             else None,
@@ -323,3 +328,65 @@ def beneficiary_add(request, pk: int):
         "projects/beneficiary_form.html",
         {"form": form, "project": project, "title": _("添加受益对象")},
     )
+
+
+def _beneficiary(request, pk: int, beneficiary_id: int) -> tuple[Project, Beneficiary]:
+    """The project in the user's scope and one of its beneficiaries (404 otherwise)."""
+    project = _project(request, pk)
+    beneficiary = get_visible_or_404(
+        Beneficiary.objects.select_related("household", "village"),
+        request.user,
+        pk=beneficiary_id,
+        project=project,
+    )
+    return project, beneficiary
+
+
+@login_required
+def beneficiary_edit(request, pk: int, beneficiary_id: int):
+    project, beneficiary = _beneficiary(request, pk, beneficiary_id)
+    need(request, "projects.change_project")
+    form = BeneficiaryEditForm(
+        request.POST or None, initial={"benefit": beneficiary.benefit, "amount": beneficiary.amount}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_update(
+                by=request.user,
+                beneficiary=beneficiary,
+                benefit=form.cleaned_data["benefit"],
+                amount=form.cleaned_data["amount"],
+                request=request,
+            )
+        except TransitionRefused as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存受益对象。"))
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(
+        request,
+        "projects/beneficiary_form.html",
+        {"form": form, "project": project, "beneficiary": beneficiary, "title": _("编辑受益对象")},
+    )
+
+
+@login_required
+@require_POST
+def beneficiary_remove(request, pk: int, beneficiary_id: int):
+    project, beneficiary = _beneficiary(request, pk, beneficiary_id)
+    need(request, "projects.change_project")
+    form = BeneficiaryRemoveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("projects:project_detail", pk=project.pk)
+    _report(
+        request,
+        lambda: services.beneficiary_remove(
+            by=request.user, beneficiary=beneficiary, reason=form.cleaned_data["reason"], request=request
+        ),
+    )
+    return redirect("projects:project_detail", pk=project.pk)

@@ -9,6 +9,11 @@ Each step checks the actor's permission and scope and the step's preconditions, 
 every failing reason in Chinese (TransitionRefused). The seed 004 procedure: the village proposes,
 the township reviews, the county approves after an expert review, publicity before work starts,
 acceptance, a completion announcement, then the performance evaluation against the targets.
+
+Who proposes and who reviews follows the level of the project's place (LEVEL_PERMS): a village's
+project is proposed by the village and reviewed by the township; a township's own project is
+proposed by the township and reviewed by the county; a county's project (its industry departments'
+县级项目库) is proposed and reviewed by the county. Approval is always the county's.
 """
 
 import datetime
@@ -40,7 +45,7 @@ class Step:
 
 STEPS = {
     "propose": Step("propose_project", (Status.DRAFT,), Status.PROPOSED, gettext_lazy("申报")),
-    "review": Step("review_project", (Status.PROPOSED,), Status.REVIEWED, gettext_lazy("乡镇审核通过")),
+    "review": Step("review_project", (Status.PROPOSED,), Status.REVIEWED, gettext_lazy("审核通过")),
     "approve": Step("approve_project", (Status.REVIEWED,), Status.APPROVED, gettext_lazy("县级批准")),
     "publicise": Step("approve_project", (Status.APPROVED,), Status.PUBLICISED, gettext_lazy("公示")),
     "start": Step("approve_project", (Status.PUBLICISED,), Status.IN_PROGRESS, gettext_lazy("开工实施")),
@@ -50,6 +55,21 @@ STEPS = {
 }
 # Rejection is the reviewer's: the township sends back a proposal, the county a reviewed project.
 REJECT_PERMS = {Status.PROPOSED: "review_project", Status.REVIEWED: "approve_project"}
+# Place level -> (propose permission, review permission); village 5, township 4, county and above.
+LEVEL_PERMS = {5: ("propose_project", "review_project"), 4: ("review_project", "approve_project")}
+COUNTY_PERMS = ("approve_project", "approve_project")
+
+
+def step_perm(project: Project, action: str) -> str:
+    """The permission `action` needs on this project (propose and review depend on its level)."""
+    propose, review = LEVEL_PERMS.get(len(project.place_id or "") // 3 + 1, COUNTY_PERMS)
+    if action == "propose":
+        return propose
+    if action == "review" or (action == "reject" and project.status == Status.PROPOSED):
+        return review
+    if action == "reject":
+        return REJECT_PERMS.get(project.status, review)
+    return STEPS[action].perm
 
 
 def _need(value, message: str, reasons: list) -> None:
@@ -115,13 +135,9 @@ def project_transition(
     approve: expert_names, expert_opinion, expert_review_date; publicise: publicity_days;
     complete: announcement; evaluate: score."""
     on = on or timezone.localdate()
-    if action == "reject":
-        perm = REJECT_PERMS.get(project.status, "review_project")
-    elif action in STEPS:
-        perm = STEPS[action].perm
-    else:
+    if action != "reject" and action not in STEPS:
         raise TransitionRefused([_("未知的操作")])
-    require(by, perm, code=project.place_id, unit_id=project.unit_id)
+    require(by, step_perm(project, action), code=project.place_id, unit_id=project.unit_id)
     with transaction.atomic():
         project = _locked(project)
         before_status = project.status
@@ -234,9 +250,8 @@ def available_steps(user, project: Project) -> list[dict]:
     steps = [
         {"action": name, "label": step.label}
         for name, step in STEPS.items()
-        if project.status in step.sources and user.has_perm(f"projects.{step.perm}")
+        if project.status in step.sources and user.has_perm(f"projects.{step_perm(project, name)}")
     ]
-    perm = REJECT_PERMS.get(project.status)
-    if perm and user.has_perm(f"projects.{perm}"):
+    if project.status in REJECT_PERMS and user.has_perm(f"projects.{step_perm(project, 'reject')}"):
         steps.append({"action": "reject", "label": _("退回")})
     return steps

@@ -53,11 +53,13 @@ PAGES: dict = {
     "assistance:visit_photo": Page(_obj("assistance:visit_photo", "photo"), "detail"),
     "assistance:worklog_new": Page(plain_url("assistance:worklog_new"), "list-no-marker"),
     "assistance:cadre_new": Page(plain_url("assistance:cadre_new"), "list-no-marker"),
+    "assistance:cadre_edit": Page(_obj("assistance:cadre_edit", "assistance_cadre"), "detail"),
     "assistance:pairing_new": Page(plain_url("assistance:pairing_new"), "list-no-marker"),
     "assistance:pairing_end": Page(_obj("assistance:pairing_end", "pairing"), "detail"),
     "assistance:activity_new": Page(plain_url("assistance:activity_new"), "list-no-marker"),
     "assistance:team_new": Page(plain_url("assistance:team_new"), "list-no-marker"),
     "assistance:team_detail": Page(_obj("assistance:team_detail", "team"), "detail"),
+    "assistance:team_edit": Page(_obj("assistance:team_edit", "team"), "detail"),
     "assistance:team_transition": Page(
         _obj("assistance:team_transition", "team"),
         "post",
@@ -76,6 +78,7 @@ PAGES: dict = {
     ),
     "assistance:training_new": Page(plain_url("assistance:training_new"), "list-no-marker"),
     "assistance:training_detail": Page(_obj("assistance:training_detail", "training"), "detail"),
+    "assistance:training_edit": Page(_obj("assistance:training_edit", "training"), "detail"),
     "assistance:training_summary": Page(plain_url("assistance:training_summary"), "list", MARKER),
     "assistance:training_summary_export": Page(
         plain_url("assistance:training_summary_export"), "export", MARKER
@@ -85,6 +88,10 @@ NOT_RECORDS: set[str] = set()
 
 API: dict = {
     "/api/assistance/cadres": (lambda o: "/api/assistance/cadres", "list", CADRE),
+    "/api/assistance/cadres/{cadre_id}": (
+        lambda o: f"/api/assistance/cadres/{o['assistance_cadre'].pk}",
+        ("PATCH", lambda o: {"version": o["assistance_cadre"].version, "title": "第一书记"}),
+    ),
     "/api/assistance/pairings": (lambda o: "/api/assistance/pairings", "list", CADRE),
     "/api/assistance/visits": (lambda o: "/api/assistance/visits", "list", HOUSEHOLD),
     "/api/assistance/visits/overdue": (lambda o: "/api/assistance/visits/overdue", "list", CADRE),
@@ -97,6 +104,10 @@ API: dict = {
     ),
     "/api/assistance/postings": (lambda o: "/api/assistance/postings", "list", CADRE),
     "/api/assistance/teams": (lambda o: "/api/assistance/teams", "list", MARKER),
+    "/api/assistance/teams/{team_id}": (
+        lambda o: f"/api/assistance/teams/{o['team'].pk}",
+        ("PATCH", lambda o: {"version": o["team"].version, "name": "民族村工作队"}),
+    ),
     "/api/assistance/teams/{team_id}/transitions": (
         lambda o: f"/api/assistance/teams/{o['team'].pk}/transitions",
         ("POST", lambda o: {"to": "active", "version": o["team"].version}),
@@ -108,6 +119,10 @@ API: dict = {
         ("POST", lambda o: {"to": "active", "version": o["measure"].version}),
     ),
     "/api/assistance/trainings": (lambda o: "/api/assistance/trainings", "list", MARKER),
+    "/api/assistance/trainings/{training_id}": (
+        lambda o: f"/api/assistance/trainings/{o['training'].pk}",
+        ("PATCH", lambda o: {"version": o["training"].version, "place": "海南州"}),
+    ),
     "/api/assistance/trainings/person-times": (
         lambda o: "/api/assistance/trainings/person-times",
         "list",

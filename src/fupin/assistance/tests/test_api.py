@@ -101,3 +101,75 @@ def test_it_forbids_writes_without_the_permission(client, world):
         **auth,
     )
     assert answer.status_code == 403 and answer.json()["detail"]
+
+
+def test_it_patches_a_cadre_team_and_class(client, world):
+    auth = _auth(world["county"])
+    cadre, team, training = world["assistance_cadre"], world["team"], world["training"]
+    answer = client.patch(
+        f"/api/assistance/cadres/{cadre.pk}",
+        {"version": cadre.version, "title": "村党支部第一书记", "account": world["cadre"].username},
+        content_type="application/json",
+        **auth,
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["title"] == "村党支部第一书记" and answer.json()["version"] == 2
+    assert answer.json()["account"] == world["cadre"].username and answer.json()["name"] == CADRE
+    answer = client.patch(
+        f"/api/assistance/teams/{team.pk}",
+        {"version": team.version, "name": "民族村工作队(二期)"},
+        content_type="application/json",
+        **auth,
+    )
+    assert answer.status_code == 200 and answer.json()["name"] == "民族村工作队(二期)"
+    answer = client.patch(
+        f"/api/assistance/trainings/{training.pk}",
+        {"version": training.version, "hours": "16", "attendees": [{"count": 40}, {"name": "才让"}]},
+        content_type="application/json",
+        **auth,
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["person_times"] == 41 and answer.json()["version"] == 2
+
+
+def test_it_refuses_stale_and_bad_patches(client, world):
+    auth = _auth(world["county"])
+    cadre, team, training = world["assistance_cadre"], world["team"], world["training"]
+    stale = client.patch(
+        f"/api/assistance/cadres/{cadre.pk}",
+        {"version": cadre.version + 1, "title": "x"},
+        content_type="application/json",
+        **auth,
+    )
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
+    bad = client.patch(
+        f"/api/assistance/trainings/{training.pk}",
+        {"version": training.version, "end": "2019-10-01"},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 422
+    assert (
+        bad.json()["errors"][0]["loc"] == ["body", "end"]
+        and "结束日期不能早于开始日期" in bad.json()["detail"]
+    )
+    moved = client.patch(
+        f"/api/assistance/teams/{team.pk}",
+        {"version": team.version, "village_code": "632524101206"},
+        content_type="application/json",
+        **auth,
+    )
+    assert moved.status_code == 422 and moved.json()["errors"][0]["loc"] == ["body", "village_code"]
+    far = client.patch(
+        f"/api/assistance/cadres/{cadre.pk}",
+        {"version": cadre.version, "region_code": "620821"},
+        content_type="application/json",
+        **auth,
+    )
+    assert far.status_code == 422 and far.json()["errors"][0]["loc"] == ["body", "region_code"]
+    outsider = _auth(world["outsider"])
+    for path in (f"cadres/{cadre.pk}", f"teams/{team.pk}", f"trainings/{training.pk}"):
+        answer = client.patch(
+            f"/api/assistance/{path}", {"version": 1}, content_type="application/json", **outsider
+        )
+        assert answer.status_code == 404

@@ -242,3 +242,105 @@ def test_it_ends_a_pairing_once_with_a_reason(world):
             end=datetime.date(2025, 1, 2),
             reason="再次",
         )
+
+
+# --- corrections of cadres, teams and classes ---------------------------------------------------
+
+
+def test_it_updates_a_cadre_audited_with_the_old_values(world):
+    cadre = world["assistance_cadre"]
+    services.cadre_update(
+        by=world["county"],
+        cadre=cadre,
+        version=cadre.version,
+        name="多杰才旦",
+        level="county",
+        region=cadre.region_id,
+        unit=cadre.unit,
+        title="村党支部第一书记",
+        user=world["cadre"],
+    )
+    cadre.refresh_from_db()
+    assert (cadre.version, cadre.title, cadre.level, cadre.user) == (
+        2,
+        "村党支部第一书记",
+        "county",
+        world["cadre"],
+    )
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.UPDATE, object_id=str(cadre.pk)).latest("id")
+    assert "驻村第一书记" in str(event.changes) and "村党支部第一书记" in str(event.changes)
+
+
+def test_it_refuses_a_stale_or_nameless_cadre_update(world):
+    cadre = world["assistance_cadre"]
+    fields = {"level": cadre.level, "region": cadre.region_id, "unit": cadre.unit}
+    with pytest.raises(ValidationError) as refused:
+        services.cadre_update(by=world["county"], cadre=cadre, version=cadre.version, name=" ", **fields)
+    assert refused.value.message_dict["name"] == ["此项为必填项"]
+    with pytest.raises(StaleVersion):
+        services.cadre_update(
+            by=world["county"], cadre=cadre, version=cadre.version + 1, name="某某", **fields
+        )
+    with pytest.raises(PermissionDenied):
+        services.cadre_update(by=world["outsider"], cadre=cadre, version=cadre.version, name="某某", **fields)
+    cadre.refresh_from_db()
+    assert cadre.name != "某某" and cadre.version == 1
+
+
+def test_it_updates_a_team_but_keeps_its_village_while_it_has_members(world):
+    team = world["team"]
+    fields = {"unit": team.unit, "start": datetime.date(2023, 7, 1)}
+    services.team_update(
+        by=world["county"],
+        team=team,
+        version=team.version,
+        name="民族村工作队",
+        village=team.village_id,
+        **fields,
+    )
+    team.refresh_from_db()
+    assert (team.name, team.start, team.version) == ("民族村工作队", datetime.date(2023, 7, 1), 2)
+    with pytest.raises(ValidationError) as refused:
+        services.team_update(
+            by=world["county"], team=team, version=team.version, name="x", village="632524101206", **fields
+        )
+    assert refused.value.message_dict["village"] == ["工作队已有队员,不能变更驻村"]
+    with pytest.raises(StaleVersion):
+        services.team_update(
+            by=world["county"], team=team, version=1, name="x", village=team.village_id, **fields
+        )
+
+
+def _training_fields(training, **changes):
+    fields = {
+        k: getattr(training, k)
+        for k in ("topic", "form", "kind", "start", "end", "place", "organiser", "hours")
+    }
+    return {**fields, "region": training.region_id, **changes}
+
+
+def test_it_updates_a_class_and_replaces_its_attendees(world):
+    training = world["training"]
+    services.training_update(
+        by=world["unitofficer"],
+        training=training,
+        version=training.version,
+        attendees=[{"name": "才让"}, {"count": 20}],
+        **_training_fields(training, place="共和县"),
+    )
+    training.refresh_from_db()
+    assert training.place == "共和县" and training.version == 2
+    assert sum(a.count for a in training.attendees.all()) == 21
+    with pytest.raises(ValidationError) as refused:
+        services.training_update(
+            by=world["county"],
+            training=training,
+            version=training.version,
+            **_training_fields(training, end=training.start - datetime.timedelta(days=1)),
+        )
+    assert refused.value.message_dict["end"] == ["结束日期不能早于开始日期"]
+    with pytest.raises(StaleVersion):
+        services.training_update(
+            by=world["county"], training=training, version=1, **_training_fields(training)
+        )
+    assert sum(a.count for a in training.attendees.all()) == 21

@@ -218,3 +218,100 @@ def test_it_adds_a_cadre_linked_to_an_account_and_an_activity_of_an_assisted_pla
     assert answer.status_code == 302
     body = client.get(reverse("assistance:activity_list")).content.decode()
     assert "民族团结进步宣讲" in body
+
+
+# --- edit pages ---------------------------------------------------------------------------------
+
+
+def _cadre_post(cadre, **changes):
+    return {
+        "version": cadre.version,
+        "name": cadre.name,
+        "level": cadre.level,
+        "unit": cadre.unit_id or "",
+        "title": cadre.title,
+        "region": cadre.region_id,
+        "account": "",
+        **changes,
+    }
+
+
+def test_it_edits_a_cadre_from_the_list(client, world):
+    cadre = Cadre.objects.get(name=CADRE)
+    client.force_login(world["county"])
+    url = reverse("assistance:cadre_edit", args=[cadre.pk])
+    assert url in client.get(reverse("assistance:cadre_list")).content.decode()
+    page = client.get(url).content.decode()
+    assert "驻村第一书记" in page and f'name="version" value="{cadre.version}"' in page
+    answer = client.post(url, _cadre_post(cadre, title="村党支部第一书记"))
+    assert answer.status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.title == "村党支部第一书记" and cadre.version == 2
+
+
+def test_it_keeps_the_edit_form_on_a_field_error_or_a_stale_version(client, world):
+    cadre = Cadre.objects.get(name=CADRE)
+    client.force_login(world["county"])
+    url = reverse("assistance:cadre_edit", args=[cadre.pk])
+    body = client.post(url, _cadre_post(cadre, name="", title="新职务")).content.decode()
+    assert "这个字段是必填项" in body
+    assert "新职务" in body
+    body = client.post(url, _cadre_post(cadre, version=cadre.version + 5, title="新职务")).content.decode()
+    assert "该记录已被他人修改" in body
+    cadre.refresh_from_db()
+    assert cadre.title == "驻村第一书记" and cadre.version == 1
+
+
+def test_it_edits_a_team_and_a_class_from_their_pages(client, world):
+    team, training = world["team"], world["training"]
+    client.force_login(world["county"])
+    detail = client.get(reverse("assistance:team_detail", args=[team.pk])).content.decode()
+    assert reverse("assistance:team_edit", args=[team.pk]) in detail
+    answer = client.post(
+        reverse("assistance:team_edit", args=[team.pk]),
+        {
+            "version": team.version,
+            "name": "民族村工作队(二期)",
+            "unit": team.unit_id,
+            "village": team.village_id,
+            "start": "2023-06-01",
+        },
+    )
+    assert answer.status_code == 302
+    team.refresh_from_db()
+    assert team.name == "民族村工作队(二期)"
+    url = reverse("assistance:training_edit", args=[training.pk])
+    assert url in client.get(reverse("assistance:training_detail", args=[training.pk])).content.decode()
+    post = {
+        "version": training.version,
+        "topic": training.topic,
+        "form": training.form,
+        "kind": training.kind,
+        "start": "2019-10-29",
+        "end": "2019-10-28",
+        "place": "西宁",
+        "organiser": training.organiser_id,
+        "region": training.region_id,
+        "hours": "24",
+        "names": "才让,民族村",
+        "count": "30",
+    }
+    body = client.post(url, post).content.decode()
+    assert "结束日期不能早于开始日期" in body
+    assert client.post(url, {**post, "end": "2019-10-31"}).status_code == 302
+    training.refresh_from_db()
+    assert training.hours == 24 and sum(a.count for a in training.attendees.all()) == 31
+
+
+def test_it_hides_edit_pages_from_outsiders_and_readers(client, world):
+    client.force_login(world["outsider"])
+    for name, key in (
+        ("cadre_edit", "assistance_cadre"),
+        ("team_edit", "team"),
+        ("training_edit", "training"),
+    ):
+        assert client.get(reverse(f"assistance:{name}", args=[world[key].pk])).status_code == 404
+    client.force_login(world["cadre"])  # a village cadre sees the team but may not change it
+    assert client.get(reverse("assistance:team_edit", args=[world["team"].pk])).status_code == 403
+    body = client.get(reverse("assistance:team_detail", args=[world["team"].pk])).content.decode()
+    assert reverse("assistance:team_edit", args=[world["team"].pk]) not in body

@@ -136,6 +136,52 @@ API: dict = {
         ("POST", lambda o: {"action": "revoke", "version": 1, "reason": "核实"}),
     ),
     "/api/party/reserves": (lambda o: "/api/party/reserves", "list", BRANCH),
+    # Writes: the 兴海县 record is in the path, so the outsider's answer is 404 whatever the body.
+    # (PATCH /orgs/{org_id} and /pairings/{pairing_id} share their path with the detail above.)
+    "/api/party/orgs/{org_id}/children": (
+        lambda o: f"/api/party/orgs/{o['party_branch'].pk}/children",
+        ("POST", lambda o: {"name": "第一党小组", "level": "group", "kind": "village"}),
+    ),
+    "/api/party/orgs/{org_id}/pairings": (
+        lambda o: f"/api/party/orgs/{o['party_branch'].pk}/pairings",
+        (
+            "POST",
+            lambda o: {"partner_id": o["party_company"].pk, "started_on": timezone.localdate().isoformat()},
+        ),
+    ),
+    "/api/party/orgs/{org_id}/scores": (
+        lambda o: f"/api/party/orgs/{o['party_branch'].pk}/scores",
+        ("POST", lambda o: {"year": _last_year(), "points": {}, "satisfaction": "90"}),
+    ),
+    "/api/party/orgs/{org_id}/reserves": (
+        lambda o: f"/api/party/orgs/{o['party_branch'].pk}/reserves",
+        (
+            "POST",
+            lambda o: {
+                "name": "卓玛",
+                "sex": "F",
+                "birth_year": _last_year() - 28,
+                "education": "college",
+                "added_on": timezone.localdate().isoformat(),
+            },
+        ),
+    ),
+    "/api/party/reserves/{reserve_id}": (
+        lambda o: f"/api/party/reserves/{o['party_reserve'].pk}",
+        ("PATCH", lambda o: {"version": 1, "current_work": "合作社会计"}),
+    ),
+    "/api/party/reserves/{reserve_id}/assessments": (
+        lambda o: f"/api/party/reserves/{o['party_reserve'].pk}/assessments",
+        ("POST", lambda o: {"year": _last_year(), "result": "excellent"}),
+    ),
+    "/api/party/orgs/{org_id}/cadres": (
+        lambda o: f"/api/party/orgs/{o['party_branch'].pk}/cadres",
+        ("POST", lambda o: {"name": "卓玛", "post": "村妇联主席"}),
+    ),
+    "/api/party/cadres/{cadre_id}/scores": (
+        lambda o: f"/api/party/cadres/{o['party_cadre'].pk}/scores",
+        ("POST", lambda o: {"month": f"{o['party_month']:%Y-%m}", "points": {}}),
+    ),
     "/api/party/cadre-scores": (
         lambda o: f"/api/party/cadre-scores?month={o['party_month']:%Y-%m}",
         "list",

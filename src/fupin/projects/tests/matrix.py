@@ -21,6 +21,14 @@ def _money(o):
     return {"amount": "1.00", "date": "2024-05-06", "memo": ""}
 
 
+def _p(o) -> int:
+    return o["project"].pk
+
+
+def _b(o) -> str:
+    return f"/api/projects/projects/{_p(o)}/beneficiaries/{o['beneficiary'].pk}"
+
+
 PAGES: dict = {
     "projects:home": Page(plain_url("projects:home"), "list"),
     "projects:export": Page(plain_url("projects:export"), "export"),
@@ -35,6 +43,14 @@ PAGES: dict = {
         data=lambda o: {"action": "accept", "reason": "验收合格"},
     ),
     "projects:beneficiary_add": Page(_project("projects:beneficiary_add"), "detail"),
+    "projects:beneficiary_edit": Page(
+        lambda o: reverse("projects:beneficiary_edit", args=[_p(o), o["beneficiary"].pk]), "detail"
+    ),
+    "projects:beneficiary_remove": Page(
+        lambda o: reverse("projects:beneficiary_remove", args=[_p(o), o["beneficiary"].pk]),
+        "post",
+        data=lambda o: {"reason": "重复录入"},
+    ),
     "projects:allocate": Page(
         _project("projects:allocate"),
         "post",
@@ -57,10 +73,6 @@ PAGES: dict = {
 NOT_RECORDS: set[str] = set()
 
 
-def _p(o) -> int:
-    return o["project"].pk
-
-
 API: dict = {
     "/api/projects/projects": (lambda o: "/api/projects/projects", "list"),
     "/api/projects/projects/{project_id}": (lambda o: f"/api/projects/projects/{_p(o)}", "detail"),
@@ -75,6 +87,14 @@ API: dict = {
     "/api/projects/projects/{project_id}/beneficiaries": (
         lambda o: f"/api/projects/projects/{_p(o)}/beneficiaries",
         "detail",
+    ),
+    "/api/projects/projects/{project_id}/beneficiaries/{beneficiary_id}": (
+        _b,
+        ("PATCH", lambda o: {"benefit": "分红及务工"}),
+    ),
+    "/api/projects/projects/{project_id}/beneficiaries/{beneficiary_id}/remove": (
+        lambda o: _b(o) + "/remove",
+        ("POST", lambda o: {"reason": "重复录入"}),
     ),
     "/api/projects/projects/{project_id}/allocations": (
         lambda o: f"/api/projects/projects/{_p(o)}/allocations",
@@ -115,5 +135,11 @@ def objects(objs: dict) -> dict:
     )
     allocation = ledger.fund_allocate(by=None, source=source, project=project, amount="300000.00", date=TODAY)
     disbursement = ledger.fund_disburse(by=None, allocation=allocation, amount="1000.00", date=TODAY)
-    services.beneficiary_add(by=None, project=project, household=objs["zhaxi"], benefit="分红")
-    return {"project": project, "source": source, "allocation": allocation, "disbursement": disbursement}
+    beneficiary = services.beneficiary_add(by=None, project=project, household=objs["zhaxi"], benefit="分红")
+    return {
+        "project": project,
+        "source": source,
+        "allocation": allocation,
+        "disbursement": disbursement,
+        "beneficiary": beneficiary,
+    }

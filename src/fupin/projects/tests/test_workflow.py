@@ -143,3 +143,24 @@ def test_completion_needs_every_allocated_yuan_disbursed(people):
     with pytest.raises(TransitionRefused) as refused:
         step(project, "complete", people["county"], announcement="竣工")
     assert "尚有600.00元已分配资金未拨付" in refused.value.reasons[0]
+
+
+def test_it_lets_the_level_of_the_place_decide_who_proposes_and_reviews(people):
+    """A township's own project: the township proposes, the county reviews; a county's project is
+    the county's alone. The village cadre proposes neither."""
+    cadre, township, county = people["cadre"], people["township"], people["county"]
+    at_township = make_project(place="632524203")
+    with pytest.raises(PermissionDenied):
+        step(at_township, "propose", cadre)
+    step(at_township, "propose", township, reason="乡镇项目")
+    with pytest.raises(PermissionDenied):
+        step(at_township, "review", township)
+    assert step(at_township, "review", county, reason="县行业部门初审").status == Status.REVIEWED
+
+    at_county = make_project(place=testing.XINGHAI)
+    with pytest.raises(PermissionDenied):
+        step(at_county, "propose", township)
+    assert [s["action"] for s in workflow.available_steps(county, at_county)] == ["propose"]
+    step(at_county, "propose", county, reason="县级项目库")
+    step(at_county, "review", county, reason="初审通过")
+    assert at_county.events.filter(action="review", actor=county).exists()

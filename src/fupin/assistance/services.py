@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,9 +34,10 @@ from fupin.assistance.models import (
 )
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
-from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.errors import TransitionRefused
 from fupin.core.photos import check_photo, photo_type
 from fupin.core.scoping import scope_of
+from fupin.core.versioning import update_if_current
 
 CREATE = AuditEvent.Action.CREATE
 UPDATE = AuditEvent.Action.UPDATE
@@ -81,13 +82,9 @@ def _not_future(errors: dict, field: str, value) -> None:
         errors[field] = _("日期不能晚于今天")
 
 
-def _bump(model, obj, version: int, **values):
+def _bump(obj, version: int, **values):
     """Optimistic update: write `values` only if `version` is still current (else StaleVersion)."""
-    updated = model._base_manager.filter(pk=obj.pk, version=version).update(
-        **values, version=F("version") + 1
-    )
-    if not updated:
-        raise StaleVersion()
+    update_if_current(obj, version, values)
     obj.refresh_from_db()
     return obj
 
@@ -140,7 +137,6 @@ def cadre_update(
     _raise(errors)
     before = audit_snapshot(cadre)
     _bump(
-        Cadre,
         cadre,
         version,
         name=name.strip(),
@@ -182,7 +178,7 @@ def pairing_end(
         errors["end_reason"] = _("请填写结束原因")
     _raise(errors)
     before = audit_snapshot(pairing)
-    _bump(Pairing, pairing, version, end=end, end_reason=reason.strip())
+    _bump(pairing, version, end=end, end_reason=reason.strip())
     _audit(by, request, pairing, UPDATE, before)
     return pairing
 
@@ -268,7 +264,7 @@ def team_update(
         errors["start"] = _("开始日期不能晚于结束日期")
     _raise(errors)
     before = audit_snapshot(team)
-    _bump(WorkTeam, team, version, name=name.strip(), unit=unit, village_id=code, start=start)
+    _bump(team, version, name=name.strip(), unit=unit, village_id=code, start=start)
     _audit(by, request, team, UPDATE, before)
     return team
 
@@ -328,7 +324,7 @@ def team_transition(
     values = {"status": to}
     if to == TeamStatus.ENDED and team.end is None:
         values["end"] = on or timezone.localdate()
-    _bump(WorkTeam, team, version, **values)
+    _bump(team, version, **values)
     TeamEvent.objects.create(team=team, actor=by, from_status=old, to_status=to, reason=reason or "")
     _audit(by, request, team, UPDATE, before)
     return team
@@ -382,7 +378,7 @@ def posting_end(*, by, posting: Posting, version: int, end: datetime.date, reque
     _dates(errors, posting.start, end)
     _raise(errors)
     before = audit_snapshot(posting)
-    _bump(Posting, posting, version, end=end)
+    _bump(posting, version, end=end)
     _audit(by, request, posting, UPDATE, before)
     return posting
 
@@ -463,7 +459,7 @@ def measure_transition(
     values = {"status": to}
     if result:
         values["result"] = result.strip()
-    _bump(Measure, measure, version, **values)
+    _bump(measure, version, **values)
     MeasureEvent.objects.create(measure=measure, actor=by, from_status=old, to_status=to, reason=reason or "")
     _audit(by, request, measure, UPDATE, before)
     return measure
@@ -653,7 +649,6 @@ def training_update(
     _raise(errors)
     before = audit_snapshot(training)
     _bump(
-        TrainingClass,
         training,
         version,
         topic=topic.strip(),

@@ -11,14 +11,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
-from fupin.core.errors import StaleVersion
 from fupin.core.scoping import scope_of
+from fupin.core.versioning import update_if_current
 from fupin.orgs import selectors as org_selectors
 from fupin.orgs.models import Unit
 from fupin.outcomes.models import (
@@ -174,14 +173,9 @@ def _save_new(by, request, obj):
 
 def _save_version(by, request, obj, before: dict, version: int, fields: list[str]):
     """Write `fields` of `obj` only if the stored version is still `version`."""
-    model = type(obj)
     values = {name: getattr(obj, name) for name in fields}
     with transaction.atomic():
-        updated = model._base_manager.filter(pk=obj.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleVersion()
+        update_if_current(obj, version, values)
         obj.refresh_from_db()
         audit_model_change(
             actor=by, request=request, instance=obj, action=AuditEvent.Action.UPDATE, before=before

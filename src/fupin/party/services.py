@@ -9,15 +9,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
-from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.errors import TransitionRefused
 from fupin.core.photos import check_photo
 from fupin.core.scoping import scope_of
+from fupin.core.versioning import update_if_current
 from fupin.party.choices import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -85,13 +85,8 @@ def _update(obj, *, by, request, version: int, changes: dict, exclude=()):
         setattr(fresh, name, value)
     fresh.full_clean(exclude=list(exclude))
     values = {name: getattr(fresh, name) for name in changes}
-    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
-        values["updated_at"] = timezone.now()
     with transaction.atomic():
-        if not model._base_manager.filter(pk=obj.pk, version=version).update(
-            **values, version=F("version") + 1
-        ):
-            raise StaleVersion()
+        update_if_current(fresh, version, values)
         fresh.refresh_from_db()
         audit_model_change(actor=by, request=request, instance=fresh, action=UPDATE, before=before)
     return fresh

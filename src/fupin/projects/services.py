@@ -11,14 +11,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
-from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.errors import TransitionRefused
 from fupin.core.scoping import scope_of
+from fupin.core.versioning import update_if_current
 from fupin.orgs.models import Unit
 from fupin.projects.models import (
     CENT,
@@ -222,11 +222,7 @@ def project_update(*, by, project: Project, version: int, request=None, **fields
     values = {name: getattr(fresh, name) for name in touched}
     values["place_id"] = fresh.place_id
     with transaction.atomic():
-        updated = Project._base_manager.filter(pk=project.pk, version=version, status=Status.DRAFT).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleVersion()
+        update_if_current(fresh, version, values, status=Status.DRAFT)
         fresh.refresh_from_db()
         audit_model_change(
             actor=by, request=request, instance=fresh, action=AuditEvent.Action.UPDATE, before=before

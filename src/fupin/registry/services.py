@@ -11,15 +11,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record, audit_snapshot
 from fupin.core import crypto
-from fupin.core.errors import StaleVersion
 from fupin.core.scoping import scope_of
+from fupin.core.versioning import update_if_current
 from fupin.regions.models import Region
 from fupin.regions.names import initials_of
 from fupin.registry.choices import (
@@ -300,11 +299,7 @@ def household_update(*, by, household: Household, version: int, request=None, **
     _raise(errors)
     values = {name: getattr(fresh, name) for name in touched}
     with transaction.atomic():
-        updated = Household._base_manager.filter(pk=household.pk, version=version).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            raise StaleVersion()
+        update_if_current(fresh, version, values)
         fresh.refresh_from_db()
         audit_model_change(
             actor=by, request=request, instance=fresh, action=AuditEvent.Action.UPDATE, before=before
@@ -578,13 +573,9 @@ def member_update(*, by, member: Member, version: int, request=None, **fields) -
     with transaction.atomic():
         try:
             with transaction.atomic():
-                updated = Member._base_manager.filter(pk=member.pk, version=version).update(
-                    **values, version=F("version") + 1, updated_at=timezone.now()
-                )
+                update_if_current(fresh, version, values)
         except IntegrityError:
             raise ValidationError({"id_number": _("该身份证号已登记,同一人只能登记一次")}) from None
-        if not updated:
-            raise StaleVersion()
         fresh.refresh_from_db()
         if {"name", "relation"} & set(fields):
             _sync_household(fresh.household)

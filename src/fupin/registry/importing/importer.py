@@ -1,5 +1,9 @@
 """`run_import`: check a file, stage its clean rows, apply the cross-row rules, merge or roll back.
 
+On PostgreSQL a real import first tries the fast path (importing/direct.py: new households, clean
+rows, written straight into the registry while the next rows are checked); at the first sign that
+the file needs more, that attempt is rolled back and the file is read again by the staging path.
+
 Memory is one batch of rows (BATCH) plus the village look-up cache, whatever the file's size: rows
 are read lazily, checked, encrypted and staged batch by batch; every rule that needs the whole file
 is a query over the staging tables. All-or-nothing by default: any error rolls everything back
@@ -7,6 +11,7 @@ is a query over the staging tables. All-or-nothing by default: any error rolls e
 the rest. A dry run does all the work, counts what would change, and rolls back.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -18,18 +23,20 @@ from django.utils.translation import gettext as _
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
 from fupin.core import crypto
-from fupin.core.masking import mask_account, mask_id_number, mask_phone
+from fupin.core.masking import mask_id_number
 from fupin.core.scoping import scope_of
 from fupin.regions.models import Region
-from fupin.regions.names import initials_of
+from fupin.registry.importing.columns import _HEALTH_BIDX, household_columns, member_columns
+from fupin.registry.importing.direct import Fallback, import_direct
 from fupin.registry.importing.readers import FileRejected, open_source
 from fupin.registry.importing.report import ErrorSink
 from fupin.registry.importing.rows import RowChecker, RowError, household_fingerprint
 from fupin.registry.importing.template import BY_KEY
 from fupin.registry.importing.writer import Counts, Staging
-from fupin.registry.models import DuplicateReport, Household, Member, last4_index
+from fupin.registry.models import DuplicateReport, Household, Member
 
 BATCH = 5_000
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +52,8 @@ class ImportResult:
     dry_run: bool = False
     encoding: str = ""
     kind: str = ""
+    path: str = "staging"  # or "direct" (importing/direct.py)
+    fallback: str = ""  # why the direct path gave way to the staging path, if it did
 
     def summary(self) -> str:
         c = self.counts
@@ -89,9 +98,25 @@ def run_import(
     duplicates: list[DuplicateReport] = []
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and not (dry_run or partial):
+                try:
+                    with transaction.atomic():
+                        result.rows, result.counts = import_direct(
+                            _non_blank(source, checker), checker, batch_size=batch_size, progress=progress
+                        )
+                        result.written, result.path = True, "direct"
+                        if audit:
+                            _audit(user, filename or Path(path).name, result, 0)
+                    return result
+                except Fallback as exc:
+                    result.fallback = exc.reason
+                    logger.info("import of %s: staging path (%s)", filename or Path(path).name, exc.reason)
+                    source = open_source(Path(path), filename)
+                    checker = RowChecker(source.positions, scope)
+                    result.rows = 0
             staging = Staging(cursor)
             staging.create()
-            rows = ((line, cells) for line, cells in source.rows if not checker.is_blank(cells))
+            rows = _non_blank(source, checker)
             while batch := list(islice(rows, batch_size)):
                 _stage_batch(batch, checker, staging, sink, duplicates, user)
                 result.rows += len(batch)
@@ -120,6 +145,10 @@ def run_import(
     if not dry_run and duplicates:
         _record_duplicates(duplicates, user)
     return result
+
+
+def _non_blank(source, checker: RowChecker):
+    return ((line, cells) for line, cells in source.rows if not checker.is_blank(cells))
 
 
 def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates, user) -> None:
@@ -194,107 +223,13 @@ def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates,
         if household is not fp_of:  # the checker shares one dict among a household's rows
             fp_of, fp = household, household_fingerprint(household)
         if number != previous:
-            hh_rows.append((line, fp, *_household_columns(household, old_hh)))
+            hh_rows.append((line, fp, *household_columns(household, old_hh)))
             previous = number
         masked = mask_id_number(member["id_number"].value)
-        member_rows.append((line, number, fp, masked, *_member_columns(member, bidx, old_member)))
+        member_rows.append((line, number, fp, masked, *member_columns(member, bidx, old_member)))
     staging.households(hh_rows)
     staging.members(member_rows)
     staging.mark_bad(sink.take_new_bad())
-
-
-def _household_columns(h: dict, old) -> tuple:
-    phone, account = h["phone"], h["bank_account"]
-    phone_bidx = crypto.blind_index("phone", phone)
-    if old is not None and old[1] == phone_bidx:
-        phone_enc = old[2]  # unchanged: keep the stored ciphertext so the merge sees no change
-    else:
-        phone_enc = crypto.encrypt(phone)
-    if old is not None and old[3] and account and crypto.decrypt(old[3]) == account:
-        account_enc = old[3]
-    else:
-        account_enc = crypto.encrypt(account)
-    return (
-        h["number"],
-        h["village"],
-        h["group_name"],
-        phone_enc,
-        phone_bidx,
-        mask_phone(phone),
-        h["bank_name"],
-        account_enc,
-        mask_account(account),
-        h["attribute"],
-        h["main_cause"],
-        h["cause2"],
-        h["cause3"],
-        h["housing_area"],
-        h["housing_structure"],
-        h["housing_year"],
-        h["relocated"],
-        h["safe_water"],
-        h["electricity"],
-    )
-
-
-_HEALTH_BIDX: dict[str, str] = {}  # a handful of health values: their blind indexes, once per process
-_INITIALS: dict[str, str] = {}  # name -> pinyin initials (names repeat)
-_INITIALS_MAX = 200_000
-
-
-def _health_bidx(health: str) -> str:
-    found = _HEALTH_BIDX.get(health)
-    if found is None:
-        found = crypto.blind_index("health", health)
-        if len(_HEALTH_BIDX) < 100:
-            _HEALTH_BIDX[health] = found
-    return found
-
-
-def _initials(name: str) -> str:
-    found = _INITIALS.get(name)
-    if found is None:
-        found = initials_of(name)[:50]
-        if len(_INITIALS) < _INITIALS_MAX:
-            _INITIALS[name] = found
-    return found
-
-
-def _member_columns(m: dict, bidx: str, old) -> tuple:
-    person = m["id_number"]
-    health, disability = m["health"], m["disability"]
-    health_bidx = _health_bidx(health)
-    # old: (household number, village, id_number_enc, health_bidx, health_enc, disability_enc)
-    id_enc = old[2] if old is not None else crypto.encrypt(person.value)
-    health_enc = old[4] if old is not None and old[3] == health_bidx else crypto.encrypt(health)
-    if old is not None and (
-        old[5] == "" if not disability else old[5] and crypto.decrypt(old[5]) == disability
-    ):
-        disability_enc = old[5]
-    else:
-        disability_enc = crypto.encrypt(disability)
-    return (
-        m["name"],
-        _initials(m["name"]),
-        m["sex"] or person.sex,
-        person.birth_date.year,
-        id_enc,
-        bidx,
-        last4_index(person.value[-4:]),
-        m["relation"],
-        m["ethnicity"],
-        m["education"],
-        m["school_status"],
-        health_enc,
-        health_bidx,
-        disability_enc,
-        m["labour"],
-        m["work_status"],
-        m["months_worked"],
-        m["dibao"],
-        m["medical_insurance"],
-        m["pension_insurance"],
-    )
 
 
 def _cross_row_checks(staging: Staging, sink) -> None:

@@ -89,6 +89,7 @@ class RowChecker:
         self.scope = scope  # None: no limit (the command line run by an operator)
         self.choice_maps = {c.key: _choice_map(c.choices) for c in COLUMNS if c.kind == "choice"}
         self.villages: dict[str, str] = {}  # code -> "" (fine) or the reason it is refused
+        self.level_of = _region_level  # a code's level, or None (importing.direct uses another connection)
         self.today = timezone.localdate()
         self.this_year = self.today.year
         self._last_household = None  # (cells, household, raw texts, errors, cross errors) of the previous row
@@ -325,7 +326,7 @@ class RowChecker:
     def _village_problem(self, code: str) -> str:
         if not (len(code) == 12 and code.isascii() and code.isdigit()):
             return _("行政村代码应为12位数字")
-        level = Region.objects.filter(code=code).values_list("level", flat=True).first()
+        level = self.level_of(code)
         if level is None:
             return _("行政村代码 %(code)s 不存在") % {"code": code}
         if level != VILLAGE_LEVEL:
@@ -333,6 +334,10 @@ class RowChecker:
         if self.scope is not None and not self.scope.covers_code(code):
             return _("行政村 %(code)s 不在您的数据范围内,不能导入") % {"code": code}
         return ""
+
+
+def _region_level(code: str):
+    return Region.objects.filter(code=code).values_list("level", flat=True).first()
 
 
 def _date(cell, text: str) -> datetime.date:

@@ -190,7 +190,8 @@ def test_it_rejects_unknown_and_missing_headers_naming_them(cast, tmp_path):
 
 
 def test_it_reads_rows_lazily_in_bounded_batches(cast, tmp_path, monkeypatch):
-    """Rows come from a generator, and at most one batch is held at a time."""
+    """Rows come from a generator, and at most one batch is held at a time (the staging path:
+    test_import_direct has the fast path's batches)."""
     path = _write(tmp_path, "a.csv", to_csv(sample_rows(households=5)))
     source = open_source(path)
     assert isinstance(source.rows, types.GeneratorType)
@@ -199,7 +200,7 @@ def test_it_reads_rows_lazily_in_bounded_batches(cast, tmp_path, monkeypatch):
     monkeypatch.setattr(
         importer, "_stage_batch", lambda batch, *a: (sizes.append(len(batch)), real(batch, *a))
     )
-    result = run_import(path, user=cast["county"], batch_size=4)
+    result = run_import(path, user=cast["county"], batch_size=4, partial=True)
     assert result.error_count == 0 and max(sizes) == 4 and sum(sizes) == 15
 
 

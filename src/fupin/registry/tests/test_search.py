@@ -1,14 +1,18 @@
 """Household search (registry.selectors): each mode, and that the SQL stays index-friendly."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fupin.registry import selectors
+from fupin.registry import selectors, services
+from fupin.registry.idnumbers import make_id_number
 from fupin.registry.tests import fixtures_screens
 from fupin.registry.tests.fixtures_screens import HEAD_ID, WIFE_ID
 
 households = fixtures_screens.households
+SISTER_ID = make_id_number(area_code="632524", birth_date=datetime.date(1975, 4, 1), sequence=22, male=False)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +33,7 @@ def test_it_tells_the_search_mode(q, mode):
     assert selectors.search_mode(q) == mode
 
 
-@pytest.mark.parametrize("q", [HEAD_ID, WIFE_ID, HEAD_ID[-4:], "zm", "卓", "卓玛"])
+@pytest.mark.parametrize("q", [HEAD_ID, WIFE_ID, HEAD_ID[-4:], "zm", "z", "卓", "卓玛"])
 def test_it_finds_the_household_once_by_any_member(cast, households, q):
     found = list(selectors.household_list(user=cast["county"], filters={"q": q}))
     assert [h.pk for h in found] == [households["zhaxi"].pk]
@@ -40,11 +44,31 @@ def test_it_finds_nothing_outside_the_scope(cast, households):
 
 
 def test_it_searches_with_equality_and_prefixes_only(cast, households):
-    """No '%x%' scan and no join to members: `=` or `LIKE 'x%'` in a semi-join subquery."""
+    """No '%x%' scan: `=` or `LIKE 'x%'`. ID numbers in a semi-join subquery (no join to members);
+    names and initials joined to their matching members, one per household, in index order."""
     for q in (HEAD_ID, HEAD_ID[-4:], "zx", "扎"):
         with CaptureQueriesContext(connection) as queries:
             list(selectors.household_list(user=cast["county"], filters={"q": q}))
         sql = queries.captured_queries[-1]["sql"]
-        assert 'JOIN "registry_member"' not in sql
         assert "%%" not in sql and "'%" not in sql
         assert HEAD_ID not in sql  # the full number never reaches the database, only its blind index
+        if q[0].isdigit():
+            assert 'JOIN "registry_member"' not in sql
+        else:
+            assert 'JOIN "registry_member"' in sql and "NOT EXISTS" in sql
+            column = '"registry_member"."name' + ("_initials" if q.isascii() else "") + '"'
+            walk = f'ORDER BY {column} USING ~<~ /* ASC */, "registry_member"."household_id"'
+            assert walk in sql if connection.vendor == "postgresql" else "USING" not in sql
+
+
+def test_it_lists_name_matches_in_the_order_of_the_matched_name(cast, households):
+    """By name, not household number: 卓玛 (扎西's household) before 卓萨 (王芳's), though 王芳's number
+    is the lower; a household with two matches (扎西 and 卓玛 for "z") is listed once."""
+    wang, zhaxi = households["wang"], households["zhaxi"]
+    assert wang.number < zhaxi.number
+    services.member_add(by=None, household=wang, name="卓萨", id_number=SISTER_ID, relation="other")
+    found = selectors.household_list(user=cast["county"], filters={"q": "卓"})
+    assert [h.pk for h in found] == [zhaxi.pk, wang.pk]
+    assert selectors.count_up_to(found, 1000) == 2
+    by_initials = selectors.household_list(user=cast["county"], filters={"q": "z"})
+    assert [h.pk for h in by_initials] == [zhaxi.pk, wang.pk]  # zm (卓玛) < zs (卓萨); zx (扎西) kept once

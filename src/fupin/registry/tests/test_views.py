@@ -83,6 +83,12 @@ def test_it_searches(county_client, households, q):
     assert "扎西" in html and "王芳" not in html
 
 
+def test_it_says_which_member_a_name_search_matched(county_client, households):
+    """扎西's household found by his wife's name: the row says it was 卓玛 who matched."""
+    assert "匹配:卓玛" in _list(county_client, q="卓玛")
+    assert "匹配:" not in _list(county_client, q="扎西")  # the head himself: nothing to add
+
+
 def test_it_finds_nothing_for_an_unknown_id(county_client, households):
     html = _list(county_client, q=WIFE_ID[:17] + ("0" if WIFE_ID[-1] != "0" else "1"))
     assert "没有符合条件的农户" in html

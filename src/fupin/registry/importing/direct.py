@@ -1,0 +1,200 @@
+"""The PostgreSQL fast path of an import: a file of new households, every row clean.
+
+The staging path (importer.run_import with writer.Staging) copies every row into TEMP tables, runs
+the rules that need the whole file as queries, and only then inserts into the indexed registry
+tables: PostgreSQL's index work starts after all of Python's is done. Here the rows go straight
+into `registry_household` and `registry_member` while they are checked. A writer thread runs the
+COPY of one batch (PostgreSQL builds the index entries on the other core, and psycopg releases the
+GIL while it waits) while the main thread checks and encrypts the next.
+
+It is a bet that the file is the common case, and any doubt calls the bet off (`Fallback`): the
+caller rolls everything back and runs the staging path, which knows how to report each problem by
+row and column. Doubts are:
+- any row error;
+- a household number or an ID number already registered, or repeated in the file (the unique
+  indexes refuse the COPY);
+- rows of one household that are not together in the file, or that disagree on the household's
+  columns, or a household without exactly one head.
+The rules are the staging path's, so a file that gets here is one it would have accepted as is.
+"""
+
+import queue
+import threading
+
+from django.db import connection
+from django.utils import timezone
+
+from fupin.core import crypto
+from fupin.registry.choices import Relation
+from fupin.registry.importing.columns import household_columns, member_columns
+from fupin.registry.importing.rows import RowChecker, household_fingerprint
+from fupin.registry.importing.writer import HH_COLUMNS, MEMBER_COLUMNS, Counts, _defaults
+from fupin.registry.models import Household, Member
+
+HH_DERIVED = ("head_name", "member_count")
+
+
+class Fallback(Exception):
+    """The file needs the staging path; `reason` says why (for the log and the tests)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Writer(threading.Thread):
+    """COPYs batches of households and their members on the import's own connection.
+
+    The main thread must not use the connection until `finish()` returns: a query sent in the middle
+    of a COPY would break it. A failure is kept in `error`; the batches after it are dropped."""
+
+    def __init__(self, raw_connection, now):
+        super().__init__(name="fupin-import-writer", daemon=True)
+        self.raw = raw_connection
+        self.batches: queue.Queue = queue.Queue(maxsize=2)  # memory: two batches in flight at most
+        self.error: BaseException | None = None
+        hh_extra, self.hh_defaults = _defaults(Household, HH_COLUMNS + HH_DERIVED, now)
+        m_extra, self.m_defaults = _defaults(Member, (*MEMBER_COLUMNS, "household_id"), now)
+        self.hh_defaults, self.m_defaults = tuple(self.hh_defaults), tuple(self.m_defaults)
+        self.hh_copy = (
+            f"COPY registry_household (id, {', '.join(HH_COLUMNS + HH_DERIVED + hh_extra)}) FROM STDIN"
+        )
+        self.m_copy = (
+            f"COPY registry_member ({', '.join((*MEMBER_COLUMNS, 'household_id', *m_extra))}) FROM STDIN"
+        )
+
+    def run(self):
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
+                sequence = cursor.fetchone()[0]
+                while (batch := self.batches.get()) is not None:
+                    if self.error is None:
+                        try:
+                            self._write(cursor, sequence, batch)
+                        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                            self.error = exc
+                    self.batches.task_done()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self.error = exc
+            while self.batches.get() is not None:  # keep the main thread's puts from blocking
+                self.batches.task_done()
+        self.batches.task_done()  # the None
+
+    def _write(self, cursor, sequence: str, batch: list[tuple[tuple, list[tuple]]]) -> None:
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(batch)])
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(self.hh_copy) as copy:
+            for hid, (household, _members) in zip(ids, batch, strict=True):
+                copy.write_row((hid, *household, *self.hh_defaults))
+        tail = self.m_defaults
+        with cursor.copy(self.m_copy) as copy:
+            for hid, (_household, members) in zip(ids, batch, strict=True):
+                end = (hid, *tail)
+                for member in members:
+                    copy.write_row(member + end)
+
+    def idle(self) -> None:
+        """Wait until every batch sent is written: the connection is the main thread's again until
+        the next send (for the checker's rare look-ups, one per village code)."""
+        self.batches.join()
+
+    def send(self, batch) -> None:
+        self._raise()
+        self.batches.put(batch)
+
+    def finish(self) -> None:
+        """Wait for the last batch; Fallback if any failed."""
+        self.stop()
+        self._raise()
+
+    def _raise(self):
+        if self.error is not None:
+            # The class and SQLSTATE only: a unique violation's message quotes the key.
+            state = getattr(getattr(self.error, "diag", None), "sqlstate", "")
+            raise Fallback(f"write: {type(self.error).__name__} {state}".strip())
+
+    def stop(self) -> None:
+        self.batches.put(None)
+        self.join()
+
+
+def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) -> tuple[int, Counts]:
+    """Check and write `rows` ((line, cells), blank rows left out) as new households.
+
+    Returns (rows read, counts). Raises Fallback, having written part of the file: the caller must
+    roll back. Call it inside a transaction (savepoint) on PostgreSQL only."""
+
+    writer = _Writer(connection.connection, timezone.now())
+    look_up = checker.level_of
+
+    def level_of(code: str):
+        writer.idle()  # the writer owns the connection while it copies
+        return look_up(code)
+
+    checker.level_of = level_of
+    writer.start()
+    read = households = 0
+    batch: list[tuple[tuple, list[tuple]]] = []
+    in_batch = 0
+    members: list[tuple] = []
+    number = head = None
+    hh_columns: tuple = ()
+    heads = 0
+    group_fp = ""
+    group_of = None  # the household dict the fingerprint was taken from
+    blind_index = crypto.blind_index
+    try:
+        for line, cells in rows:
+            household, member, errors = checker.check(line, cells)
+            if errors:
+                raise Fallback(f"row {line}: {errors[0].reason}")
+            read += 1
+            if household["number"] != number:
+                if number is not None:
+                    _close(number, heads)
+                    batch.append(((*hh_columns, head, len(members)), members))
+                    households += 1
+                    if in_batch >= batch_size:
+                        writer.send(batch)
+                        if progress:
+                            progress(read)
+                        batch, in_batch = [], 0
+                number, members, head, heads = household["number"], [], "", 0
+                hh_columns = household_columns(household, None)
+                group_of, group_fp = household, ""
+            elif household is not group_of:
+                # The same number with other household cells: equal only if they mean the same values.
+                group_fp = group_fp or household_fingerprint(group_of)
+                if household_fingerprint(household) != group_fp:
+                    raise Fallback(f"row {line}: household columns differ")
+                group_of = household
+            if member["relation"] == Relation.HEAD:
+                heads += 1
+                head = head or member["name"]
+            bidx = blind_index("id", member["id_number"].value)
+            members.append(member_columns(member, bidx, None))
+            in_batch += 1
+        if number is not None:
+            _close(number, heads)
+            batch.append(((*hh_columns, head, len(members)), members))
+            households += 1
+        if batch:
+            writer.send(batch)
+    except BaseException:
+        writer.stop()  # before the caller rolls back: the connection must be free
+        raise
+    finally:
+        checker.level_of = look_up
+    writer.finish()
+    if progress:
+        progress(read)
+    return read, Counts(households_created=households, members_created=read)
+
+
+def _close(number: str, heads: int) -> None:
+    if heads != 1:
+        raise Fallback(f"household {number}: {heads} heads")
+
+
+__all__ = ["Fallback", "import_direct"]

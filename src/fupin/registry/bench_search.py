@@ -43,12 +43,17 @@ ORDER BY h.number LIMIT {page}
 """
 # Names and initials: the walk of the (column pattern_ops, household_id) index, one row per household.
 LIMIT_NAME_PAGE_SQL = """
-SELECT h.id, h.number, h.head_name, h.village_id, m.name FROM registry_member m
-JOIN registry_household h ON h.id = m.household_id
+SELECT DISTINCT ON (m.{column}, m.household_id) h.id, h.number, h.head_name, h.village_id
+FROM registry_member m JOIN registry_household h ON h.id = m.household_id
 WHERE h.village_id LIKE %s AND m.{column} LIKE %s AND NOT EXISTS (
   SELECT 1 FROM registry_member e WHERE e.household_id = m.household_id AND e.{column} LIKE %s
-  AND (e.{column} ~<~ m.{column} OR (e.{column} = m.{column} AND e.id < m.id)))
+  AND e.{column} ~<~ m.{column})
 ORDER BY m.{column} USING ~<~, m.household_id LIMIT {page}
+"""
+# Its count: the households of the first matches in index order (selectors.count_up_to).
+LIMIT_NAME_WALK_SQL = """
+SELECT m.household_id FROM registry_member m JOIN registry_household h ON h.id = m.household_id
+WHERE h.village_id LIKE %s AND m.{column} LIKE %s ORDER BY m.{column} USING ~<~, m.household_id LIMIT {limit}
 """
 NAME_COLUMN = {"name": "name", "surname": "name", "initials": "name_initials"}
 LIMIT_COUNT_SQL = """
@@ -134,12 +139,21 @@ def limit_page_and_count(mode: str, q: str, prefix: str, cap: int = 0) -> tuple[
         )
     with connection.cursor() as cursor:
         if mode in NAME_COLUMN:
-            cursor.execute(
-                LIMIT_NAME_PAGE_SQL.format(column=NAME_COLUMN[mode], page=PAGE), [like, param, param]
-            )
+            column = NAME_COLUMN[mode]
+            cursor.execute(LIMIT_NAME_PAGE_SQL.format(column=column, page=PAGE), [like, param, param])
+            page = [row[0] for row in cursor.fetchall()]
+            if cap:
+                limit = cap + 1 + cap // 4
+                cursor.execute(LIMIT_NAME_WALK_SQL.format(column=column, limit=limit), [like, param])
+                walked = [row[0] for row in cursor.fetchall()]
+                distinct = len(set(walked))
+                if len(walked) < limit:
+                    return page, min(distinct, cap + 1)
+                if distinct > cap:
+                    return page, cap + 1
         else:
             cursor.execute(LIMIT_PAGE_SQL.format(where=where, page=PAGE), [like, param])
-        page = [row[0] for row in cursor.fetchall()]
+            page = [row[0] for row in cursor.fetchall()]
         cursor.execute(count_sql, [like, param])
         return page, cursor.fetchone()[0]
 

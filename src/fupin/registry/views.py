@@ -135,7 +135,7 @@ def household_list(request):
         "registry/household_list.html",
         {
             "form": form,
-            "page": paginate(request, households, count_cap=LIST_COUNT_CAP),
+            "page": paginate(request, households, count_cap=LIST_COUNT_CAP, counter=selectors.count_up_to),
             "toolbar": toolbar,
             "export_url": export_url,
         },

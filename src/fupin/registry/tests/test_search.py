@@ -13,6 +13,8 @@ from fupin.registry.tests.fixtures_screens import HEAD_ID, WIFE_ID
 
 households = fixtures_screens.households
 SISTER_ID = make_id_number(area_code="632524", birth_date=datetime.date(1975, 4, 1), sequence=22, male=False)
+NIECE_ID = make_id_number(area_code="632524", birth_date=datetime.date(1999, 2, 3), sequence=24, male=False)
+OUTSIDE_ID = make_id_number(area_code="620821", birth_date=datetime.date(1990, 5, 6), sequence=26, male=False)
 
 
 @pytest.mark.parametrize(
@@ -72,3 +74,19 @@ def test_it_lists_name_matches_in_the_order_of_the_matched_name(cast, households
     assert selectors.count_up_to(found, 1000) == 2
     by_initials = selectors.household_list(user=cast["county"], filters={"q": "z"})
     assert [h.pk for h in by_initials] == [zhaxi.pk, wang.pk]  # zm (卓玛) < zs (卓萨); zx (扎西) kept once
+
+
+def test_the_capped_count_of_a_name_search_is_the_households_count(cast, households):
+    """count_up_to counts a name search on its index walk: households, not matching members, and
+    never more than cap + 1, whichever way it decides (few matches, many, many per household)."""
+    wang, li = households["wang"], households["li"]
+    services.member_add(by=None, household=wang, name="卓萨", id_number=SISTER_ID, relation="other")
+    services.member_add(by=None, household=wang, name="卓嘎", id_number=NIECE_ID, relation="other")
+    services.member_add(by=None, household=li, name="卓尼", id_number=OUTSIDE_ID, relation="other")
+    for q in ("z", "卓", "zm", "扎西", "w", "zz"):
+        found = selectors.household_list(user=cast["county"], filters={"q": q})
+        exact = len(list(found))
+        assert exact == found.count()
+        for cap in (1, 2, 3, 1000):
+            assert selectors.count_up_to(found, cap) == min(exact, cap + 1), (q, cap)
+    assert len(list(selectors.household_list(user=cast["county"], filters={"q": "z"}))) == 2  # not 李强's

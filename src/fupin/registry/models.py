@@ -148,8 +148,10 @@ class Member(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    # Indexed by the covering indexes in Meta (registry_member_name_hh, …_initials_hh) alone: a
+    # second, plain prefix index drew plans that read the member table for each match.
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(max_length=50, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), editable=False)
     id_number_enc = models.TextField(editable=False)

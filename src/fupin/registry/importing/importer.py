@@ -111,6 +111,7 @@ def run_import(
                 except Fallback as exc:
                     result.fallback = exc.reason
                     logger.info("import of %s: staging path (%s)", filename or Path(path).name, exc.reason)
+                    source.rows.close()  # a reading process stops now
                     source = open_source(Path(path), filename)
                     checker = RowChecker(source.positions, scope)
                     result.rows = 0

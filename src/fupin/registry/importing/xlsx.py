@@ -47,7 +47,16 @@ _CELLS = re.compile(
     r'(?:/>|>(?:<v>([^<&\r]*)</v>|<is><t(?: xml:space="preserve")?>([^<&\r]*)</t></is>)?</c>)'
     r"|([^<]+|<)"
 )
-_ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+# A cell holding text and nothing else: a shared string's index, or an inline string.
+_TEXT_CELL = (
+    r'<c r="([A-Z]{1,3})[0-9]+" t="(?:s|inlineStr)">'
+    r'(?:<v>([0-9]+)</v>|<is><t(?: xml:space="preserve")?>([^<&\r]*)</t></is>)</c>'
+)
+_TEXT_CELLS = re.compile(_TEXT_CELL)
+_TEXT_ROW = re.compile(  # a row body of nothing but such cells (the same, without the groups)
+    r'(?:<c r="[A-Z]{1,3}[0-9]+" t="(?:s|inlineStr)">'
+    r'(?:<v>[0-9]+</v>|<is><t(?: xml:space="preserve")?>[^<&\r]*</t></is>)</c>)*'
+)
 _ROW_NUMBER = re.compile(r'\br="([0-9]+)"')
 _STYLE_OR_TYPE = re.compile(r'\b[st]="')
 _LETTERS = {
@@ -57,6 +66,7 @@ _LETTERS = {
 _SI = re.compile(
     r'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>|<si\b[^>]*/>|<si\b[^>]*>.*?</si>', re.S
 )
+_SI_PLAIN = re.compile(r'<si><t(?: xml:space="preserve")?>([^<&\r]*)</t></si>')
 _BUILTIN_DATE_FORMATS = frozenset(range(14, 23)) | frozenset(range(27, 37)) | frozenset(range(45, 48))
 _BUILTIN_DATE_FORMATS |= frozenset(range(50, 59))
 _TIME_FORMATS = frozenset({18, 19, 20, 21, 45, 46, 47})
@@ -165,6 +175,16 @@ def _shared_strings(archive: zipfile.ZipFile, names: set[str]) -> list[str]:
         while True:
             chunk = fh.read(_CHUNK)
             text = pending + _text(decoder, chunk, final=not chunk)
+            # The common case first: a chunk of nothing but plain <si><t>…</t></si>, read by one
+            # findall (C) instead of a Python step per string (2.5 million strings: 11 s → 3 s).
+            cut = text.rfind("</si>") + 5 if chunk else len(text)
+            plain = _SI_PLAIN.findall(text, 0, cut) if cut > 4 else []
+            if plain and len(plain) == text.count("<si", 0, cut) and "_x" not in text[:cut]:
+                strings.extend(plain)
+                pending = text[cut:]
+                if not chunk:
+                    break
+                continue
             end = 0
             for match in _SI.finditer(text):
                 plain = match.group(1)
@@ -384,6 +404,35 @@ class _Cells:
         return values
 
 
+def _cut_rows(text: str, position: int, limit: int) -> Iterator[tuple[int, int, str, str | None]]:
+    """(start, end, attributes, body or None) of each whole <row> in text[position:limit].
+
+    What `<row\\b([^>]*?)(?:/>|>(.*?)</row>)` would find, by str.find: the regex's lazy body
+    tries `</row>` at every character of the row (2.5 KB for 30 cells), which was half of the time
+    spent reading a sheet. Stops at the first row not complete before `limit` (the caller keeps the
+    rest for the next chunk) and at anything that is not a row (the caller refuses it)."""
+    find = text.find
+    while True:
+        start = find("<row", position, limit)
+        if start < 0:
+            return
+        after = text[start + 4 : start + 5]
+        if after not in (" ", ">", "/", "\t", "\n", "\r"):
+            return  # <rows…: not a row
+        close = find(">", start, limit)
+        if close < 0:
+            return
+        if text[close - 1] == "/":
+            yield start, close + 1, text[start + 4 : close - 1], None
+            position = close + 1
+            continue
+        finish = find("</row>", close + 1, limit)
+        if finish < 0:
+            return
+        position = finish + 6
+        yield start, position, text[start + 4 : close], text[close + 1 : finish]
+
+
 def _non_empty(values: list) -> bool:
     return any(v is not None and v != "" for v in values)
 
@@ -436,15 +485,33 @@ class _FastSheet:
                 started, position = True, close + 1
             end_at = text.find("</sheetData>", position)
             limit = end_at if end_at >= 0 else len(text)
-            for match in _ROW.finditer(text, position, limit):
-                if match.start() != position and not text[position : match.start()].isspace():
+            for start, end, attributes, body in _cut_rows(text, position, limit):
+                if start != position and not text[position:start].isspace():
                     raise SheetError("unexpected content between rows")
-                position = match.end()
-                attributes, body = match.group(1), match.group(2)
+                position = end
                 number = _ROW_NUMBER.search(attributes)
                 line = int(number.group(1)) if number else line + 1
                 if not body:
                     continue
+                # Rows of text cells only, shared or inline (what Excel, WPS and most writers
+                # produce for a sheet of text): checked whole by one regex, read by another, then a
+                # short loop (a million rows of 30 cells: 46 µs a row → about half).
+                if _TEXT_ROW.fullmatch(body):
+                    letters, raws, inlines = zip(*_TEXT_CELLS.findall(body), strict=True) or ((), (), ())
+                    indices = list(map(letters_get, letters))
+                    if None not in indices and max(indices, default=-1) < width:
+                        try:
+                            items = [shared[int(r)] if r else t for r, t in zip(raws, inlines, strict=True)]
+                        except IndexError:
+                            raise SheetError("bad shared string index") from None
+                        if "_x" in body:
+                            items = list(map(_unescape, items))
+                        values = [None] * width
+                        for index, item in zip(indices, items, strict=True):
+                            values[index] = item
+                        if _non_empty(values):
+                            yield line, values
+                        continue
                 values = [None] * width
                 for letters, style, kind, extra, raw, inline, junk in _CELLS.findall(body):
                     if junk or (extra and _STYLE_OR_TYPE.search(extra)):
@@ -474,7 +541,7 @@ class _FastSheet:
                     values[index] = item
                 if values is None:
                     element = ET.fromstring(  # noqa: S314 - no DTD: readers.check_xlsx refuses <!DOCTYPE / <!ENTITY
-                        f"<worksheet {namespaces}>{match.group(0)}</worksheet>"
+                        f"<worksheet {namespaces}>{text[start:end]}</worksheet>"
                     )
                     values = cells.element_row(element[0], ns)
                 if _non_empty(values):

@@ -241,6 +241,7 @@ def test_the_streaming_xlsx_reader_reads_what_calamine_reads(tmp_path):
     )
     sheet.append([])
     sheet.append(["中文", None, None, 13800138000, "632524199001011234", "x\ny", " sp "])
+    sheet.append(["text", None, "only", "x_x000D_y", "a\r\nb", "", "中文"])  # text cells alone, with gaps
     sheet["Z10"] = "far"
     book.save(path)
     assert _streamed_rows(path) == _calamine_rows(path)

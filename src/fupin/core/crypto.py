@@ -19,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -81,9 +82,29 @@ def encrypt(text: str | None) -> str:
     if text is None or text == "":
         return ""
     cipher, aad, prefix = _writer()
-    nonce = os.urandom(12)
+    nonce = _nonce()
     sealed = cipher.encrypt(nonce, text.encode(), aad)
     return prefix + base64.b64encode(nonce + sealed).decode()
+
+
+_NONCES_AT_ONCE = 512
+_nonces = threading.local()
+
+
+def _nonce() -> bytes:
+    """A fresh random 96-bit nonce, from the kernel's CSPRNG like os.urandom(12), and used once.
+
+    os.urandom is a system call, and one per value was a tenth of a million-row import's CPU: the
+    nonces are drawn 512 at a time. The pool is per thread, and a forked child starts with none
+    (register_at_fork below): no two threads or processes ever take the same nonce from it."""
+    pool = getattr(_nonces, "pool", None)
+    if not pool:
+        block = os.urandom(12 * _NONCES_AT_ONCE)
+        pool = _nonces.pool = [block[i : i + 12] for i in range(0, len(block), 12)]
+    return pool.pop()
+
+
+os.register_at_fork(after_in_child=lambda: _nonces.__dict__.clear())
 
 
 def decrypt(token: str | None) -> str:

@@ -3,8 +3,8 @@
 1. Generate a CSV (and with --xlsx an .xlsx) of N valid members (households of 1-6 on the demo
    villages, real check digits) into a temporary directory.
 2. Empty the registry tables and run `fupin import households FILE` in a child process: wall time and
-   the child's peak RSS (its VmHWM, the resident high-water mark, read from /proc while it runs,
-   plus that of the .xlsx reader process it forks).
+   the child's peak memory (its VmHWM, the resident high-water mark, read from /proc while it
+   runs, or the PSS of the child and the .xlsx reader process it forks, if that sum is larger).
 3. The limit, in the same run: the rows our import wrote (already clean and encrypted) copied out and
    written back with no Python work into fresh tables of the same shape and indexes (PostgreSQL:
    binary COPY TO a file, then binary COPY FROM it; SQLite: one executemany per table).
@@ -142,14 +142,15 @@ def empty_registry() -> None:
 
 
 def timed_child_import(path: Path) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, output) of `fupin import households path` in a child process.
+    """(seconds, peak memory in MB, output) of `fupin import households path` in a child process.
 
-    Peak RSS is the child's VmHWM from /proc, read every 50 ms until it exits (VmHWM only grows and
-    starts afresh at exec), plus the VmHWM of any process the child forks (the .xlsx reader,
-    importing/readahead.py): the sum of the peaks, an upper bound of the memory used at any one
-    time (pages the two share count twice). Not ru_maxrss from wait4: Linux carries the RSS
-    high-water mark of the forking parent across exec, and this parent holds the SQLite limit's rows
-    by then."""
+    Peak memory is the larger of the child's VmHWM (the resident high-water mark, from /proc, which
+    only grows and starts afresh at exec) and the largest sum of the PSS of the child and the
+    processes it forks (the .xlsx reader, importing/readahead.py) seen in samples every 50 ms. PSS
+    shares a page between the processes mapping it, so the Django code both have after the fork is
+    counted once; a sum of RSS would count it twice. Not ru_maxrss from wait4: Linux carries the
+    RSS high-water mark of the forking parent across exec, and this parent holds the SQLite limit's
+    rows by then."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and command
@@ -157,17 +158,18 @@ def timed_child_import(path: Path) -> tuple[float, float, str]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        peaks: dict[int, int] = {}
+        peak_kb = 0
         while process.poll() is None:
-            for pid in (process.pid, *_children(process.pid)):
-                peaks[pid] = max(peaks.get(pid, 0), _hwm_kb(Path(f"/proc/{pid}/status")))
+            tree = (process.pid, *_children(process.pid))
+            together = sum(_status_kb(pid, "Pss:", "smaps_rollup") for pid in tree)
+            peak_kb = max(peak_kb, together, _status_kb(process.pid, "VmHWM:"))
             time.sleep(0.05)
         elapsed = time.perf_counter() - started
         log.seek(0)
         output = log.read().decode(errors="replace")
     if process.returncode:
         raise RuntimeError(output)
-    return elapsed, sum(peaks.values()) / 1024, output.strip()
+    return elapsed, peak_kb / 1024, output.strip()
 
 
 def _children(pid: int) -> list[int]:
@@ -177,10 +179,11 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _hwm_kb(status_file: Path) -> int:
+def _status_kb(pid: int, field: str, name: str = "status") -> int:
+    """A kB figure from /proc/PID/status (or smaps_rollup); 0 once the process is gone."""
     try:
-        for line in status_file.read_text().splitlines():
-            if line.startswith("VmHWM:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass

@@ -1,11 +1,12 @@
-"""The PostgreSQL fast path of an import: a file of new households, every row clean.
+"""The fast path of an import: a file of new households, every row clean.
 
 The staging path (importer.run_import with writer.Staging) copies every row into TEMP tables, runs
 the rules that need the whole file as queries, and only then inserts into the indexed registry
 tables: PostgreSQL's index work starts after all of Python's is done. Here the rows go straight
 into `registry_household` and `registry_member` while they are checked. A writer thread runs the
 COPY of one batch (PostgreSQL builds the index entries on the other core, and psycopg releases the
-GIL while it waits) while the main thread checks and encrypts the next.
+GIL while it waits) while the main thread checks and encrypts the next; on SQLite an executemany
+(the sqlite3 module releases the GIL while SQLite inserts).
 
 It is a bet that the file is the common case, and any doubt calls the bet off (`Fallback`): the
 caller rolls everything back and runs the staging path, which knows how to report each problem by
@@ -20,6 +21,7 @@ The rules are the staging path's, so a file that gets here is one it would have 
 
 import queue
 import threading
+from contextlib import closing
 
 from django.db import connection
 from django.utils import timezone
@@ -63,15 +65,12 @@ class _Writer(threading.Thread):
 
     def run(self):
         try:
-            with self.raw.cursor() as cursor:
-                cursor.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
-                sequence = cursor.fetchone()[0]
-                self.hh_types = _column_types(cursor, "registry_household", self.hh_columns)
-                self.m_types = _column_types(cursor, "registry_member", self.m_columns)
+            with closing(self.raw.cursor()) as cursor:
+                self.prepare(cursor)
                 while (batch := self.batches.get()) is not None:
                     if self.error is None:
                         try:
-                            self._write(cursor, sequence, batch)
+                            self.write(cursor, batch)
                         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                             self.error = exc
                     self.batches.task_done()
@@ -81,8 +80,14 @@ class _Writer(threading.Thread):
                 self.batches.task_done()
         self.batches.task_done()  # the None
 
-    def _write(self, cursor, sequence: str, batch: list[tuple[tuple, list[tuple]]]) -> None:
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(batch)])
+    def prepare(self, cursor) -> None:
+        cursor.execute("SELECT pg_get_serial_sequence('registry_household', 'id')")
+        self.sequence = cursor.fetchone()[0]
+        self.hh_types = _column_types(cursor, "registry_household", self.hh_columns)
+        self.m_types = _column_types(cursor, "registry_member", self.m_columns)
+
+    def write(self, cursor, batch: list[tuple[tuple, list[tuple]]]) -> None:
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(batch)])
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.copy(_copy_sql("registry_household", self.hh_columns)) as copy:
             copy.set_types(self.hh_types)
@@ -121,6 +126,41 @@ class _Writer(threading.Thread):
         self.join()
 
 
+class _SqliteWriter(_Writer):
+    """The same on SQLite: executemany, which releases the GIL while SQLite inserts and indexes."""
+
+    def prepare(self, cursor) -> None:
+        self.hh_sql = _insert_sql("registry_household", self.hh_columns)
+        self.m_sql = _insert_sql("registry_member", self.m_columns)
+
+    def write(self, cursor, batch: list[tuple[tuple, list[tuple]]]) -> None:
+        # The transaction holds SQLite's write lock: nobody else takes ids meanwhile. Above both the
+        # highest id and AUTOINCREMENT's record, so a deleted household's id is never reused.
+        cursor.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM registry_household), 0), coalesce((SELECT seq FROM "
+            "sqlite_sequence WHERE name = 'registry_household'), 0))"
+        )
+        first = cursor.fetchone()[0] + 1
+        ids = range(first, first + len(batch))
+        defaults, tail = self.hh_defaults, self.m_defaults
+        cursor.executemany(
+            self.hh_sql,
+            [(hid, *household, *defaults) for hid, (household, _m) in zip(ids, batch, strict=True)],
+        )
+        cursor.executemany(
+            self.m_sql,
+            [
+                member + (hid, *tail)
+                for hid, (_h, members) in zip(ids, batch, strict=True)
+                for member in members
+            ],
+        )
+
+
+def _insert_sql(table: str, columns) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+
+
 def _copy_sql(table: str, columns) -> str:
     # Binary: PostgreSQL spends less CPU reading it than text (numbers, booleans and timestamps
     # need no parsing), and that CPU is the import's other half.
@@ -141,9 +181,10 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
     """Check and write `rows` ((line, cells), blank rows left out) as new households.
 
     Returns (rows read, counts). Raises Fallback, having written part of the file: the caller must
-    roll back. Call it inside a transaction (savepoint) on PostgreSQL only."""
+    roll back. Call it inside a transaction (savepoint), on PostgreSQL or SQLite."""
 
-    writer = _Writer(connection.connection, timezone.now())
+    writer_class = _Writer if connection.vendor == "postgresql" else _SqliteWriter
+    writer = writer_class(connection.connection, timezone.now())
     look_up = checker.level_of
 
     def level_of(code: str):

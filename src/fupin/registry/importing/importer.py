@@ -1,6 +1,6 @@
 """`run_import`: check a file, stage its clean rows, apply the cross-row rules, merge or roll back.
 
-On PostgreSQL a real import first tries the fast path (importing/direct.py: new households, clean
+A real import first tries the fast path (importing/direct.py: new households, clean
 rows, written straight into the registry while the next rows are checked); at the first sign that
 the file needs more, that attempt is rolled back and the file is read again by the staging path.
 
@@ -98,7 +98,7 @@ def run_import(
     duplicates: list[DuplicateReport] = []
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and not (dry_run or partial):
+            if connection.vendor in ("postgresql", "sqlite") and not (dry_run or partial):
                 try:
                     with transaction.atomic():
                         result.rows, result.counts = import_direct(

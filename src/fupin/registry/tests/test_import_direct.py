@@ -1,18 +1,16 @@
-"""The PostgreSQL fast path of an import (importing/direct.py), and every way back to the staging path.
+"""The fast path of an import (importing/direct.py), and every way back to the staging path.
 
 The fast path must write exactly what the staging path writes, and any file it is not sure of must
 end as if it had never been tried: rolled back, then imported (or refused) by the staging path.
 """
 
 import pytest
-from django.db import connection
 
 from fupin.registry.importing import direct
 from fupin.registry.importing.importer import run_import
 from fupin.registry.models import Household, Member
 from fupin.registry.tests._import_data import VILLAGE, member_row, sample_rows, to_csv, to_xlsx
 
-pg_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the fast path is PostgreSQL's")
 OTHER_VILLAGE = "632524101206"  # 宁曲村, also 兴海县
 
 # Columns compared between the two paths: all but keys, timestamps and ciphertexts (a fresh nonce
@@ -51,7 +49,6 @@ def _rows_two_villages(households=6, per=3):
     return rows
 
 
-@pg_only
 @pytest.mark.parametrize("name", ["a.csv", "a.xlsx"])
 def test_it_writes_what_the_staging_path_writes(cast, tmp_path, name):
     """Same file, both paths (--partial forces the staging one): the same households and members."""
@@ -70,7 +67,6 @@ def test_it_writes_what_the_staging_path_writes(cast, tmp_path, name):
     assert _registry() == written
 
 
-@pg_only
 def test_it_writes_in_bounded_batches_of_whole_households(cast, tmp_path, monkeypatch):
     """Memory: a batch is about batch_size members, never a household cut in two."""
     sent = []
@@ -103,14 +99,13 @@ def _repeated_id(rows):
     rows[16].update({"身份证号": rows[0]["身份证号"], "性别": rows[0]["性别"]})
 
 
-@pg_only
 @pytest.mark.parametrize(
     ("change", "reason", "accepted"),
     [
         (_bad_cell, "row 12", False),
         (_two_heads, "2 heads", False),
         (_columns_differ, "household columns differ", False),
-        (_repeated_id, "write: UniqueViolation", False),  # in a later batch: the unique index
+        (_repeated_id, "write: ", False),  # in a later batch: the unique index
         (_split_household, "0 heads", True),  # the staging path takes it as it is
     ],
     ids=["bad-cell", "two-heads", "columns-differ", "repeated-id", "split-household"],
@@ -134,17 +129,15 @@ def test_it_falls_back_to_the_staging_path(cast, tmp_path, change, reason, accep
         assert not Household.objects.exists() and not Member.objects.exists()
 
 
-@pg_only
 def test_a_second_import_goes_the_staging_way_and_changes_nothing(cast, tmp_path):
     path = _file(tmp_path, sample_rows())
     assert run_import(path, user=cast["county"]).path == "direct"
     before = _registry()
     again = run_import(path, user=cast["county"])
-    assert again.path == "staging" and "UniqueViolation" in again.fallback
+    assert again.path == "staging" and again.fallback.startswith("write: ")
     assert not again.counts.changed and _registry() == before
 
 
-@pg_only
 def test_it_adds_new_households_next_to_registered_ones(cast, tmp_path):
     """A file of new households in a village that has others: only the new ones are written."""
     run_import(_file(tmp_path, sample_rows(households=1), "old.csv"), user=cast["county"])
@@ -154,9 +147,7 @@ def test_it_adds_new_households_next_to_registered_ones(cast, tmp_path):
     assert Household.objects.count() == 3 and Member.objects.count() == 9
 
 
-def test_the_staging_path_alone_on_sqlite_and_for_dry_runs(cast, tmp_path):
+def test_dry_runs_and_partial_imports_take_the_staging_path(cast, tmp_path):
     path = _file(tmp_path, sample_rows())
     assert run_import(path, user=cast["county"], dry_run=True).path == "staging"
     assert run_import(path, user=cast["county"], partial=True).path == "staging"
-    if connection.vendor == "sqlite":
-        assert run_import(path, user=cast["county"]).path == "staging"

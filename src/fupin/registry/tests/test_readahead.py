@@ -25,6 +25,23 @@ def test_it_gives_every_row_in_order():
     assert list(readahead.read_ahead(_rows(0))) == []
 
 
+def test_it_sends_rows_of_text_as_text_and_anything_else_as_it_is():
+    """Rows of strings and empty cells travel as one string per batch (an empty cell comes back as
+    ""); a number, a date or a value holding a separator sends its batch pickled, unchanged."""
+    text = [(2, ["王芳", None, "632524199001011234"]), (3, []), (4, ["", "x\ny"])]
+    assert list(readahead.read_ahead(iter(text))) == [
+        (2, ["王芳", "", "632524199001011234"]),
+        (3, [""]),
+        (4, ["", "x\ny"]),
+    ]
+    assert isinstance(readahead._pack(text), str)
+    odd = [(2, ["a\x1fb", "c"]), (3, ["d\x1e"])]
+    assert readahead._pack(odd) is odd
+    assert list(readahead.read_ahead(iter(odd))) == odd
+    mixed = [(2, ["a", 1.5, None])]
+    assert readahead._pack(mixed) is mixed
+
+
 def test_it_carries_an_error_in_the_sheet_over_to_the_reader():
     rows = readahead.read_ahead(_rows(500, fail_at=250), batch=100)
     with pytest.raises(FileRejected, match="已损坏"):

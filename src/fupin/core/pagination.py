@@ -21,6 +21,12 @@ def _positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
+def count_up_to(queryset, cap: int) -> int:
+    """How many rows `queryset` has, counting no further than `cap + 1`:
+    `SELECT COUNT(*) FROM (… LIMIT cap + 1)`."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
 class CappedPaginator(Paginator):
     """Counts no further than `cap + 1` rows: on a national-scale list an exact 共 N 条 would cost as
     much as reading every match. Past the cap the bar says 共 1000+ 条 and offers the pages up to it."""
@@ -32,9 +38,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if self.counter is not None:
-            return self.counter(self.object_list, self.cap)
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return (self.counter or count_up_to)(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:

@@ -26,6 +26,7 @@ from django.db.models.expressions import OrderBy
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import Exact, LessThan
 
+from fupin.core import pagination
 from fupin.core.crypto import blind_index
 from fupin.core.scoping import scope_of
 from fupin.registry.idnumbers import normalize_id_number
@@ -238,7 +239,7 @@ def count_up_to(queryset, cap: int) -> int:
             return min(distinct, cap + 1)
         if distinct > cap:
             return cap + 1
-    return queryset.order_by().values("pk")[: cap + 1].count()
+    return pagination.count_up_to(queryset, cap)
 
 
 def _income_filter(households, filters: dict):

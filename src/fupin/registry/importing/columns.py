@@ -49,6 +49,11 @@ _INITIALS: dict[str, str] = {}  # name -> pinyin initials (names repeat)
 _INITIALS_MAX = 200_000
 
 
+def reset_caches() -> None:
+    """Before each import: the blind index key may have changed since the last one in this process."""
+    _HEALTH_BIDX.clear()
+
+
 def _health_bidx(health: str) -> str:
     found = _HEALTH_BIDX.get(health)
     if found is None:

@@ -207,7 +207,9 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
         for line, cells in rows:
             household, member, errors = checker.check(line, cells)
             if errors:
-                raise Fallback(f"row {line}: {errors[0].reason}")
+                # Where, not what: a reason may quote a cell (a birth date read from an ID number),
+                # and the reason goes to the log.
+                raise Fallback(f"row {line}: {errors[0].column}")
             read += 1
             if household["number"] != number:
                 if number is not None:

@@ -26,7 +26,7 @@ from fupin.core import crypto
 from fupin.core.masking import mask_id_number
 from fupin.core.scoping import scope_of
 from fupin.regions.models import Region
-from fupin.registry.importing.columns import _HEALTH_BIDX, household_columns, member_columns
+from fupin.registry.importing.columns import household_columns, member_columns, reset_caches
 from fupin.registry.importing.direct import Fallback, import_direct
 from fupin.registry.importing.readers import FileRejected, open_source
 from fupin.registry.importing.report import ErrorSink
@@ -90,7 +90,7 @@ def run_import(
 
     Raises FileRejected (nothing read) for a file refused as a whole."""
     source = open_source(Path(path), filename)
-    _HEALTH_BIDX.clear()  # the blind index key may have changed since the last import in this process
+    reset_caches()
     scope = scope_of(user) if user is not None else None
     checker = RowChecker(source.positions, scope)
     sink = ErrorSink(report_path)

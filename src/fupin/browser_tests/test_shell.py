@@ -76,7 +76,7 @@ def new_page(browser, *, phone: bool = False):
         )
     else:
         # A county office's browser asks for Chinese (headless Chromium would otherwise ask for en-US).
-        context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     return page

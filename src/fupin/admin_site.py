@@ -1,8 +1,16 @@
 """The back office. Entry is a role permission (accounts.use_admin), not `is_staff`/`is_superuser`:
 production has no superuser, and each ModelAdmin filters through the scoping choke point."""
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
+
+
+def _version_labelled(names):
+    """The optimistic-lock `version` columns have no translated verbose name ("Version" in the
+    Chinese back office): show them through `version_label`, which has one."""
+    return type(names)("version_label" if name == "version" else name for name in names)
 
 
 class FupinAdminSite(UnfoldAdminSite):
@@ -17,6 +25,19 @@ class ScopedModelAdmin(ModelAdmin):
     Rows come from `visible_to(request.user)`; foreign-key choices are limited the same way;
     saves and deletes are written to the audit trail with before/after values.
     """
+
+    @admin.display(description=_("版本"))
+    def version_label(self, obj):
+        return obj.version
+
+    def get_readonly_fields(self, request, obj=None):
+        return _version_labelled(super().get_readonly_fields(request, obj))
+
+    def get_fields(self, request, obj=None):
+        return _version_labelled(super().get_fields(request, obj))
+
+    def get_list_display(self, request):
+        return _version_labelled(super().get_list_display(request))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

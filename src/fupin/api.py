@@ -4,12 +4,16 @@ Programs use `Authorization: Bearer <token>`; the browser uses its session (with
 The OpenAPI document is at /api/openapi.json.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import REF_TEMPLATE
 from ninja.renderers import JSONRenderer
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer, SessionAuth
 
 from fupin.accounts.tokens import authenticate_token
@@ -51,6 +55,9 @@ class FupinAPI(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # ninja keys responses by int; JSON keys are strings, so an int 422 next to our
+                # "422" would be written twice (a duplicate key Swagger UI refuses to parse).
+                operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
                 for status, text in self.ERRORS.items():
                     operation["responses"].setdefault(status, {"description": text, "content": error})
         return schema
@@ -106,6 +113,51 @@ def on_http_error(request, exc):
     if exc.status_code == 400:  # ninja's own "Cannot parse request body"
         return _error(request, 400, _("请求体无法解析,请发送有效的 JSON。"))
     return _error(request, exc.status_code, str(exc))
+
+
+def operation_models(api: NinjaAPI):
+    """Every (path, method, pydantic model, mode) the document is built from: each operation's
+    parameter and body models (validation) and its response models (serialization)."""
+    for router in api._get_bound_routers():
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                if not operation.include_in_schema:
+                    continue
+                for method in operation.methods:
+                    where = (router.prefix + path, method.lower())
+                    for model in operation.models:
+                        yield *where, model, "validation"
+                    for model in operation.response_models.values():
+                        if hasattr(model, "model_json_schema"):
+                            yield *where, model, "serialization"
+
+
+def component_name_clashes(api: NinjaAPI) -> dict[str, set[str]]:
+    """Component names that stand for more than one Python class, e.g. `MemberIn` → {registry's,
+    party's}. ninja files every operation's schemas under their class's bare name, so the last
+    class wins and clients generated from the document get the wrong shape; this walks every
+    operation and names each clash, and tests/test_api_schema.py keeps the answer empty."""
+    classes: dict[str, set[str]] = {}
+
+    class Recorder(NinjaGenerateJsonSchema):
+        seen: dict[str, set[str]]
+
+        def get_defs_ref(self, core_mode_ref):
+            ref = super().get_defs_ref(core_mode_ref)
+            bare = self._prioritized_defsref_choices[ref][0]  # the name pydantic prefers
+            # core refs are "module.QualName:id"; the id is per process, the rest names the class.
+            self.seen.setdefault(bare, set()).add(re.sub(r":\d+", "", core_mode_ref[0]))
+            return ref
+
+    for _path, _method, model, mode in operation_models(api):
+        Recorder.seen = {}
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=Recorder, mode=mode)
+        for name in schema.get("$defs", {}):
+            owners = Recorder.seen.get(name)
+            if owners is None:  # pydantic had to qualify it: two classes of that name in one schema
+                owners = {name, "(another class of the same name)"}
+            classes.setdefault(name, set()).update(owners)
+    return {name: owners for name, owners in classes.items() if len(owners) > 1}
 
 
 def _register_routers():

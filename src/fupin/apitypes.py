@@ -6,8 +6,12 @@ reach the database and fail there. Every API schema takes its strings and ids fr
 
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as FieldRuleError
 from django.utils.translation import gettext_lazy as _
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from fupin.core import validators
 
 # No NUL or other C0 control characters except tab/newline.
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
@@ -19,6 +23,32 @@ Limit = Annotated[int, Field(ge=1, le=200)]
 Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 DIVISION_CODE_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$"
 DivisionCode = Annotated[str, StringConstraints(pattern=DIVISION_CODE_PATTERN)]
+
+
+def _rule(function, *, blank: bool = False):
+    """A core.validators rule as a pydantic validator: its Chinese message becomes the 422's reason.
+
+    blank: "" passes unchanged (an optional text field left empty)."""
+
+    def check(value):
+        if blank and value == "":
+            return value
+        try:
+            return function(value)
+        except FieldRuleError as exc:
+            raise PydanticCustomError("field_rule", "{reason}", {"reason": exc.messages[0]}) from None
+
+    return AfterValidator(check)
+
+
+# The same rules as the forms and the import (core.validators); "" is "not given" or "clear".
+MobilePhone = Annotated[
+    str, StringConstraints(max_length=30, pattern=_NO_CONTROL), _rule(validators.mobile_phone, blank=True)
+]
+BankAccount = Annotated[
+    str, StringConstraints(max_length=40, pattern=_NO_CONTROL), _rule(validators.bank_account, blank=True)
+]
+PastYear = Annotated[int, Field(ge=1900, le=9999, description="1900年至今年"), _rule(validators.past_year)]
 
 
 # Chinese reasons for the validation errors the types above produce (pydantic's are English).
@@ -45,7 +75,9 @@ def describe_errors(errors: list[dict]) -> str:
     for error in errors:
         loc = [str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body", "params")]
         ctx = error.get("ctx") or {}
-        if error.get("type") == "string_pattern_mismatch":
+        if error.get("type") == "field_rule":
+            template = ctx.get("reason", "")
+        elif error.get("type") == "string_pattern_mismatch":
             template = _PATTERN_MESSAGES.get(ctx.get("pattern"), _("格式不正确"))
         else:
             template = _MESSAGES.get(error.get("type"), _("取值无效"))

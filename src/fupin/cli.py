@@ -1,6 +1,7 @@
 """The `fupin` console command: Django's management commands with fupin's settings.
 
-`fupin regions load DIR`, `fupin demo`, `fupin audit verify`, `fupin runserver` ...
+`fupin regions load DIR`, `fupin demo`, `fupin audit verify`, `fupin runserver` (development),
+`fupin serve` (production: deploy checks, collectstatic when needed, gunicorn) ...
 """
 
 import os

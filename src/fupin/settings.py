@@ -7,6 +7,7 @@ secure and `fupin check --deploy` must be clean. Without it the defaults suit th
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",  # its Swagger UI files and template, so /api/docs works offline (no CDN)
     "fupin.core",
     "fupin.regions",
     "fupin.orgs",
@@ -57,12 +59,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fupin.core.csp.ContentSecurityPolicyMiddleware",  # the CSP header; see CONTENT_SECURITY_POLICY
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "fupin.core.language.LanguageMiddleware",  # Chinese unless the user switched (not Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fupin.core.limits.RequestSizeLimitMiddleware",  # 413 before reading an oversized body
     "django_otp.middleware.OTPMiddleware",
     "fupin.accounts.middleware.SessionLimitsMiddleware",
     "fupin.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -96,7 +100,15 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its folder to exist
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'fupin.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("FUPIN_CONN_MAX_AGE", 0))}
+# Production keeps each worker's connection open between requests: opening a PostgreSQL connection
+# per request cost about as much as the request itself. The health check (one round trip at a
+# request's first query) reconnects after a database restart instead of failing that request.
+conn_max_age = env_int("FUPIN_CONN_MAX_AGE", 600 if PRODUCTION else 0, minimum=0)
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions avoid "database is locked" upgrades; WAL lets readers run beside a writer.
     DATABASES["default"]["OPTIONS"] = {
@@ -169,6 +181,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# A body that is not a file (forms, API JSON) and the non-file fields of an upload; files are held to
+# FUPIN_IMPORT_MAX_BYTES / FUPIN_PHOTO_MAX_BYTES (see fupin.core.limits for which limit covers what).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FUPIN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # --- Registry imports: whole-file limits (checked before a row is read) and where jobs run.
@@ -195,7 +209,35 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # `fupin serve` runs several worker processes, which must share the cache: a web import's
+    # progress is written by the worker running the job and read by whichever worker answers the
+    # page's polling. A folder on the server's disk needs no other service (one server; several
+    # servers would need a shared cache such as Redis).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env_path("FUPIN_CACHE_DIR", DATA_DIR / "cache")),
+        }
+    }
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp): scripts, styles, images and fetches from the app itself
+# only; no plug-ins, never framed, forms post only to the app. fupin.core.csp widens script-src and
+# style-src for the back office (unfold runs Alpine.js) and style-src for the 500 page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 UNFOLD = {

@@ -90,6 +90,20 @@ def make_cast():
     }
 
 
+TANGNAIHAI = "632524203"  # 唐乃亥乡, the township of 民族村
+
+
+def make_township_officer(username: str = "township"):
+    """The township officer of 唐乃亥乡 (reviews 民族村's projects, checks its exits): not in the cast
+    itself, since several tests make their own; this one is for the journeys that need one."""
+    from fupin.accounts.models import User
+
+    found = User.objects.filter(username=username).first()
+    return found or make_user(
+        username, roles=[Role.TOWNSHIP_OFFICER], scopes=[TANGNAIHAI], full_name="乡镇干部"
+    )
+
+
 # The scope matrix (src/fupin/tests/test_scope_matrix.py, plus each app's tests/matrix.py).
 MARKER = "大唐青海能源开发有限公司"  # a record of 兴海县's world: the unit assisting the county
 HOUSEHOLD = "扎西"  # the head of a household of 民族村 632524203207 (registry fixtures)

@@ -25,3 +25,15 @@ def user_scope_parts(user) -> tuple[list[str], list[int]]:
         unit_ids = unit_and_descendants(user.unit_id)
         prefixes += AssistedPlace.objects.filter(unit_id__in=unit_ids).values_list("region_id", flat=True)
     return prefixes, unit_ids
+
+
+def own_region_prefixes(user) -> list[str]:
+    """The divisions of the user's own data scopes, without the places their unit assists.
+
+    Seeing and answering for are different: an assisting unit sees the villages it assists (so
+    they are in its scope) but does not run their party branches; the apps that separate the two
+    (party.selectors.can_edit_org) ask for the user's own divisions here.
+    """
+    if user is None or not user.is_authenticated or user.is_administrator:
+        return []
+    return list(user.data_scopes.values_list("region_id", flat=True))

@@ -184,7 +184,7 @@ def update_cadre(request: HttpRequest, cadre_id: Path[DbId], payload: CadrePatch
     return Answer(200, _cadre_out(Cadre.objects.select_related("unit", "user").get(pk=cadre.pk)))
 
 
-class PairingOut(Schema):
+class AssistancePairingOut(Schema):
     id: int
     cadre_id: int
     cadre_name: str
@@ -201,7 +201,7 @@ class PairingOut(Schema):
 
 class PairingPage(Schema):
     count: int
-    items: list[PairingOut]
+    items: list[AssistancePairingOut]
 
 
 class PairingFilter(Paging):
@@ -211,7 +211,7 @@ class PairingFilter(Paging):
     mine: bool = False
 
 
-class PairingIn(Schema):
+class AssistancePairingIn(Schema):
     cadre_id: DbId
     household_id: DbId
     start: Day
@@ -246,8 +246,8 @@ def list_pairings(request: HttpRequest, filters: Query[PairingFilter]):
     return _page(pairings, filters, _pairing_out)
 
 
-@router.post("/pairings", response={201: PairingOut, **WRITE_ERRORS}, summary="新增结对")
-def create_pairing(request: HttpRequest, payload: PairingIn):
+@router.post("/pairings", response={201: AssistancePairingOut, **WRITE_ERRORS}, summary="新增结对")
+def create_pairing(request: HttpRequest, payload: AssistancePairingIn):
     cadre = get_visible_or_404(Cadre.objects.select_related("unit"), request.user, pk=payload.cadre_id)
     household = get_visible_or_404(Household.objects.all(), request.user, pk=payload.household_id)
     try:

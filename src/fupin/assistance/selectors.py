@@ -381,3 +381,26 @@ def last_visits(household_ids) -> dict[int, datetime.date]:
         .annotate(last=Max("visited_on"))
         .values_list("household_id", "last")
     )
+
+
+# --- the household page (registry) --------------------------------------------------------------
+
+
+def household_assistance(household, user) -> dict:
+    """What the registry's household page shows of assistance, as far as `user` may see it:
+
+    - `pairings`: the serving 帮扶责任人 (cadre with unit), newest first;
+    - `plan`: the 一户一策 plan (or None) and `measures`: its measures with their cadres.
+    """
+    from fupin.assistance.models import Plan
+
+    pairings = (
+        serving(Pairing.objects.visible_to(user).filter(household=household))
+        .select_related("cadre", "cadre__unit")
+        .order_by("-start", "id")
+    )
+    return {
+        "pairings": list(pairings),
+        "plan": Plan.objects.visible_to(user).filter(household=household).first(),
+        "measures": list(measure_list(user=user, household_id=household.pk)),
+    }

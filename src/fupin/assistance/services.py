@@ -145,8 +145,7 @@ def cadre_update(
         unit=unit,
         title=title or "",
         user=user,
-        updated_at=timezone.now(),
-    )
+    )  # update_if_current stamps updated_at, and only when something changed
     _audit(by, request, cadre, UPDATE, before)
     return cadre
 
@@ -233,13 +232,19 @@ def activity_record(
 
 
 @transaction.atomic
-def team_create(*, by, name: str, unit, village, start: datetime.date, request=None) -> WorkTeam:
+def team_create(
+    *, by, name: str, unit, village, start: datetime.date, at: datetime.datetime | None = None, request=None
+) -> WorkTeam:
     code = getattr(village, "code", village)
     require(by, "add_workteam", code=code, unit_id=unit.pk)
     if len(code) != 12:
         raise ValidationError({"village": _("驻村工作队应派驻到行政村")})
     team = WorkTeam.objects.create(name=name, unit=unit, village_id=code, start=start)
-    TeamEvent.objects.create(team=team, actor=by, from_status="", to_status=team.status, reason=_("组建"))
+    event = TeamEvent.objects.create(
+        team=team, actor=by, from_status="", to_status=team.status, reason=_("组建")
+    )
+    if at is not None:  # a past team replayed (the demo): the event carries the time it records
+        TeamEvent.objects.filter(pk=event.pk).update(at=at)
     _audit(by, request, team)
     return team
 
@@ -295,6 +300,7 @@ def team_transition(
     version: int,
     reason: str = "",
     on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
     request=None,
 ) -> WorkTeam:
     """forming → active (needs at least three members serving on `on`, today by default) → ended.
@@ -325,7 +331,9 @@ def team_transition(
     if to == TeamStatus.ENDED and team.end is None:
         values["end"] = on or timezone.localdate()
     _bump(team, version, **values)
-    TeamEvent.objects.create(team=team, actor=by, from_status=old, to_status=to, reason=reason or "")
+    event = TeamEvent.objects.create(team=team, actor=by, from_status=old, to_status=to, reason=reason or "")
+    if at is not None:  # a past step replayed (the demo): the event carries the time it records
+        TeamEvent.objects.filter(pk=event.pk).update(at=at)
     _audit(by, request, team, UPDATE, before)
     return team
 
@@ -397,6 +405,7 @@ def measure_add(
     due: datetime.date | None = None,
     amount: Decimal | None = None,
     summary: str = "",
+    at: datetime.datetime | None = None,
     request=None,
 ) -> Measure:
     """Add a measure to the household's plan (made on first use); it starts as 计划中."""
@@ -415,9 +424,11 @@ def measure_add(
     measure = Measure.objects.create(
         plan=plan, type=type, content=content.strip(), cadre=cadre, due=due, amount=amount
     )
-    MeasureEvent.objects.create(
+    event = MeasureEvent.objects.create(
         measure=measure, actor=by, from_status="", to_status=measure.status, reason=_("制定")
     )
+    if at is not None:  # a past plan replayed (the demo): the event carries the time it records
+        MeasureEvent.objects.filter(pk=event.pk).update(at=at)
     _audit(by, request, measure)
     return measure
 
@@ -436,7 +447,15 @@ def measure_next_steps(measure: Measure) -> list[str]:
 
 @transaction.atomic
 def measure_transition(
-    *, by, measure: Measure, to: str, version: int, reason: str = "", result: str = "", request=None
+    *,
+    by,
+    measure: Measure,
+    to: str,
+    version: int,
+    reason: str = "",
+    result: str = "",
+    at: datetime.datetime | None = None,
+    request=None,
 ) -> Measure:
     """planned → active → done (with its result), or → cancelled (with a reason); an event per step."""
     household = measure.plan.household
@@ -460,7 +479,11 @@ def measure_transition(
     if result:
         values["result"] = result.strip()
     _bump(measure, version, **values)
-    MeasureEvent.objects.create(measure=measure, actor=by, from_status=old, to_status=to, reason=reason or "")
+    event = MeasureEvent.objects.create(
+        measure=measure, actor=by, from_status=old, to_status=to, reason=reason or ""
+    )
+    if at is not None:  # a past step replayed (the demo): the event carries the time it records
+        MeasureEvent.objects.filter(pk=event.pk).update(at=at)
     _audit(by, request, measure, UPDATE, before)
     return measure
 

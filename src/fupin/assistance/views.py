@@ -194,7 +194,8 @@ def visit_list(request):
 
 @login_required
 def visit_new(request):
-    """Find the household to visit, by a member's name within the user's scope."""
+    """Find the household to visit within the user's scope: the registry's search (name, initials,
+    household number, ID number or its last four)."""
     _require(request, "assistance.add_visit")
     q = (request.GET.get("q") or "").strip()[:50]
     if any(ord(c) < 32 for c in q):

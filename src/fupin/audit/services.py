@@ -107,7 +107,8 @@ def audit_record(
         object_repr=mask_text(str(object_repr))[:200],
         region_code=(region_code or "")[:12],
         ip=_client_ip(request) if request is not None else "",
-        path=(request.get_full_path()[:300] if request is not None else ""),
+        # A search text in the query string (?q=<ID number>, carried by an export) is masked too.
+        path=(mask_text(request.get_full_path())[:300] if request is not None else ""),
         changes=changes or {},
         detail=mask_text(detail),
     )

@@ -36,7 +36,7 @@ def test_it_records_a_meeting_on_a_phone_and_shows_it_done(site, browser):  # no
     page.fill("input[name=held_on]", timezone.localdate().isoformat())
     page.fill("input[name=topic]", "支委会:研究本月帮扶工作")
     page.locator("#meeting-form input[name=attendees]").first.check()
-    page.fill("input[name=attendee_count]", "5")
+    page.fill("textarea[name=guests]", "乡镇包村干部")  # attendance is ticked and named, never typed
     page.fill("textarea[name=minutes]", "一、学习文件;二、研究走访安排。")
     page.locator("#meeting-form button[type=submit]").click()
     page.wait_for_url(f"{site}/party/orgs/*/calendar/")

@@ -102,5 +102,5 @@ def test_a_project_goes_from_the_village_to_the_public_page(site, browser):  # n
     assert NAME in table.inner_text()
     html = public.content()
     assert leaks(html) == [], leaks(html)
-    assert public.locator("#public-projects tbody tr").first.locator("td").nth(8).inner_text() == "1"
+    assert "受益户 1 户" in public.locator(".public-project", has_text=NAME).inner_text()
     shot(public, "projects-public")

@@ -62,7 +62,7 @@ class Shell:
     role_names: list[str]
     unit: str
     area: str
-    area_more: int
+    area_count: int  # how many places the data scope holds, `area` included ("右玉县 等 9 地")
     profile_url: str | None
 
 
@@ -78,6 +78,6 @@ def for_request(request) -> Shell | None:
         role_names=role_labels(user),
         unit=str(user.unit) if user.unit_id else "",
         area=first.name if first else "",
-        area_more=max(len(prefixes) - 1, 0),
+        area_count=len(prefixes),
         profile_url=url_or_none("accounts:profile"),
     )

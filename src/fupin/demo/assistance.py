@@ -25,22 +25,27 @@ from fupin.assistance.choices import PostKind, TeamStatus, TrainingForm, Trainin
 from fupin.assistance.models import (
     Activity,
     Cadre,
+    Measure,
+    MeasureEvent,
     Pairing,
+    Plan,
     Posting,
     TeamEvent,
     TrainingAttendee,
     TrainingClass,
     Visit,
+    WorkLog,
     WorkTeam,
 )
 from fupin.demo.registry import GANSU_COUNTIES
+from fupin.demo.when import moment, restamp
 from fupin.orgs.models import AssistedPlace, Unit
 from fupin.regions.models import Region
 from fupin.registry.choices import Status
 from fupin.registry.models import Household
 
 D = datetime.date
-MINZU, NINGQU = "632524203207", "632524101206"
+MINZU, NINGQU, QINGGENHE = "632524203207", "632524101206", "632524100202"
 DATANG = "大唐青海能源开发有限公司"
 GOLD = "中国黄金集团有限公司"
 GANSU_ORG = "中共甘肃省委组织部"
@@ -458,7 +463,7 @@ def _maoming() -> int:
             _posting(cadre, kind, village, start, end=end, team=team, title=cadre.title)
         team.status, team.end = TeamStatus.ENDED, end
         team.save(update_fields=["status", "end"])
-        TeamEvent.objects.bulk_create(
+        events = TeamEvent.objects.bulk_create(
             [
                 TeamEvent(team=team, from_status="", to_status=TeamStatus.FORMING, reason="组建"),
                 TeamEvent(
@@ -475,6 +480,9 @@ def _maoming() -> int:
                 ),
             ]
         )
+        # Formed a fortnight before taking up the post on `start`; ended on `end`.
+        days = (start - datetime.timedelta(days=14), start, end)
+        restamp(TeamEvent, [(e, moment(d)) for e, d in zip(events, days, strict=True)])
     # 挂职 in 高州市: two of the team units' cadres held county posts beside their village work.
     for unit_name, name in (("广州航海学院", "陈立新"), ("广东省航运集团有限公司", "黄志强")):
         unit = Unit.objects.filter(name=unit_name).first()
@@ -503,7 +511,337 @@ def _place_dates() -> None:
         AssistedPlace.objects.filter(unit__name=unit_name, since__isnull=True).update(since=since)
 
 
+# --- seed 000: 兴海县's work teams, 一户一策 and work logs -------------------------------------------
+
+# The first secretaries' fellow team members (the seed names none; invented).
+XINGHAI_TEAMS = [
+    (MINZU, "大唐青海公司驻民族村工作队", "索南扎西", ["王海东", "李明轩"]),
+    (NINGQU, "大唐青海公司驻宁曲村工作队", "韩永强", ["赵建华", "马晓宁"]),
+]
+TEAM_START = D(2021, 6, 1)
+# Measures by main cause of poverty: (type, content, amount yuan or None, result).
+MEASURES = {
+    "illness": (
+        "health",
+        "落实家庭医生签约和大病救治,慢性病送药上门",
+        None,
+        "大病报销比例达到90%,慢性病按时服药",
+    ),
+    "disability": ("safety_net", "落实残疾人两项补贴,纳入低保", None, "补贴和低保按月发放"),
+    "schooling": ("education", "落实雨露计划和教育资助,保障子女就学", "3000.00", "子女在校就读,无辍学"),
+    "no_labour": (
+        "safety_net",
+        "纳入农村低保,设置生态管护公益岗位",
+        None,
+        "低保按月发放,公益岗位年收入1万元",
+    ),
+}
+DEFAULT_MEASURE = (
+    "industry",
+    "扶持发展牦牛、藏羊养殖,入股村级合作社分红",
+    "5000.00",
+    "养殖规模扩大,合作社年度分红到户",
+)
+SECOND_MEASURE = (
+    "employment",
+    "推荐到县内企业和项目工地务工,参加技能培训",
+    None,
+    "家庭1人稳定务工,年收入增加1.5万元",
+)
+WORKLOG_TEXTS = [
+    "入户走访脱贫户,核实务工收入和产业发展情况,填写帮扶手册",
+    "召开村两委和工作队联席会,研究防返贫监测对象帮扶措施",
+    "到定居点查看饮水管网冬季运行情况,协调乡水利站维修",
+    "组织党员开展主题党日,学习党章,清理村道垃圾",
+    "核对一户一策措施落实台账,更新产业帮扶进度",
+    "陪同大唐青海公司调研组查看走教点和党员活动室",
+]
+
+
+def _xinghai_teams(unit) -> int:
+    """大唐青海's work teams in 民族村 and 宁曲村: the first secretary and two members since mid-2021."""
+    from fupin.assistance import services
+
+    made = 0
+    for village, name, leader, members in XINGHAI_TEAMS:
+        if WorkTeam.objects.filter(unit=unit, village_id=village).exists():
+            continue
+        formed = TEAM_START - datetime.timedelta(days=14)
+        team = services.team_create(
+            by=None, name=name, unit=unit, village=village, start=TEAM_START, at=moment(formed)
+        )
+        Posting.objects.filter(
+            cadre__name=leader, cadre__unit=unit, kind=PostKind.FIRST_SECRETARY, region_id=village
+        ).update(team=team)
+        for member in members:
+            cadre = _cadre(member, unit=unit, level=UnitLevel.PROVINCE, region=village, title="工作队员")
+            services.posting_create(
+                by=None, cadre=cadre, kind=PostKind.TEAM_MEMBER, region=village, start=TEAM_START, team=team,
+                post_title="驻村工作队员",
+            )  # fmt: skip
+        services.team_transition(
+            by=None, team=team, to=TeamStatus.ACTIVE, version=team.version, reason="3名队员到岗进驻",
+            on=TEAM_START, at=moment(TEAM_START),
+        )  # fmt: skip
+        made += 1
+    return made
+
+
+def _xinghai_plans(unit) -> int:
+    """一户一策 for the households 大唐青海's cadres and 才让东智 help, and for every household of the three
+    villages still poor or returned to poverty: made in October 2019 after the pairing began, carried
+    out (done for the households that exited), the latest measures still under way."""
+    villages = (MINZU, NINGQU, QINGGENHE)
+    paired = Pairing.objects.filter(household__village_id__in=villages, end__isnull=True).select_related(
+        "cadre"
+    )
+    helper = {p.household_id: p.cadre for p in paired}
+    households = list(
+        Household.objects.filter(
+            Q(pk__in=helper) | Q(village_id__in=villages, status__in=[Status.POOR, Status.RETURNED])
+        ).exclude(pk__in=Plan.objects.values("household_id"))
+    )
+    if not households:
+        return 0
+    made_on, started_on, done_on = D(2019, 10, 10), D(2019, 11, 1), D(2020, 10, 30)
+    plans = Plan.objects.bulk_create(
+        [Plan(household=h, summary="因户施策:稳定收入来源,补齐两不愁三保障短板") for h in households]
+    )
+    measures, steps = [], []  # steps: (measure index, from, to, day, reason)
+    for plan, household in zip(plans, households, strict=True):
+        kinds = [MEASURES.get(household.main_cause, DEFAULT_MEASURE)]
+        if household.pk in helper:
+            kinds.append(SECOND_MEASURE)
+        out = household.status == Status.EXITED
+        for kind, content, amount, result in kinds:
+            index = len(measures)
+            status = "done" if out else "active"
+            measures.append(
+                Measure(
+                    plan=plan, type=kind, content=content, cadre=helper.get(household.pk),
+                    due=D(2020, 10, 31) if out else D(timezone.localdate().year, 12, 31),
+                    amount=amount, status=status, result=result if out else "",
+                )
+            )  # fmt: skip
+            steps.append((index, "", "planned", made_on, "制定"))
+            steps.append((index, "planned", "active", started_on, "开始实施"))
+            if out:
+                steps.append((index, "active", "done", done_on, "措施落实,达到预期"))
+    measures = Measure.objects.bulk_create(measures)
+    events = MeasureEvent.objects.bulk_create(
+        [MeasureEvent(measure=measures[i], from_status=a, to_status=b, reason=r) for i, a, b, _d, r in steps]
+    )
+    restamp(MeasureEvent, [(e, moment(step[3])) for e, step in zip(events, steps, strict=True)])
+    return len(plans)
+
+
+def _xinghai_worklogs(unit, today) -> int:
+    """Two entries a week over the last two months by each first secretary, one a week by 才让东智."""
+    if WorkLog.objects.filter(region_id__in=[MINZU, NINGQU]).exists():
+        return 0
+    user = User.objects.filter(username="cadre_minzu").first()
+    own = Cadre.objects.filter(user=user).first() if user else None
+    writers = [
+        (Cadre.objects.filter(name=leader, unit=unit).first(), None, village, (2, 5))
+        for village, _team, leader, _m in XINGHAI_TEAMS
+    ] + [(own, user, MINZU, (1,))]
+    logs = []
+    for cadre, author, village, weekdays in writers:
+        if cadre is None:
+            continue
+        for week in range(8, 0, -1):
+            monday = today - datetime.timedelta(days=today.weekday() + 7 * week)
+            for k, weekday in enumerate(weekdays):
+                logs.append(
+                    WorkLog(
+                        author=author, cadre=cadre, region_id=village, logged_on=monday + datetime.timedelta(days=weekday),
+                        content=WORKLOG_TEXTS[(week + k + len(logs)) % len(WORKLOG_TEXTS)],
+                    )
+                )  # fmt: skip
+    WorkLog.objects.bulk_create(logs)
+    return len(logs)
+
+
+def _xinghai_training(unit) -> int:
+    """2020 classes in 兴海县 for village cadres and herders (the 责任书 counts both)."""
+    rows = [
+        ("兴海县村两委干部能力提升培训班", TrainingKind.GRASSROOTS_CADRE, D(2020, 6, 16), D(2020, 6, 18), 24,
+         [("民族村两委干部", 12), ("宁曲村两委干部", 12), ("青根河村两委干部", 12)]),
+        ("牦牛藏羊科学养殖实用技术培训班", TrainingKind.TECHNICIAN, D(2020, 8, 11), D(2020, 8, 12), 16,
+         [("民族村牧民技术员", 16), ("宁曲村牧民技术员", 15), ("青根河村牧民技术员", 14)]),
+    ]  # fmt: skip
+    made = 0
+    for topic, kind, start, end, hours, groups in rows:
+        training, created = TrainingClass.objects.get_or_create(
+            topic=topic, organiser=unit, start=start,
+            defaults={"form": TrainingForm.SPECIAL_CLASS, "kind": kind, "end": end, "place": "兴海县委党校",
+                      "region_id": "632524", "hours": hours},
+        )  # fmt: skip
+        if created:
+            TrainingAttendee.objects.bulk_create(
+                [TrainingAttendee(training=training, kind=kind, unit_name=u, count=n) for u, n in groups]
+            )
+            made += 1
+    return made
+
+
+# --- seed 002: 国家能源集团's classes and dispatched cadres -------------------------------------------
+
+CHN_ENERGY = "国家能源投资集团有限责任公司"
+CHN_COUNTIES = ("540623", "632726", "632224", "513428", "513429", "140623", "150429", "610827", "610829")
+LIANGSHAN = ("513428", "513429")  # 普格, 布拖: the two 挂牌督战 counties
+# Per year: (cadre classes, cadres trained, technician classes, technicians trained). The seed gives
+# the sums only (110余期, 4,198 cadres, 6,828 technicians); the yearly split is chosen.
+CHN_TRAINING = {
+    2016: (10, 598, 8, 1000),
+    2017: (10, 700, 10, 1200),
+    2018: (10, 850, 14, 1400),
+    2019: (10, 950, 16, 1528),
+    2020: (10, 1100, 16, 1700),
+}
+CHN_SKILLS = {
+    "540623": "牦牛养殖", "632726": "生态畜牧", "632224": "青稞种植", "513428": "草莓和柑橘种植",
+    "513429": "马铃薯种植", "140623": "小杂粮种植和电商", "150429": "设施蔬菜种植", "610827": "小米种植",
+    "610829": "红枣和挂面加工",
+}  # fmt: skip
+
+
+def chn_training_plan() -> list[dict]:
+    """114 classes over 2016—2020: topic, kind, county, start, and attendees per township."""
+    from fupin.demo.outcomes import split
+
+    rows = []
+    for year, (cadre_classes, cadres, tech_classes, techs) in CHN_TRAINING.items():
+        for kind, classes, people in (
+            (TrainingKind.GRASSROOTS_CADRE, cadre_classes, cadres),
+            (TrainingKind.TECHNICIAN, tech_classes, techs),
+        ):
+            for i, count in enumerate(split(people, [1] * classes)):
+                county = CHN_COUNTIES[(i + year) % len(CHN_COUNTIES)]
+                if kind == TrainingKind.GRASSROOTS_CADRE:
+                    topic = "乡村干部脱贫攻坚能力提升培训班" if i % 2 else "村党组织书记和致富带头人培训班"
+                    if year == 2019 and i == 0:
+                        topic = "贫困县干部“两山”理论研讨班"
+                else:
+                    topic = f"{CHN_SKILLS[county]}实用技术培训班"
+                start = D(year, 3 + i % 9, 5 + (i * 3) % 20)
+                rows.append({"topic": f"{topic}({year}年第{i + 1}期)", "kind": kind, "county": county,
+                             "start": start, "count": count})  # fmt: skip
+    return rows
+
+
+def _chn_training(unit) -> int:
+    if TrainingClass.objects.filter(organiser=unit).exists():
+        return 0
+    plan = chn_training_plan()
+    townships = {}
+    for county in CHN_COUNTIES:
+        townships[county] = list(
+            Region.objects.filter(parent_id=county).order_by("code").values_list("name", flat=True)[:3]
+        )
+    classes = TrainingClass.objects.bulk_create(
+        [
+            TrainingClass(
+                topic=row["topic"], form=TrainingForm.SPECIAL_CLASS, kind=row["kind"], start=row["start"],
+                end=row["start"] + datetime.timedelta(days=2), place="县委党校" if row["kind"] == "grassroots_cadre"
+                else "县农业技术推广中心", region_id=row["county"], organiser=unit, hours=24,
+            )
+            for row in plan
+        ]
+    )  # fmt: skip
+    # The seed counts people, not names: each class's attendees are counted by township.
+    attendees = []
+    for training, row in zip(classes, plan, strict=True):
+        from fupin.demo.outcomes import split
+
+        places = townships[row["county"]] or ["县直"]
+        for place, count in zip(places, split(row["count"], [1] * len(places)), strict=True):
+            label = "乡村干部" if row["kind"] == TrainingKind.GRASSROOTS_CADRE else "技术人员"
+            attendees.append(
+                TrainingAttendee(
+                    training=training, kind=row["kind"], unit_name=f"{place}{label}", count=count
+                )
+            )
+    TrainingAttendee.objects.bulk_create(attendees)
+    return len(classes)
+
+
+def chn_dispatch_plan(villages: dict[str, list[str]], townships: dict[str, list[str]]) -> list[tuple]:
+    """55 dispatched cadres (seed 002): (name, kind, region, start, end, title). In every county a
+    county-level 挂职 cadre and a first secretary in post (two terms each since 2016); in 凉山's two
+    挂牌督战 counties cadres at county bureaus, townships and more villages; and the seed's named cadres:
+    岳权 six years in 聂荣 (那曲), 胡小明 three years in a village, 李四方 the strawberry secretary of
+    普格县城西村. Places and dates other than the seed's are chosen."""
+    names = iter(
+        s + g for g in ("建军", "海涛", "志刚", "文博", "立新", "国强", "晓东", "永明", "春雷", "振华")
+        for s in "王李张刘陈杨赵黄周吴孙马朱胡郭何高林罗郑"
+    )  # fmt: skip
+    rows = []
+    seconded = "县委常委、副县长(挂职)"
+    for county in CHN_COUNTIES:
+        first, second = villages[county][0], villages[county][1]
+        if county == "540623":
+            rows.append(("岳权", PostKind.SECONDED, county, D(2014, 7, 1), D(2020, 7, 1), seconded))
+        else:
+            rows.append((next(names), PostKind.SECONDED, county, D(2016, 7, 1), D(2018, 7, 1), seconded))
+        rows.append((next(names), PostKind.SECONDED, county, D(2020, 7, 1) if county == "540623"
+                     else D(2018, 7, 1), None, seconded))  # fmt: skip
+        if county == "513428":  # 李四方 came to 城西村 in 2018 (the strawberries)
+            village = CHENGXI
+        elif county == "513429":
+            village = BOZUO
+        else:
+            village = first
+        rows.append(
+            (next(names), PostKind.FIRST_SECRETARY, village, D(2016, 3, 1), D(2018, 3, 1), "驻村第一书记")
+        )
+        holder = {"513428": "李四方", "513429": "胡小明"}.get(county) or next(names)
+        rows.append((holder, PostKind.FIRST_SECRETARY, village, D(2018, 3, 1), None, "驻村第一书记"))
+        if county not in LIANGSHAN:
+            if county in ("632726", "632224", "610827", "610829", "540623"):
+                rows.append(
+                    (next(names), PostKind.FIRST_SECRETARY, second, D(2018, 3, 1), None, "驻村第一书记")
+                )
+            continue
+        for post in ("县教育局副局长(挂职)", "县农业农村局副局长(挂职)"):
+            rows.append((next(names), PostKind.SECONDED, county, D(2020, 3, 1), None, post))
+        for township in townships[county][:2]:
+            rows.append((next(names), PostKind.SECONDED, township, D(2020, 3, 1), None, "副乡长(挂职)"))
+        for village in [v for v in villages[county] if v not in (CHENGXI, BOZUO)][:3]:
+            rows.append((next(names), PostKind.FIRST_SECRETARY, village, D(2020, 3, 1), None, "驻村第一书记"))
+    return rows
+
+
+CHENGXI, BOZUO = "513428101203", "513429102215"  # 普格县城西村, 布拖县博作村 (seed 002)
+
+
+def _chn_dispatch(unit) -> int:
+    from fupin.registry.generator import village_committees
+
+    if Posting.objects.filter(cadre__unit=unit).exists():
+        return 0
+    villages = {c: village_committees(c, 5) for c in CHN_COUNTIES}
+    townships = {
+        c: list(Region.objects.filter(parent_id=c).order_by("code").values_list("code", flat=True)[:2])
+        for c in CHN_COUNTIES
+    }
+    made = 0
+    for name, kind, region, start, end, title in chn_dispatch_plan(villages, townships):
+        cadre = _cadre(name, unit=unit, level=UnitLevel.CENTRAL, region=region, title=title)
+        _posting(cadre, kind, region, start, end=end, title=title)
+        made += 1
+    return made
+
+
 def build_assistance() -> int:
     today = timezone.localdate()
     _place_dates()
-    return _datang(today) + _gansu() + _gold() + _maoming()
+    made = _datang(today) + _gansu() + _gold() + _maoming()
+    datang = Unit.objects.filter(name=DATANG).first()
+    if datang is not None and _regions_present([MINZU, NINGQU, QINGGENHE]):
+        made += _xinghai_teams(datang) + _xinghai_plans(datang) + _xinghai_worklogs(datang, today)
+        made += _xinghai_training(datang)
+    chn = Unit.objects.filter(name=CHN_ENERGY).first()
+    if chn is not None and _regions_present(CHN_COUNTIES) == set(CHN_COUNTIES):
+        made += _chn_training(chn) + _chn_dispatch(chn)
+    return made

@@ -19,15 +19,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from fupin.demo.when import moment, restamp
 from fupin.orgs.models import Unit
 from fupin.party import services
-from fupin.party.defaults import load_defaults
+from fupin.party.defaults import GANSU_CHECKLIST, HUIXIAN_SET, load_defaults
 from fupin.party.models import (
     BranchScore,
     CadreMonthScore,
     Checklist,
     IndicatorSet,
     Meeting,
+    MemberEvent,
     Pairing,
     PairingActivity,
     PartyMember,
@@ -37,12 +39,13 @@ from fupin.party.models import (
     WeakCase,
 )
 from fupin.regions.models import Region
+from fupin.registry.generator import village_committees
 
 D = datetime.date
 DATANG = "大唐青海能源开发有限公司"
 XINGHAI = [  # village code, branch name, secretary (民族村's is the demo account 才让东智)
     ("632524203207", "唐乃亥乡民族村党支部", "才让东智"),
-    ("632524101206", "子科滩镇宁曲村党支部", "旦正加"),
+    ("632524101206", "河卡镇宁曲村党支部", "旦正加"),
     ("632524100202", "兴海县青根河村党支部", "更登"),
 ]
 COMPANY_BRANCHES = ["大唐青海公司机关第一党支部", "大唐青海公司机关第二党支部", "大唐青海公司机关第三党支部"]
@@ -61,7 +64,9 @@ def _org(name: str, **fields) -> tuple[PartyOrg, int]:
 def _member(org: PartyOrg, name: str, **fields) -> int:
     if PartyMember.objects.filter(org=org, name=name).exists():
         return 0
-    services.member_add(by=None, org=org, name=name, **fields)
+    member = services.member_add(by=None, org=org, name=name, **fields)
+    # The registration event records the member's stage date (`on`), so it is stamped with it.
+    restamp(MemberEvent, [(event, moment(event.on)) for event in member.events.all()])
     return 1
 
 
@@ -189,11 +194,8 @@ def _seed_000() -> int:
 
 
 def _villages(county: str, count: int) -> list[Region]:
-    return list(
-        Region.objects.filter(
-            code__startswith=county, level=Region.Level.VILLAGE, name__contains="村"
-        ).order_by("code")[:count]
-    )
+    """The county's first 村民委员会 (the demo's households live there too, demo/registry.py)."""
+    return list(Region.objects.filter(code__in=village_committees(county, count)).order_by("code"))
 
 
 def _branch_name(village: Region) -> str:
@@ -244,7 +246,7 @@ def _seed_001() -> int:
     made += n
     branches += [fenghuang, diaogou, chain]
     huixian = _villages("621227", 3)
-    indicator_set = IndicatorSet.objects.order_by("pk").first()
+    indicator_set = IndicatorSet.objects.get(name=HUIXIAN_SET)
     for index, village in enumerate(huixian):
         branch, n = _org(
             _branch_name(village),
@@ -290,7 +292,7 @@ def _seed_001() -> int:
                     added_on=D(2019, 3, 1),
                 )
                 made += 1
-    checklist = Checklist.objects.order_by("pk").first()
+    checklist = Checklist.objects.get(name=GANSU_CHECKLIST)  # Gansu's branches, Gansu's standard
     items = [i for c in checklist.categories.prefetch_related("items") for i in c.items.all()]
     for index, branch in enumerate(branches):
         if BranchScore.objects.filter(org=branch, year=today.year - 1).exists():
@@ -316,6 +318,7 @@ def _seed_001() -> int:
             year=today.year,
             criteria=["weak_leadership"],
             description="书记岗位空缺,组织生活不经常",
+            at=moment(today - datetime.timedelta(days=40)),  # found at last month's review
         )
         made += 1
     return made
@@ -340,8 +343,7 @@ def _seed_004() -> int:
         "members",
         D(2016, 11, 10),
         "茂名市省直中直驻村党建扶贫工作交流座谈会",
-        attendee_count=20,
-        minutes="在高州市镇江镇新芝泰农业科技有限公司会议室召开;交流半年扶贫和驻村党建工作,"
+        minutes="参会20人(支部3名党员及各驻村工作队队员)。在高州市镇江镇新芝泰农业科技有限公司会议室召开;交流半年扶贫和驻村党建工作,"
         "李晓奋介绍扶贫项目实施流程规定;提议成立临时党支部,全票选举李晓奋为支部书记、罗道叠为组织委员、容柏青为宣传委员。",
     )
     return made
@@ -355,4 +357,165 @@ def build_party() -> int:
         made += _seed_001()
     if Region.objects.filter(code="4409").exists():
         made += _seed_004()
+    made += _xinghai()
+    made += _chn_pairings()
     return made
+
+
+# --- seed 000: 兴海县's standardisation, weak branch, reserve pool and monthly scores --------------
+
+# 兴海县 scores its branches against its own checklist (the 7 categories of the default, issued by the
+# county), never against Gansu's; its monthly cadre scores use the county's own indicator set.
+XINGHAI_CHECKLIST = ("兴海县农牧区党支部标准化建设考评表", "中共兴海县委组织部")
+XINGHAI_INDICATORS = ("村干部绩效月考评指标(兴海县)", "中共兴海县委组织部")
+XINGHAI_CADRES = {  # village code: [(post, name)]; the secretaries are the branch secretaries above
+    "632524203207": [("村党支部书记", "才让东智"), ("村委会主任", "多杰加")],
+    "632524101206": [("村党支部书记", "旦正加"), ("村委会主任", "南加才让")],
+    "632524100202": [("村党支部书记", "更登"), ("村委会主任", "公保")],
+}
+XINGHAI_RESERVES = {
+    "632524203207": [("才让卓玛", "F", 1995, "college", True, "村团支部书记"), ("完玛加", "M", 1990, "senior", False, "合作社会计")],
+    "632524101206": [("索南才让", "M", 1992, "college", True, "大学生村官"), ("拉毛措", "F", 1996, "senior", False, "致富带头人")],
+    "632524100202": [("仁青东智", "M", 1989, "senior", False, "牧业合作社理事"), ("德吉卓玛", "F", 1994, "college", False, "村文书")],
+}  # fmt: skip
+
+
+def _reference(model, name: str, issued_by: str, source, parts: str):
+    """A copy of a default checklist or indicator set under 兴海县's own name (made once)."""
+    found = model.objects.filter(name=name).first()
+    if found is not None:
+        return found, 0
+    copy = model.objects.create(name=name, issued_by=issued_by)
+    for part in getattr(source, parts).all():
+        if parts == "categories":
+            category = copy.categories.create(name=part.name, order=part.order)
+            for item in part.items.all():
+                category.items.create(text=item.text, weight=item.weight, order=item.order)
+        else:
+            copy.indicators.create(name=part.name, max_points=part.max_points, order=part.order)
+    return copy, 1
+
+
+def _xinghai() -> int:
+    today = timezone.localdate()
+    branches = {
+        code: PartyOrg.objects.filter(region_id=code, kind="village").first() for code, *_r in XINGHAI
+    }
+    if not all(branches.values()):
+        return 0
+    gansu_checklist = Checklist.objects.get(name=GANSU_CHECKLIST)
+    checklist, made = _reference(Checklist, *XINGHAI_CHECKLIST, gansu_checklist, "categories")
+    indicator_set, n = _reference(
+        IndicatorSet, *XINGHAI_INDICATORS, IndicatorSet.objects.get(name=HUIXIAN_SET), "indicators"
+    )
+    made += n
+    items = [i for c in checklist.categories.prefetch_related("items") for i in c.items.all()]
+    for index, (code, branch) in enumerate(branches.items()):
+        if not BranchScore.objects.filter(org=branch, year=today.year - 1).exists():
+            points = {
+                i.pk: i.weight - (Decimal(1) if (i.order + index) % (3 - index % 2) == 0 else 0)
+                for i in items
+            }
+            services.score_record(
+                by=None, org=branch, checklist=checklist, year=today.year - 1, points=points,
+                satisfaction=Decimal(58) if code == "632524100202" else Decimal(90 - index * 4),
+            )  # fmt: skip
+            made += 1
+        for post, name in XINGHAI_CADRES[code]:
+            cadre = VillageCadre.objects.filter(org=branch, name=name, post=post).first()
+            if cadre is None:
+                cadre = services.cadre_add(by=None, org=branch, name=name, post=post)
+                made += 1
+            for back in (3, 2, 1):
+                year, month = divmod(today.month - 1 - back, 12)
+                first = D(today.year + year, month + 1, 1)
+                if CadreMonthScore.objects.filter(cadre=cadre, month=first).exists():
+                    continue
+                points = {
+                    i.pk: i.max_points - Decimal((index * 2 + back + i.order) % 5)
+                    for i in indicator_set.indicators.all()
+                }
+                services.cadre_score(
+                    by=None, cadre=cadre, indicator_set=indicator_set, month=first, points=points
+                )
+                made += 1
+        for name, sex, born, education, member, work in XINGHAI_RESERVES[code]:
+            if not ReserveCadre.objects.filter(org=branch, name=name).exists():
+                services.reserve_add(
+                    by=None, org=branch, name=name, sex=sex, birth_year=born, education=education,
+                    is_party_member=member, current_work=work, added_on=D(2020, 3, 1),
+                )  # fmt: skip
+                made += 1
+    # 青根河村: no first secretary, low satisfaction: identified two and a half months ago, now being rectified.
+    weak = branches["632524100202"]
+    if not WeakCase.objects.filter(org=weak).exists():
+        found_on, planned_on = today - datetime.timedelta(days=75), today - datetime.timedelta(days=60)
+        case = services.weak_identify(
+            by=None, org=weak, year=found_on.year, criteria=["weak_leadership"],
+            description="群众满意度偏低,书记带富能力不强,组织生活不经常", at=moment(found_on),
+        )  # fmt: skip
+        services.weak_step(
+            by=None, case=case, action="plan", version=case.version,
+            plan="子科滩镇党委班子成员包村指导;选派大唐青海公司机关党支部结对帮带;每月开展主题党日并公开",
+            owner="子科滩镇党委副书记", deadline=today + datetime.timedelta(days=120), at=moment(planned_on),
+        )  # fmt: skip
+        made += 1
+    return made
+
+
+# --- seed 002: 国家能源集团's 35 branch pairings ---------------------------------------------------
+
+CHN_ENERGY = "国家能源投资集团有限责任公司"
+# The subsidiary that did the work in each county (seed 002), whose branches pair with its villages.
+CHN_SUBSIDIARIES = {
+    "540623": "西藏公司", "632726": "青海公司", "632224": "青海公司", "513428": "大渡河", "513429": "四川能源",
+    "140623": "龙源电力", "150429": "平庄煤业", "610827": "神东煤炭", "610829": "神东煤炭",
+}  # fmt: skip
+CHN_PAIRINGS = 35
+
+
+def _chn_pairings() -> int:
+    """总部及二级单位35个党支部与9县的贫困村党支部开展结对共建 (seed 002): 35 pairs, the first villages of
+    each county in turn; the helper is a head-office branch for the first round, then the county's
+    subsidiary's. Start dates are chosen (2018—2019)."""
+    unit = Unit.objects.filter(name=CHN_ENERGY).first()
+    counties = list(CHN_SUBSIDIARIES)
+    if unit is None or Region.objects.filter(code__in=counties).count() != len(counties):
+        return 0
+    if Pairing.objects.filter(helper__unit=unit).count() >= CHN_PAIRINGS:
+        return 0
+    made = 0
+    rounds = -(-CHN_PAIRINGS // len(counties))
+    villages = {c: _villages(c, rounds) for c in counties}
+    numbers: dict[str, int] = {}
+    for i in range(CHN_PAIRINGS):
+        county, turn = counties[i % len(counties)], i // len(counties)
+        village = villages[county][turn]
+        owner = "集团总部" if turn == 0 else CHN_SUBSIDIARIES[county]
+        numbers[owner] = numbers.get(owner, 0) + 1
+        helper, n = _org(
+            f"国家能源集团{owner}第{_ordinal(numbers[owner])}党支部",
+            level="branch",
+            kind="enterprise",
+            unit=unit,
+        )
+        branch, m = _org(
+            _branch_name(village),
+            level="branch",
+            kind="village",
+            region_id=village.code,
+            founded_on=D(1984, 7, 1),
+        )
+        made += n + m
+        if not Pairing.objects.filter(helper=helper, village_branch=branch).exists():
+            services.pairing_create(
+                by=None, helper=helper, village_branch=branch, started_on=D(2018 + turn % 2, 3 + i % 9, 1),
+                note="结对共建:阵地建设、干部培训、扶危济困、文明创建(据《国家能源集团脱贫攻坚成果综述》)",
+            )  # fmt: skip
+            made += 1
+    return made
+
+
+def _ordinal(n: int) -> str:
+    digits = "一二三四五六七八九"
+    return digits[n - 1] if n < 10 else "十" + (digits[n - 11] if n > 10 else "")

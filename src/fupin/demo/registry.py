@@ -1,15 +1,19 @@
 """Demo households (建档立卡) on the seeds' villages, with members, incomes and checks for 2014–2020.
 
 Built by the registry generator, so the numbers are valid and statuses agree with the poverty
-lines. Idempotent: a village that already has households is skipped.
+lines. Households live in 村民委员会 (rural villages), never in an urban 社区/居委会: the villages
+the seeds name, then the first 村民委员会 of each county by code. Idempotent: a village that already
+has households is skipped.
 """
 
 from fupin.regions.models import Region
-from fupin.registry.generator import generate_households, next_numbers, write_generated
+from fupin.registry.generator import generate_households, next_numbers, village_committees, write_generated
 from fupin.registry.models import Household
 
 # 兴海县's three villages (the ones 大唐 assists), by name in the notes of seed 000.
 XINGHAI_VILLAGES = ("632524203207", "632524101206", "632524100202")
+# Seed 001 names 泾川县城关镇凤凰村 and 庄浪县水洛镇吊沟村: their households are part of the story.
+GANSU_VILLAGES = ("620821100206", "620825100216")
 # Seed 001 (甘肃) and seed 002 counties: the first villages of each, by code.
 GANSU_COUNTIES = ("620821", "620825", "621227", "620826", "621102", "620924", "620802", "620822")
 SEED_002_COUNTIES = ("540623", "632726", "632224", "513428", "513429", "140623", "150429", "610827", "610829")
@@ -21,21 +25,15 @@ PER_OTHER_VILLAGE = 200
 SEED = 2016
 
 
-def _first_villages(county: str, count: int) -> list[str]:
-    return list(
-        Region.objects.filter(code__startswith=county, level=Region.Level.VILLAGE)
-        .order_by("code")
-        .values_list("code", flat=True)[:count]
-    )
-
-
 def demo_villages() -> list[tuple[str, int]]:
     """(village code, households) for every demo village present in the loaded divisions."""
     plan = [(code, PER_XINGHAI_VILLAGE) for code in XINGHAI_VILLAGES]
     for county in GANSU_COUNTIES:
-        plan += [(code, PER_OTHER_VILLAGE) for code in _first_villages(county, 2)]
+        named = [code for code in GANSU_VILLAGES if code.startswith(county)]
+        others = [code for code in village_committees(county, 2) if code not in named]
+        plan += [(code, PER_OTHER_VILLAGE) for code in (named + others)[:2]]
     for county in SEED_002_COUNTIES + SEED_003_COUNTIES:
-        plan += [(code, PER_OTHER_VILLAGE) for code in _first_villages(county, 1)]
+        plan += [(code, PER_OTHER_VILLAGE) for code in village_committees(county, 1)]
     present = set(Region.objects.filter(code__in=[c for c, _n in plan]).values_list("code", flat=True))
     return [(code, n) for code, n in plan if code in present]
 

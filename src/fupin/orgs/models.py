@@ -7,13 +7,16 @@ from fupin.core.scoping import ScopedManager
 class Unit(models.Model):
     """An organisation: an assisting enterprise or agency, a government office, a work team's home unit."""
 
-    class Kind(models.TextChoices):
+    class UnitKind(models.TextChoices):
         CENTRAL_ENTERPRISE = "central_enterprise", _("中央企业")
         STATE_ENTERPRISE = "state_enterprise", _("地方国有企业")
         ENTERPRISE = "enterprise", _("其他企业")
         AGENCY = "agency", _("党政机关")
         INSTITUTION = "institution", _("事业单位")
         OTHER = "other", _("其他")
+
+    # The OpenAPI component is named after the class: `UnitKind`, not a bare `Kind`.
+    Kind = UnitKind
 
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)

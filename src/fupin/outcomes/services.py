@@ -285,7 +285,12 @@ def _apply_placement(by, placement: Placement, data: dict, errors: dict) -> None
     region = data.get("region") or (member.household.village_id if member else "")
     placement.name = _text(errors, "name", name, 50)
     placement.region = _assisted_region(unit, region, "region", errors)
-    if member is not None and placement.region is not None and member.household.village_id[:6] != region[:6]:
+    # region_id, not region: reading an unset required relation raises instead of giving None.
+    if (
+        member is not None
+        and placement.region_id is not None
+        and member.household.village_id[:6] != region[:6]
+    ):
         errors["region"] = _("户籍地区与所选建档立卡成员不一致")
     placement.employer = _text(errors, "employer", data["employer"], 100)
     placement.kind = _choice(errors, "kind", data["kind"], PlacementKind)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Answer
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from fupin.apierrors import REFUSALS, WRITE_ERRORS, service_error
 from fupin.apitypes import DbId, DivisionCode, Limit, Offset, SearchText, Text
@@ -218,7 +218,7 @@ def patch_org(request: HttpRequest, org_id: Path[DbId], payload: OrgPatch):
 # --- members ------------------------------------------------------------------------------------
 
 
-class MemberOut(Schema):
+class PartyMemberOut(Schema):
     id: int
     org_id: int
     name: str
@@ -253,13 +253,13 @@ def _member_out(m: PartyMember) -> dict:
     }
 
 
-@router.get("/orgs/{org_id}/members", response=list[MemberOut], summary="党组织的党员和发展对象")
+@router.get("/orgs/{org_id}/members", response=list[PartyMemberOut], summary="党组织的党员和发展对象")
 def list_members(request: HttpRequest, org_id: Path[DbId]):
     org = _org(request, org_id)
     return [_member_out(m) for m in org.members.order_by("id")]
 
 
-class MemberIn(Schema):
+class PartyMemberIn(Schema):
     name: Name
     post: Post = Post.MEMBER
     stage: Stage = Stage.FULL
@@ -271,9 +271,9 @@ class MemberIn(Schema):
 
 
 @router.post(
-    "/orgs/{org_id}/members", response={201: MemberOut, **WRITE_ERRORS}, summary="登记党员或入党申请人"
+    "/orgs/{org_id}/members", response={201: PartyMemberOut, **WRITE_ERRORS}, summary="登记党员或入党申请人"
 )
-def add_member(request: HttpRequest, org_id: Path[DbId], payload: MemberIn):
+def add_member(request: HttpRequest, org_id: Path[DbId], payload: PartyMemberIn):
     org = _org(request, org_id)
     _require(request, "party.add_partymember")
     try:
@@ -283,14 +283,14 @@ def add_member(request: HttpRequest, org_id: Path[DbId], payload: MemberIn):
     return Answer(201, _member_out(member))
 
 
-class MemberPatch(Schema):
+class PartyMemberPatch(Schema):
     version: Version
     name: Name | None = None
     post: Post | None = None
 
 
-@router.patch("/members/{member_id}", response={200: MemberOut, **WRITE_ERRORS}, summary="修改党员信息")
-def patch_member(request: HttpRequest, member_id: Path[DbId], payload: MemberPatch):
+@router.patch("/members/{member_id}", response={200: PartyMemberOut, **WRITE_ERRORS}, summary="修改党员信息")
+def patch_member(request: HttpRequest, member_id: Path[DbId], payload: PartyMemberPatch):
     member = get_visible_or_404(PartyMember.objects.select_related("org"), request.user, pk=member_id)
     _require(request, "party.change_partymember")
     fields = payload.model_dump(exclude_none=True)
@@ -313,7 +313,7 @@ class MemberStepIn(Schema):
 
 @router.post(
     "/members/{member_id}/transitions",
-    response={200: MemberOut, **WRITE_ERRORS},
+    response={200: PartyMemberOut, **WRITE_ERRORS},
     summary="发展党员流程:进入下一阶段;组织关系转出、出党、去世",
 )
 def member_transition(request: HttpRequest, member_id: Path[DbId], payload: MemberStepIn):
@@ -347,6 +347,8 @@ class MeetingOut(Schema):
     kind: str
     held_on: datetime.date
     topic: str
+    attendee_ids: list[int]
+    guests: list[str]
     attendee_count: int
     absent_count: int
     minutes: str
@@ -375,6 +377,8 @@ def _meeting_out(m: Meeting) -> dict:
         "kind": m.kind,
         "held_on": m.held_on,
         "topic": m.topic,
+        "attendee_ids": sorted(a.pk for a in m.attendees.all()),
+        "guests": list(m.guests or []),
         "attendee_count": m.attendee_count,
         "absent_count": m.absent_count,
         "minutes": m.minutes,
@@ -389,17 +393,24 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]):
     meetings = selectors.meeting_list(
         user=request.user, kind=filters.kind or "", year=filters.year, division=filters.division
     )
-    page = meetings[filters.offset : filters.offset + filters.limit]
+    page = meetings.prefetch_related("attendees")[filters.offset : filters.offset + filters.limit]
     return {"count": meetings.count(), "items": [_meeting_out(m) for m in page]}
 
 
+GuestName = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[^\x00-\x1f]*$")]
+
+
 class MeetingIn(Schema):
+    """Attendance is the members present (ids of the organisation's members) and the guests by
+    name; 实到/缺席 are derived from them, so a typed count is refused as an unknown field."""
+
+    model_config = ConfigDict(extra="forbid")
+
     kind: MeetingKind
     held_on: datetime.date
     topic: Topic
     attendee_ids: list[DbId] = Field(default_factory=list, max_length=500)
-    attendee_count: Count = 0
-    absent_count: Count = 0
+    guests: list[GuestName] = Field(default_factory=list, max_length=200)
     minutes: Text = ""
 
 
@@ -411,13 +422,14 @@ def add_meeting(request: HttpRequest, org_id: Path[DbId], payload: MeetingIn):
     ids = data.pop("attendee_ids")
     attendees = list(PartyMember.objects.filter(pk__in=ids).select_related("org"))
     if len(attendees) != len(set(ids)):
-        return service_error(ValidationError({"attendee_ids": _("参会党员不存在")}))
+        # The same answer as for a member of another organisation: an id reveals nothing.
+        return service_error(ValidationError({"attendee_ids": _("参会党员须是本组织在册的党员")}))
     try:
         meeting = services.meeting_record(
             by=request.user, org=org, attendees=attendees, request=request, **data
         )
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, {"attendees": "attendee_ids"})
     return Answer(201, _meeting_out(meeting))
 
 
@@ -492,7 +504,7 @@ class ActivityOut(Schema):
     donated_value: Decimal | None
 
 
-class PairingOut(Schema):
+class PartyPairingOut(Schema):
     id: int
     helper_id: int
     helper_name: str
@@ -506,7 +518,7 @@ class PairingOut(Schema):
     version: int
 
 
-class PairingDetailOut(PairingOut):
+class PairingDetailOut(PartyPairingOut):
     activities: list[ActivityOut]
 
 
@@ -542,7 +554,7 @@ def _activity_out(a) -> dict:
     }
 
 
-@router.get("/pairings", response=list[PairingOut], summary="支部结对共建")
+@router.get("/pairings", response=list[PartyPairingOut], summary="支部结对共建")
 def list_pairings(request: HttpRequest, q: SearchText = "", division: DivisionCode | None = None):
     _require(request, "party.view_pairing")
     return [_pairing_out(p) for p in selectors.pairing_list(user=request.user, q=q, division=division)[:500]]
@@ -561,7 +573,7 @@ def get_pairing(request: HttpRequest, pairing_id: Path[DbId]):
     return {**_pairing_out(pairing), "activities": [_activity_out(a) for a in activities]}
 
 
-class PairingIn(Schema):
+class PartyPairingIn(Schema):
     # The other side: a village branch when the organisation in the path assists, else the helper.
     partner_id: DbId
     started_on: datetime.date
@@ -571,10 +583,10 @@ class PairingIn(Schema):
 
 @router.post(
     "/orgs/{org_id}/pairings",
-    response={201: PairingOut, **WRITE_ERRORS},
+    response={201: PartyPairingOut, **WRITE_ERRORS},
     summary="新增支部结对(本组织与另一方结对)",
 )
-def add_pairing(request: HttpRequest, org_id: Path[DbId], payload: PairingIn):
+def add_pairing(request: HttpRequest, org_id: Path[DbId], payload: PartyPairingIn):
     org = _org(request, org_id)
     _require(request, "party.add_pairing")
     data = payload.model_dump()
@@ -600,7 +612,9 @@ class PairingPatch(Schema):
 
 
 @router.patch(
-    "/pairings/{pairing_id}", response={200: PairingOut, **WRITE_ERRORS}, summary="修改支部结对(含结束结对)"
+    "/pairings/{pairing_id}",
+    response={200: PartyPairingOut, **WRITE_ERRORS},
+    summary="修改支部结对(含结束结对)",
 )
 def patch_pairing(request: HttpRequest, pairing_id: Path[DbId], payload: PairingPatch):
     pairing = _pairing(request, pairing_id)

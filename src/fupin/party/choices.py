@@ -126,12 +126,16 @@ class ReserveStatus(models.TextChoices):
     REMOVED = "removed", _("已出库")
 
 
-class Education(models.TextChoices):
+class PartyEducation(models.TextChoices):
     PRIMARY = "primary", _("小学")
     JUNIOR = "junior", _("初中")
     SENIOR = "senior", _("高中/中专")
     COLLEGE = "college", _("大专")
     BACHELOR = "bachelor", _("本科及以上")
+
+
+# Prefixed so the OpenAPI component differs from the registry's; the code keeps `Education`.
+Education = PartyEducation
 
 
 class AssessmentResult(models.TextChoices):

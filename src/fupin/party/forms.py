@@ -33,6 +33,7 @@ from fupin.party.models import (
     PartyOrg,
     ReserveCadre,
 )
+from fupin.party.selectors import can_edit_org, editable_orgs
 from fupin.party.services import MAX_PHOTOS
 from fupin.regions.forms import RegionField
 
@@ -212,7 +213,24 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+def split_names(text: str) -> list[str]:
+    """Names typed one a line (or separated by 、,,;), stripped, blanks dropped, in order."""
+    import re
+
+    return [name.strip() for name in re.split(r"[\n、,,;;]+", text or "") if name.strip()]
+
+
 class MeetingForm(VersionedModelForm):
+    """Attendance is ticked, never typed: the members present (checkboxes of the organisation's
+    members) and the guests (列席) by name; the service derives the figures from them."""
+
+    guests = forms.CharField(
+        label=_("列席人员"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("非本组织党员的参会人员,每行一个姓名"),
+    )
     photos = MultipleFileField(
         label=_("照片"),
         required=False,
@@ -221,7 +239,7 @@ class MeetingForm(VersionedModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["kind", "held_on", "topic", "attendees", "attendee_count", "absent_count", "minutes"]
+        fields = ["kind", "held_on", "topic", "attendees", "guests", "minutes"]
         widgets = {
             "held_on": DATE,
             "attendees": forms.CheckboxSelectMultiple,
@@ -230,12 +248,14 @@ class MeetingForm(VersionedModelForm):
 
     def __init__(self, *args, org: PartyOrg, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = PartyMember.objects.filter(
-            org__in=[org, *org.children.all()], status=MemberStatus.ACTIVE
-        ).order_by("org", "id")
+        roster = PartyMember.objects.filter(org__in=[org, *org.children.all()], status=MemberStatus.ACTIVE)
         if editing:
+            # Who attended then stays tickable even if they have left the organisation since.
+            roster = roster | PartyMember.objects.filter(pk__in=self.instance.attendees.values("pk"))
+            self.initial["guests"] = "\n".join(self.instance.guests or [])
             del self.fields["photos"]
-            del self.fields["attendees"]
+        self.fields["attendees"].queryset = roster.distinct().order_by("org", "id")
+        self.fields["attendees"].help_text = _("勾选到会的党员,实到和缺席人数由此计算")
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -245,6 +265,9 @@ class MeetingForm(VersionedModelForm):
 
     def clean_topic(self):
         return no_control(self.cleaned_data["topic"])
+
+    def clean_guests(self):
+        return split_names(no_control(self.cleaned_data.get("guests") or "", multiline=True))
 
 
 class ScoreForm(forms.Form):
@@ -329,7 +352,7 @@ class ReserveForm(VersionedModelForm):
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        _scoped(self.fields["org"], PartyOrg.objects.visible_to(user).filter(kind=OrgKind.VILLAGE))
+        _scoped(self.fields["org"], editable_orgs(user).filter(kind=OrgKind.VILLAGE))
         if editing:
             del self.fields["org"]
         else:
@@ -379,9 +402,17 @@ class PairingForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         orgs = PartyOrg.objects.visible_to(user).exclude(level=OrgLevel.GROUP)
         _scoped(self.fields["helper"], orgs.exclude(kind=OrgKind.VILLAGE))
         _scoped(self.fields["village_branch"], orgs.filter(kind=OrgKind.VILLAGE))
+
+    def clean(self):
+        data = super().clean()
+        helper, village = data.get("helper"), data.get("village_branch")
+        if helper and village and not (can_edit_org(self.user, helper) or can_edit_org(self.user, village)):
+            self.add_error("helper", _("结对双方至少有一方应是您负责的党组织"))
+        return data
 
 
 class ActivityForm(forms.ModelForm):

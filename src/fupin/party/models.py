@@ -193,8 +193,11 @@ class Meeting(models.Model):
     held_on = models.DateField(_("日期"))
     topic = models.CharField(_("主题"), max_length=200)
     attendees = models.ManyToManyField(PartyMember, verbose_name=_("参会党员"), blank=True, related_name="+")
-    attendee_count = models.PositiveSmallIntegerField(_("实到人数"), default=0)
-    absent_count = models.PositiveSmallIntegerField(_("缺席人数"), default=0)
+    # 列席: people who attended but are not members of the organisation, by name.
+    guests = models.JSONField(_("列席人员"), default=list, blank=True)
+    # Derived by party.services from the members ticked, never typed: a count can't exceed its list.
+    attendee_count = models.PositiveSmallIntegerField(_("实到党员"), default=0, editable=False)
+    absent_count = models.PositiveSmallIntegerField(_("缺席党员"), default=0, editable=False)
     minutes = models.TextField(_("会议记录"), blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User",

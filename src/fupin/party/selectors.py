@@ -1,5 +1,6 @@
 """Reads of the party app, always through the scoping choke point: lists, the meeting calendar,
-missed meetings, the computed weak-branch criteria and the rankings."""
+missed meetings, the computed weak-branch criteria and the rankings; and the one rule of who may
+edit an organisation (can_edit_org), which services, pages and the API all ask."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core.scoping import scope_of
 from fupin.party.choices import (
     MEETING_EVERY_MONTHS,
     MeetingKind,
@@ -30,6 +32,76 @@ from fupin.party.models import (
     VillageCadre,
     WeakCase,
 )
+
+# --- who may edit: the paired-unit rule ---------------------------------------------------------
+#
+# Seeing is not editing. A user's scope (core.scoping) includes the places their unit assists, so an
+# assisting unit sees the village branches it is paired with; but a branch's data, members and
+# meetings are kept by the branch itself, its township and its county (users whose OWN data scopes
+# cover the branch's division), and a unit's branches by that unit (and the units above it). On a
+# pairing (支部结对共建) each side that keeps one of the two branches records joint activities.
+# Services refuse with PermissionDenied; pages show a button only when this says yes.
+
+
+def _own_prefixes(user) -> tuple[str, ...]:
+    cached = getattr(user, "_fupin_party_own", None)
+    if cached is None:
+        from fupin.accounts.selectors import own_region_prefixes
+
+        cached = tuple(own_region_prefixes(user))
+        user._fupin_party_own = cached
+    return cached
+
+
+def can_edit_org(user, org: PartyOrg | None) -> bool:
+    """Whether `user` keeps `org` (see the rule above); None is the system (the demo, commands)."""
+    if user is None:
+        return True
+    if org is None or not user.is_authenticated or not user.is_active:
+        return False
+    if org.unit_id is not None:  # a unit's organisation, wherever it sits, is the unit's own
+        return org.unit_id in scope_of(user).unit_ids
+    code = org.region_id or ""
+    return bool(code) and any(code.startswith(prefix) for prefix in _own_prefixes(user))
+
+
+def may(user, perm: str, org: PartyOrg | None) -> bool:
+    """`user` holds party.<perm> and keeps `org`: the test behind every party write and button."""
+    if user is None:
+        return True
+    return user.has_perm(f"party.{perm}") and can_edit_org(user, org)
+
+
+def may_on_pairing(user, perm: str, pairing: Pairing) -> bool:
+    """party.<perm> on a pairing: for whoever keeps either of its two branches."""
+    if user is None:
+        return True
+    return user.has_perm(f"party.{perm}") and (
+        can_edit_org(user, pairing.helper) or can_edit_org(user, pairing.village_branch)
+    )
+
+
+def editable_orgs(user):
+    """The organisations `user` keeps, as a queryset (choices of forms that pick an organisation)."""
+    scope = scope_of(user)
+    q = Q(pk__in=[])
+    for prefix in _own_prefixes(user):
+        q |= Q(unit__isnull=True, region__code__startswith=prefix)
+    if scope.unit_ids:
+        q |= Q(unit_id__in=scope.unit_ids)
+    return PartyOrg.objects.visible_to(user).filter(q)
+
+
+class Allowed:
+    """What a user may do on one organisation, for templates: `{% if may.add_meeting %}`."""
+
+    def __init__(self, user, org: PartyOrg):
+        self._user, self._org, self._keeps = user, org, None
+
+    def __getitem__(self, perm: str) -> bool:
+        if self._keeps is None:
+            self._keeps = can_edit_org(self._user, self._org)
+        return self._keeps and self._user.has_perm(f"party.{perm}")
 
 
 def _in_division(queryset, path: str, code: str | None):

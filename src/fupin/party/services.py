@@ -46,6 +46,7 @@ from fupin.party.models import (
     WeakCase,
     WeakCaseEvent,
 )
+from fupin.party.selectors import can_edit_org, may, may_on_pairing
 
 CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
 PROBATION_DAYS = 365  # 预备期一年 (党章第七条)
@@ -62,10 +63,9 @@ def org_in_scope(user, org: PartyOrg) -> bool:
 
 
 def require(by, perm: str, org: PartyOrg | None) -> None:
-    """`by` holds party.<perm> and may see `org`; None is the system."""
-    if by is None:
-        return
-    if not by.has_perm(f"party.{perm}") or org is None or not org_in_scope(by, org):
+    """`by` holds party.<perm> and keeps `org` (selectors.can_edit_org: seeing is not enough, an
+    assisting unit sees the branches it is paired with but does not run them); None is the system."""
+    if by is not None and not may(by, perm, org):
         raise PermissionDenied(_("没有权限操作该记录"))
 
 
@@ -113,7 +113,7 @@ ORG_FIELDS = ("name", "level", "kind", "parent", "region", "unit", "founded_on",
 
 def _check_org(by, org: PartyOrg) -> None:
     errors: dict = {}
-    if by is not None and not org_in_scope(by, org):
+    if by is not None and not can_edit_org(by, org):
         errors["region"] = _("所在区划或所属单位须在您的数据范围内")
     if org.parent is not None and by is not None and not org_in_scope(by, org.parent):
         errors["parent"] = _("上级组织不在您的数据范围内")
@@ -311,18 +311,58 @@ def member_set_status(
 # --- organisational life ------------------------------------------------------------------------
 
 
+MAX_GUESTS = 200  # 列席 names on one meeting record
+GUEST_NAME_MAX = 50
+DERIVED_ATTENDANCE = {"attendee_count", "absent_count"}
+
+
+def meeting_roster(org: PartyOrg):
+    """The members a meeting of `org` counts: its own and its 党小组's active members."""
+    return PartyMember.objects.filter(
+        org__in=[org, *org.children.all()], status=MemberStatus.ACTIVE
+    ).select_related("org")
+
+
+def _attendance(org: PartyOrg, attendees, guests, errors: dict, *, kept=()) -> tuple[list, list, dict]:
+    """Check the ticked members and the guests' names; the figures they give.
+
+    Attendees are members of the roster (or `kept`: those who attended an edited meeting and have
+    left since); the counts are derived from them, so they can never exceed the lists.
+    """
+    roster = {m.pk: m for m in meeting_roster(org)}
+    allowed = set(roster) | {m.pk for m in kept}
+    attendees = list(dict.fromkeys(attendees))
+    if any(a.pk not in allowed for a in attendees):
+        errors["attendees"] = _("参会党员须是本组织在册的党员")
+    names = [str(g).strip() for g in guests or () if str(g).strip()]
+    if len(names) > MAX_GUESTS:
+        errors["guests"] = _("列席人员最多 %(n)d 人") % {"n": MAX_GUESTS}
+    elif any(len(g) > GUEST_NAME_MAX or any(ord(c) < 32 for c in g) for g in names):
+        errors["guests"] = _("列席人员姓名不能超过 %(n)d 个字,且不能含控制字符") % {"n": GUEST_NAME_MAX}
+    present = {a.pk for a in attendees}
+    figures = {"attendee_count": len(present), "absent_count": len(set(roster) - present)}
+    return attendees, names, figures
+
+
+def _no_typed_figures(fields: dict) -> None:
+    typed = DERIVED_ATTENDANCE & set(fields)
+    if typed:  # a caller that still types numbers is a bug to fix, not input to correct
+        raise TypeError(f"{sorted(typed)} are derived from the attendees and guests")
+
+
 @transaction.atomic
-def meeting_record(*, by, org: PartyOrg, attendees=(), photos=(), request=None, **fields) -> Meeting:
-    """Record a meeting with its attendees (members of the organisation) and photos."""
+def meeting_record(
+    *, by, org: PartyOrg, attendees=(), guests=(), photos=(), request=None, **fields
+) -> Meeting:
+    """Record a meeting with its attendees (members of the organisation, ticked), its guests
+    (列席, by name) and photos; 实到/缺席 are derived from the members ticked."""
     require(by, "add_meeting", org)
+    _no_typed_figures(fields)
     meeting = Meeting(org=org, recorded_by=by, **fields)
     errors: dict = {}
     _not_future(errors, "held_on", meeting.held_on)
-    attendees = list(attendees)
-    if any(a.org_id != org.pk and a.org.parent_id != org.pk for a in attendees):
-        errors["attendees"] = _("参会党员须是本组织的党员")
-    if attendees and meeting.attendee_count < len(attendees):
-        meeting.attendee_count = len(attendees)
+    attendees, meeting.guests, figures = _attendance(org, attendees, guests, errors)
+    meeting.attendee_count, meeting.absent_count = figures["attendee_count"], figures["absent_count"]
     if meeting.kind == "group" and org.level not in (OrgLevel.GROUP, OrgLevel.BRANCH):
         errors["kind"] = _("党小组会应由党支部或党小组记录")
     if len(photos) > MAX_PHOTOS:
@@ -343,12 +383,30 @@ def meeting_record(*, by, org: PartyOrg, attendees=(), photos=(), request=None, 
     return meeting
 
 
-def meeting_update(*, by, meeting: Meeting, version: int, request=None, **fields) -> Meeting:
+def meeting_update(
+    *, by, meeting: Meeting, version: int, attendees=None, guests=None, request=None, **fields
+) -> Meeting:
+    """Edit a meeting; given `attendees` and/or `guests`, the lists are replaced and the figures
+    derived again."""
     require(by, "change_meeting", meeting.org)
+    _no_typed_figures(fields)
     errors: dict = {}
     _not_future(errors, "held_on", fields.get("held_on"))
+    kept = list(meeting.attendees.all())
+    chosen, names, figures = _attendance(
+        meeting.org,
+        kept if attendees is None else attendees,
+        meeting.guests if guests is None else guests,
+        errors,
+        kept=kept,
+    )
     _raise(errors)
-    return _update(meeting, by=by, request=request, version=version, changes=fields)
+    with transaction.atomic():
+        fresh = _update(
+            meeting, by=by, request=request, version=version, changes={**fields, "guests": names, **figures}
+        )
+        fresh.attendees.set(chosen)
+    return fresh
 
 
 # --- standardisation ----------------------------------------------------------------------------
@@ -443,7 +501,7 @@ WEAK_STEPS = {
 
 @transaction.atomic
 def weak_identify(
-    *, by, org: PartyOrg, year: int, criteria=(), description: str = "", request=None
+    *, by, org: PartyOrg, year: int, criteria=(), description: str = "", at=None, request=None
 ) -> WeakCase:
     """Open a case: the criteria computed from records plus those judged by people (at least one)."""
     require(by, "manage_weakcase", org)
@@ -464,7 +522,9 @@ def weak_identify(
         org=org, year=year, criteria=chosen, description="\n".join(x for x in (description, evidence) if x)
     )
     _save_new(case, by=by, request=request)
-    WeakCaseEvent.objects.create(case=case, actor=by, to_status=case.status, reason=description)
+    event = WeakCaseEvent.objects.create(case=case, actor=by, to_status=case.status, reason=description)
+    if at is not None:  # a past step replayed (the demo): the event carries the time it records
+        WeakCaseEvent.objects.filter(pk=event.pk).update(at=at)
     return case
 
 
@@ -478,6 +538,7 @@ def weak_step(
     plan: str = "",
     owner: str = "",
     deadline: datetime.date | None = None,
+    at: datetime.datetime | None = None,
     request=None,
 ) -> WeakCase:
     """Move a case: `plan` (rectification plan, owner and deadline), `close` (销号), `revoke`."""
@@ -511,9 +572,11 @@ def weak_step(
         raise TransitionRefused(reasons)
     with transaction.atomic():
         fresh = _update(case, by=by, request=request, version=version, changes=changes)
-        WeakCaseEvent.objects.create(
+        event = WeakCaseEvent.objects.create(
             case=fresh, actor=by, from_status=case.status, to_status=target, reason=reason or plan
         )
+        if at is not None:  # a past step replayed (the demo): the event carries the time it records
+            WeakCaseEvent.objects.filter(pk=event.pk).update(at=at)
     return fresh
 
 
@@ -634,7 +697,7 @@ def pairing_create(
 ) -> Pairing:
     """Pair an assisting branch with a village branch; the actor must see at least one side."""
     if by is not None and not (
-        by.has_perm("party.add_pairing") and (org_in_scope(by, helper) or org_in_scope(by, village_branch))
+        by.has_perm("party.add_pairing") and (can_edit_org(by, helper) or can_edit_org(by, village_branch))
     ):
         raise PermissionDenied(_("没有权限操作该记录"))
     errors: dict = {}
@@ -662,7 +725,7 @@ def pairing_in_scope(user, pairing: Pairing) -> bool:
 
 
 def pairing_update(*, by, pairing: Pairing, version: int, request=None, **fields) -> Pairing:
-    if by is not None and not (by.has_perm("party.change_pairing") and pairing_in_scope(by, pairing)):
+    if not may_on_pairing(by, "change_pairing", pairing):
         raise PermissionDenied(_("没有权限操作该记录"))
     ended = fields.get("ended_on", pairing.ended_on)
     if ended and ended < fields.get("started_on", pairing.started_on):
@@ -672,7 +735,8 @@ def pairing_update(*, by, pairing: Pairing, version: int, request=None, **fields
 
 @transaction.atomic
 def activity_add(*, by, pairing: Pairing, request=None, **fields) -> PairingActivity:
-    if by is not None and not (by.has_perm("party.add_pairingactivity") and pairing_in_scope(by, pairing)):
+    # The paired unit records joint activities here, though it edits nothing of the village branch.
+    if not may_on_pairing(by, "add_pairingactivity", pairing):
         raise PermissionDenied(_("没有权限操作该记录"))
     activity = PairingActivity(pairing=pairing, recorded_by=by, **fields)
     errors: dict = {}

@@ -36,6 +36,12 @@ def require_perm(request, perm: str) -> None:
         raise PermissionDenied(_("没有权限。"))
 
 
+def require_may(request, perm: str, org: PartyOrg) -> None:
+    """party.<perm> on an organisation the user keeps (selectors.can_edit_org), else 403."""
+    if not selectors.may(request.user, perm, org):
+        raise PermissionDenied(_("没有权限。"))
+
+
 def visible_org(request, pk: int) -> PartyOrg:
     return get_visible_or_404(
         PartyOrg.objects.select_related("region", "unit", "parent"), request.user, pk=pk
@@ -70,7 +76,11 @@ def filters_of(form) -> dict:
 @login_required
 def home(request):
     require_perm(request, "party.view_partyorg")
-    mine = selectors.org_list(user=request.user, level=OrgLevel.BRANCH).order_by("region_id", "name")[:12]
+    mine = list(
+        selectors.org_list(user=request.user, level=OrgLevel.BRANCH).order_by("region_id", "name")[:12]
+    )
+    for org in mine:
+        org.may = selectors.Allowed(request.user, org)
     return render(
         request,
         "party/home.html",
@@ -154,6 +164,7 @@ def org_detail(request, pk: int):
             "cadres": org.cadres.all(),
             "criteria": selectors.computed_criteria(org),
             "year": year,
+            "may": selectors.Allowed(request.user, org),
         },
     )
 
@@ -175,7 +186,7 @@ def org_create(request):
 @login_required
 def org_edit(request, pk: int):
     org = visible_org(request, pk)
-    require_perm(request, "party.change_partyorg")
+    require_may(request, "change_partyorg", org)
     form = OrgForm(
         request.POST or None,
         user=request.user,
@@ -267,7 +278,7 @@ def member_detail(request, pk: int):
             "events": member.events.select_related("actor").order_by("at", "id"),
             "next_stage": services.next_stage(member.stage),
             "step_form": AdvanceForm(initial={"version": member.version, "on": timezone.localdate()}),
-            "can_edit": request.user.has_perm("party.change_partymember"),
+            "can_edit": selectors.may(request.user, "change_partymember", member.org),
         },
     )
 
@@ -275,7 +286,7 @@ def member_detail(request, pk: int):
 @login_required
 def member_add(request, pk: int):
     org = visible_org(request, pk)
-    require_perm(request, "party.add_partymember")
+    require_may(request, "add_partymember", org)
     form = MemberForm(request.POST or None)
     return save_form(
         request,
@@ -290,7 +301,7 @@ def member_add(request, pk: int):
 @login_required
 def member_edit(request, pk: int):
     member = _member(request, pk)
-    require_perm(request, "party.change_partymember")
+    require_may(request, "change_partymember", member.org)
     form = MemberForm(
         request.POST or None,
         instance=PartyMember.objects.get(pk=member.pk),
@@ -319,7 +330,7 @@ def member_edit(request, pk: int):
 def member_step(request, pk: int):
     """The recruitment workflow (next stage) and membership changes (transfer out, leave …)."""
     member = _member(request, pk)
-    require_perm(request, "party.change_partymember")
+    require_may(request, "change_partymember", member.org)
     form = AdvanceForm(request.POST)
     back = redirect("party:member_detail", pk=member.pk)
     if not form.is_valid():

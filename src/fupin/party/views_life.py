@@ -15,15 +15,16 @@ from fupin.party.choices import MeetingKind
 from fupin.party.forms import MeetingForm, MeetingQueryForm, YearQueryForm
 from fupin.party.listing import Column, export_list, render_list
 from fupin.party.models import Meeting, MeetingPhoto
-from fupin.party.views import filters_of, require_perm, save_form, visible_org
+from fupin.party.views import filters_of, require_may, require_perm, save_form, visible_org
 
 MEETING_COLUMNS = [
     Column(_l("日期"), lambda m: m.held_on),
     Column(_l("党组织"), lambda m: m.org),
     Column(_l("类型"), lambda m: m.get_kind_display()),
     Column(_l("主题"), lambda m: m.topic),
-    Column(_l("实到人数"), lambda m: m.attendee_count, num=True),
-    Column(_l("缺席人数"), lambda m: m.absent_count, num=True),
+    Column(_l("实到党员"), lambda m: m.attendee_count, num=True),
+    Column(_l("缺席党员"), lambda m: m.absent_count, num=True),
+    Column(_l("列席人数"), lambda m: len(m.guests or ()), num=True),
 ]
 
 
@@ -73,7 +74,7 @@ def meeting_export(request):
 def meeting_create(request, pk: int):
     """One task per screen: a branch secretary records a meeting on the phone."""
     org = visible_org(request, pk)
-    require_perm(request, "party.add_meeting")
+    require_may(request, "add_meeting", org)
     initial = {"held_on": timezone.localdate()}
     if request.GET.get("kind") in MeetingKind.values:
         initial["kind"] = request.GET["kind"]
@@ -111,14 +112,19 @@ def meeting_detail(request, pk: int):
     return render(
         request,
         "party/meeting_detail.html",
-        {"meeting": meeting, "attendees": meeting.attendees.all(), "photos": meeting.photos.all()},
+        {
+            "meeting": meeting,
+            "attendees": meeting.attendees.all(),
+            "photos": meeting.photos.all(),
+            "can_edit": selectors.may(request.user, "change_meeting", meeting.org),
+        },
     )
 
 
 @login_required
 def meeting_edit(request, pk: int):
     meeting = _meeting(request, pk)
-    require_perm(request, "party.change_meeting")
+    require_may(request, "change_meeting", meeting.org)
     form = MeetingForm(
         request.POST or None,
         org=meeting.org,
@@ -163,7 +169,11 @@ def calendar(request, pk: int):
         {"kind": MeetingKind(kind).label, "code": kind, "periods": periods}
         for kind, periods in selectors.meeting_calendar(org, year).items()
     ]
-    return render(request, "party/calendar.html", {"org": org, "year": year, "rows": rows, "form": form})
+    return render(
+        request,
+        "party/calendar.html",
+        {"org": org, "year": year, "rows": rows, "form": form, "may": selectors.Allowed(request.user, org)},
+    )
 
 
 # --- missed meetings ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Branch pairings (支部结对共建) and their activities: visits, lectures, donations, joint events."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.urls import reverse
@@ -101,7 +102,7 @@ def pairing_detail(request, pk: int):
             "pairing": pairing,
             "activities": activities,
             "donated": activities.aggregate(v=Sum("donated_value"))["v"],
-            "can_add": request.user.has_perm("party.add_pairingactivity"),
+            "can_add": selectors.may_on_pairing(request.user, "add_pairingactivity", pairing),
         },
     )
 
@@ -109,7 +110,8 @@ def pairing_detail(request, pk: int):
 @login_required
 def activity_create(request, pk: int):
     pairing = _pairing(request, pk)
-    require_perm(request, "party.add_pairingactivity")
+    if not selectors.may_on_pairing(request.user, "add_pairingactivity", pairing):
+        raise PermissionDenied(_("没有权限。"))
     form = ActivityForm(request.POST or None, initial={"held_on": timezone.localdate()})
     back = reverse("party:pairing_detail", args=[pairing.pk])
     return save_form(

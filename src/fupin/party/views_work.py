@@ -30,7 +30,7 @@ from fupin.party.forms import (
 )
 from fupin.party.listing import Column, export_list, render_list
 from fupin.party.models import BranchScore, Checklist, IndicatorSet, ReserveCadre, VillageCadre, WeakCase
-from fupin.party.views import filters_of, require_perm, save_form, visible_org
+from fupin.party.views import filters_of, require_may, require_perm, save_form, visible_org
 
 # --- standardisation ----------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def score_export(request):
 @login_required
 def score_record(request, pk: int):
     org = visible_org(request, pk)
-    require_perm(request, "party.add_branchscore")
+    require_may(request, "add_branchscore", org)
     checklist = Checklist.objects.filter(active=True).order_by("pk").first()
     if checklist is None:
         messages.error(request, _("尚未设置标准化考评表,请先运行 fupin party_defaults。"))
@@ -176,7 +176,7 @@ def weak_export(request):
 @login_required
 def weak_create(request, pk: int):
     org = visible_org(request, pk)
-    require_perm(request, "party.manage_weakcase")
+    require_may(request, "manage_weakcase", org)
     computed = selectors.computed_criteria(org)
     form = WeakCaseForm(
         request.POST or None, initial={"year": timezone.localdate().year, "criteria": list(computed)}
@@ -210,7 +210,7 @@ def weak_detail(request, pk: int):
             "case": case,
             "criteria": [WeakCriterion(c).label for c in case.criteria],
             "events": case.events.select_related("actor"),
-            "can_manage": request.user.has_perm("party.manage_weakcase"),
+            "can_manage": selectors.may(request.user, "manage_weakcase", case.org),
             "open": case.status in (WeakStatus.IDENTIFIED, WeakStatus.RECTIFYING),
             "step_form": WeakStepForm(initial={"version": case.version}),
         },
@@ -221,7 +221,7 @@ def weak_detail(request, pk: int):
 @require_POST
 def weak_step(request, pk: int):
     case = _case(request, pk)
-    require_perm(request, "party.manage_weakcase")
+    require_may(request, "manage_weakcase", case.org)
     form = WeakStepForm(request.POST)
     if form.is_valid():
         try:
@@ -327,7 +327,7 @@ def _reserve(request, pk: int) -> ReserveCadre:
 @login_required
 def reserve_detail(request, pk: int):
     cadre = _reserve(request, pk)
-    can_edit = request.user.has_perm("party.change_reservecadre")
+    can_edit = selectors.may(request.user, "change_reservecadre", cadre.org)
     form = ReserveForm(
         request.POST or None,
         user=request.user,
@@ -336,7 +336,7 @@ def reserve_detail(request, pk: int):
         initial={"version": cadre.version},
     )
     if request.method == "POST" and not can_edit:
-        require_perm(request, "party.change_reservecadre")
+        require_may(request, "change_reservecadre", cadre.org)
     back = reverse("party:reserve_detail", args=[cadre.pk])
     return save_form(
         request,
@@ -364,7 +364,7 @@ def reserve_detail(request, pk: int):
 @require_POST
 def reserve_assess(request, pk: int):
     cadre = _reserve(request, pk)
-    require_perm(request, "party.change_reservecadre")
+    require_may(request, "change_reservecadre", cadre.org)
     form = AssessmentForm(request.POST)
     if form.is_valid():
         try:
@@ -432,7 +432,7 @@ def cadre_export(request):
 @login_required
 def cadre_create(request, pk: int):
     org = visible_org(request, pk)
-    require_perm(request, "party.add_villagecadre")
+    require_may(request, "add_villagecadre", org)
     form = CadreForm(request.POST or None)
     return save_form(
         request,
@@ -455,7 +455,7 @@ def cadre_detail(request, pk: int):
     indicator_set = IndicatorSet.objects.filter(active=True).order_by("pk").first()
     history = list(selectors.cadre_history(cadre))
     names = {str(i.pk): i.name for i in indicator_set.indicators.all()} if indicator_set else {}
-    can_score = request.user.has_perm("party.add_cadremonthscore") and indicator_set is not None
+    can_score = selectors.may(request.user, "add_cadremonthscore", cadre.org) and indicator_set is not None
     form = (
         CadreScoreForm(
             request.POST or None,
@@ -466,7 +466,7 @@ def cadre_detail(request, pk: int):
         else None
     )
     if request.method == "POST":
-        require_perm(request, "party.add_cadremonthscore")
+        require_may(request, "add_cadremonthscore", cadre.org)
         if form is None:
             raise Http404
     return (

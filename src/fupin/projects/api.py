@@ -21,6 +21,8 @@ from fupin.projects import ledger, selectors, services, workflow
 from fupin.projects.models import Beneficiary, Category, FundSource, LedgerEntry, Nature, Project, Status
 
 router = Router(tags=["projects"])
+# The services name fields as the forms do; the API names them as its schemas do.
+ALIASES = {"unit": "unit_id", "household": "household_id"}
 
 Money = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 Year = Annotated[int, Field(ge=2010, le=2100)]
@@ -161,7 +163,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):
     try:
         project = services.project_create(by=request.user, request=request, **payload.model_dump())
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _project_out(_visible_project(request, project.pk)))
 
 
@@ -181,11 +183,11 @@ def update_project(request: HttpRequest, project_id: Path[DbId], payload: Projec
     try:
         services.project_update(by=request.user, project=project, version=version, request=request, **fields)
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(200, _project_out(_visible_project(request, project_id)))
 
 
-class TransitionIn(Schema):
+class ProjectTransitionIn(Schema):
     action: Action
     reason: Text = ""
     expert_names: Short = ""
@@ -201,7 +203,7 @@ class TransitionIn(Schema):
     response={200: ProjectOut, **WRITE_ERRORS},
     summary="项目流程:申报、审核、批准、退回、公示、开工、验收、竣工公告、绩效评价",
 )
-def transition_project(request: HttpRequest, project_id: Path[DbId], payload: TransitionIn):
+def transition_project(request: HttpRequest, project_id: Path[DbId], payload: ProjectTransitionIn):
     project = _visible_project(request, project_id)
     details = {
         k: v for k, v in payload.model_dump().items() if k not in ("action", "reason") and v not in (None, "")
@@ -216,11 +218,11 @@ def transition_project(request: HttpRequest, project_id: Path[DbId], payload: Tr
             **details,
         )
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(200, _project_out(_visible_project(request, project_id)))
 
 
-class EventOut(Schema):
+class ProjectEventOut(Schema):
     at: datetime.datetime
     actor: str
     action: str
@@ -230,7 +232,7 @@ class EventOut(Schema):
     reason: str
 
 
-@router.get("/projects/{project_id}/events", response=list[EventOut], summary="项目流程记录")
+@router.get("/projects/{project_id}/events", response=list[ProjectEventOut], summary="项目流程记录")
 def list_events(request: HttpRequest, project_id: Path[DbId]):
     project = _visible_project(request, project_id)
     return [
@@ -306,7 +308,7 @@ def add_beneficiary(request: HttpRequest, project_id: Path[DbId], payload: Benef
             request=request,
         )
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _beneficiary_out(row))
 
 
@@ -346,7 +348,7 @@ def update_beneficiary(
     try:
         row = services.beneficiary_update(by=request.user, beneficiary=beneficiary, request=request, **fields)
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(200, _beneficiary_out(row))
 
 
@@ -365,7 +367,7 @@ def remove_beneficiary(
             by=request.user, beneficiary=beneficiary, reason=payload.reason, request=request
         )
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(204, None)
 
 
@@ -432,7 +434,7 @@ def create_source(request: HttpRequest, payload: SourceIn):
     try:
         source = services.source_create(by=request.user, request=request, **payload.model_dump())
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _source_out(_visible_source(request, source.pk)))
 
 
@@ -472,7 +474,7 @@ def add_budget(request: HttpRequest, source_id: Path[DbId], payload: MoneyIn):
     try:
         entry = ledger.fund_budget(by=request.user, source=source, request=request, **payload.model_dump())
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _entry_out(entry))
 
 
@@ -493,7 +495,7 @@ def allocate(request: HttpRequest, project_id: Path[DbId], payload: AllocationIn
     try:
         entry = ledger.fund_allocate(by=request.user, source=source, project=project, request=request, **data)
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _entry_out(entry))
 
 
@@ -506,19 +508,36 @@ class EntryFilter(Schema):
     offset: Offset = 0
 
 
+class LedgerTotalsOut(Schema):
+    """Per kind, net of reversals, and the balances between kinds (never one sum across kinds)."""
+
+    budget: Decimal
+    allocation: Decimal
+    disbursement: Decimal
+    unallocated: Decimal
+    undisbursed: Decimal
+
+
 class EntryPage(Schema):
     count: int
-    total: Decimal
+    total: Decimal | None
+    totals: LedgerTotalsOut
     items: list[EntryOut]
 
 
-@router.get("/entries", response=EntryPage, summary="资金台账(分录;total 为筛选结果的合计)")
+@router.get(
+    "/entries",
+    response=EntryPage,
+    summary="资金台账(分录;totals 为按类型的合计与结余;total 仅在按 kind 筛选时给出)",
+)
 def list_entries(request: HttpRequest, filters: Query[EntryFilter]):
     entries = selectors.entry_list(user=request.user, filters=filters.model_dump())
     page = entries[filters.offset : filters.offset + filters.limit]
     return {
         "count": entries.count(),
-        "total": selectors.entries_total(entries),
+        # One kind's entries add up; a budget, its allocations and their payments do not.
+        "total": selectors.entries_total(entries) if filters.kind else None,
+        "totals": selectors.ledger_totals(entries),
         "items": [_entry_out(e) for e in page],
     }
 
@@ -541,7 +560,7 @@ def disburse(request: HttpRequest, entry_id: Path[DbId], payload: MoneyIn):
             by=request.user, allocation=allocation, request=request, **payload.model_dump()
         )
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _entry_out(entry))
 
 
@@ -555,5 +574,5 @@ def reverse(request: HttpRequest, entry_id: Path[DbId], payload: ReverseIn):
     try:
         reversal = ledger.entry_reverse(by=request.user, entry=entry, reason=payload.reason, request=request)
     except REFUSALS as exc:
-        return service_error(exc)
+        return service_error(exc, ALIASES)
     return Answer(201, _entry_out(reversal))

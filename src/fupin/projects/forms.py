@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import scope_root
+from fupin.core.validators import past_date
 from fupin.orgs.models import Unit
 from fupin.projects.models import MONEY, Category, FundSource, Nature, Status
+from fupin.projects.services import PLACE_LEVELS
 from fupin.regions.forms import RegionField
 from fupin.regions.models import Region
 
@@ -14,15 +16,18 @@ ALL = [("", _("全部"))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def place_field(user, *, label, required=True):
-    """The division picker under the user's scope; a village cadre's only place is their village."""
+def place_field(user, *, label, required=True, levels=None):
+    """The division picker under the user's scope, for the `levels` the record allows (a project:
+    services.PLACE_LEVELS; a fund source: any division, the user's own county included): a picker
+    left at the user's own place (a county officer's county) means that place when its level is
+    allowed. A village cadre's only place is their village."""
     root = scope_root(user)
     if root and len(root) == 12:
         region = Region.objects.filter(code=root).first()
         return forms.ChoiceField(
             label=label, required=required, choices=[(root, region.name if region else root)]
         )
-    return RegionField(label=label, required=required, root=root)
+    return RegionField(label=label, required=required, root=root, levels=levels)
 
 
 def _code(value) -> str:
@@ -85,7 +90,7 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"] = place_field(user, label=_("实施地点"))
+        self.fields["place"] = place_field(user, label=_("实施地点"), levels=PLACE_LEVELS)
         self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")
 
     def service_fields(self) -> dict:
@@ -176,7 +181,7 @@ class BeneficiaryRemoveForm(forms.Form):
 class AllocateForm(forms.Form):
     source = forms.ModelChoiceField(label=_("资金来源"), queryset=FundSource.objects.none())
     amount = money_field(_("分配金额(元)"), min_value=0.01)
-    date = forms.DateField(label=_("业务日期"), widget=DATE)
+    date = forms.DateField(label=_("业务日期"), widget=DATE, validators=[past_date])
     memo = forms.CharField(label=_("摘要"), required=False, max_length=200)
 
     def __init__(self, *args, sources, **kwargs):
@@ -188,7 +193,7 @@ class MoneyForm(forms.Form):
     """Budget arrival or a disbursement: an amount, a date, a memo."""
 
     amount = money_field(_("金额(元)"), min_value=0.01)
-    date = forms.DateField(label=_("业务日期"), widget=DATE)
+    date = forms.DateField(label=_("业务日期"), widget=DATE, validators=[past_date])
     memo = forms.CharField(label=_("摘要"), required=False, max_length=200)
 
 
@@ -222,3 +227,23 @@ class SourceForm(forms.Form):
 class SourceQueryForm(forms.Form):
     kind = forms.ChoiceField(label=_("资金来源"), required=False, choices=ALL + FundSource.Kind.choices)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)
+
+
+class PublicityForm(forms.Form):
+    """A county's 公示 settings; the county officer's picker holds their own county."""
+
+    county = forms.CharField(label=_("县级区划"))
+    hotline = forms.CharField(
+        label=_("监督举报电话"),
+        max_length=40,
+        help_text=_("印在本县及各村的公示页面上,如 0974-8512317 或 12317"),
+    )
+    office = forms.CharField(label=_("受理单位"), required=False, max_length=100)
+
+    SERVICE_FIELD_ALIASES = {"county_code": "county"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"] = RegionField(
+            label=_("县级区划"), root=scope_root(user), levels=(Region.Level.COUNTY,)
+        )

@@ -8,12 +8,14 @@ are checked here with Chinese reasons (LedgerRefused); the database triggers che
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change
+from fupin.core.validators import past_date
 from fupin.projects.errors import LedgerRefused
 from fupin.projects.models import FundSource, LedgerEntry, Project, Status
 from fupin.projects.selectors import allocation_remaining, project_money, source_available
@@ -33,8 +35,16 @@ def _lock_source(source: FundSource) -> FundSource:
     return FundSource.objects.select_for_update().get(pk=source.pk)
 
 
-def _date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else timezone.localdate()
+def _date(errors: dict, value) -> datetime.date:
+    """The entry's business date: today when not given, else a past date (core.validators.past_date,
+    the one rule the page form, the API and the demo's loading all pass through here)."""
+    if value in (None, ""):
+        return timezone.localdate()
+    try:
+        return past_date(value)
+    except ValidationError as exc:
+        errors["date"] = exc.messages[0]
+        return timezone.localdate()
 
 
 def _append(*, by, request, **fields) -> LedgerEntry:
@@ -55,11 +65,12 @@ def fund_budget(*, by, source: FundSource, amount, date=None, memo: str = "", re
     errors: dict = {}
     value = money(errors, "amount", amount, positive=True)
     memo = _text(errors, "memo", memo, max_length=200) or _("预算下达")
+    day = _date(errors, date)
     _raise(errors)
     with transaction.atomic():
         _lock_source(source)
         return _append(
-            by=by, request=request, kind=K.BUDGET, source=source, amount=value, date=_date(date), memo=memo
+            by=by, request=request, kind=K.BUDGET, source=source, amount=value, date=day, memo=memo
         )
 
 
@@ -72,6 +83,7 @@ def fund_allocate(
     errors: dict = {}
     value = money(errors, "amount", amount, positive=True)
     memo = _text(errors, "memo", memo, max_length=200) or _("分配到项目")
+    day = _date(errors, date)
     _raise(errors)
     with transaction.atomic():
         _lock_source(source)
@@ -102,7 +114,7 @@ def fund_allocate(
             source=source,
             project=project,
             amount=value,
-            date=_date(date),
+            date=day,
             memo=memo,
         )
 
@@ -120,6 +132,7 @@ def fund_disburse(
     errors: dict = {}
     value = money(errors, "amount", amount, positive=True)
     memo = _text(errors, "memo", memo, max_length=200) or _("拨付")
+    day = _date(errors, date)
     _raise(errors)
     with transaction.atomic():
         # Lock order everywhere: source, then allocation (no deadlocks between writers).
@@ -147,7 +160,7 @@ def fund_disburse(
             project=project,
             allocation=allocation,
             amount=value,
-            date=_date(date),
+            date=day,
             memo=memo,
         )
 
@@ -160,6 +173,7 @@ def entry_reverse(*, by, entry: LedgerEntry, reason: str, date=None, request=Non
         require(by, "manage_funds", code=entry.project.place_id, unit_id=entry.project.unit_id)
     errors: dict = {}
     reason = _text(errors, "reason", reason, required=True, max_length=200)
+    day = _date(errors, date)
     _raise(errors)
     with transaction.atomic():
         _lock_source(source)
@@ -189,6 +203,6 @@ def entry_reverse(*, by, entry: LedgerEntry, reason: str, date=None, request=Non
             allocation=entry.allocation,
             reverses=entry,
             amount=-entry.amount,
-            date=_date(date),
+            date=day,
             memo=(_("冲正#%(id)d:%(reason)s") % {"id": entry.pk, "reason": reason})[:200],
         )

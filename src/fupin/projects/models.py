@@ -41,7 +41,7 @@ class Nature(models.TextChoices):
     SERVICE = "service", _("服务")
 
 
-class Status(models.TextChoices):
+class ProjectStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PROPOSED = "proposed", _("村级已申报")
     REVIEWED = "reviewed", _("乡镇已审核")
@@ -52,6 +52,9 @@ class Status(models.TextChoices):
     COMPLETED = "completed", _("已竣工公告")
     EVALUATED = "evaluated", _("已绩效评价")
 
+
+# Named for what it is, so the OpenAPI document's component is unique; `Status` stays for the code.
+Status = ProjectStatus
 
 # States shown on the public 公示 pages: the county has approved the project.
 PUBLIC_STATUSES = (
@@ -237,7 +240,7 @@ class FundSource(models.Model):
     that gives it); its amount is the sum of its budget entries in the ledger.
     """
 
-    class Kind(models.TextChoices):
+    class FundSourceKind(models.TextChoices):
         CENTRAL = "central", _("中央衔接资金")
         PROVINCIAL = "provincial", _("省级衔接资金")
         CITY = "city", _("市级衔接资金")
@@ -245,6 +248,9 @@ class FundSource(models.Model):
         UNIT_DIRECT = "unit_direct", _("帮扶单位直接投入")
         BROUGHT_IN = "brought_in", _("引进帮扶资金")
         DONATION = "donation", _("捐赠资金")
+
+    # The OpenAPI component is named after the class: `FundSourceKind`, not a bare `Kind`.
+    Kind = FundSourceKind
 
     name = models.CharField(_("资金名称"), max_length=100)
     kind = models.CharField(_("资金来源"), max_length=16, choices=Kind.choices)
@@ -380,3 +386,35 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("ledger entries are append-only")
+
+
+class CountyPublicity(models.Model):
+    """A county's 公示 settings, kept by the county itself: the 监督举报电话 (and who answers it)
+    printed on the 公示 page of the county and of each of its villages. Data, not code: every
+    county has its own number, and changes it without a release."""
+
+    county = models.OneToOneField(
+        "regions.Region", verbose_name=_("县级区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    hotline = models.CharField(_("监督举报电话"), max_length=40)
+    office = models.CharField(_("受理单位"), max_length=100, blank=True)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("更新人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedManager()
+    scope_region_field = "county__code"
+
+    class Meta:
+        verbose_name = _("县级公示设置")
+        verbose_name_plural = _("县级公示设置")
+
+    def __str__(self):
+        return f"{self.county} {self.hotline}"

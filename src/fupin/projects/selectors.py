@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
+from django.utils.translation import gettext as _
 
 from fupin.projects.models import (
     CENT,
     PUBLIC_STATUSES,
     Beneficiary,
     Category,
+    CountyPublicity,
     FundSource,
     LedgerEntry,
     Project,
@@ -220,10 +222,14 @@ def category_totals(*, user=None, prefix: str = "", year: int | None = None) -> 
 def unit_fund_totals(*, unit_id: int, year: int) -> dict:
     """The assisting unit's direct investment and funds brought in for `year`, from the ledger.
 
-    Both are the net budget entries (reversals included) of the unit's sources of that year and kind
-    (帮扶单位直接投入 / 引进帮扶资金). Staff donations are a kind of their own and count in neither.
+    Both are the net budget entries (资金到位) of the unit's sources of that kind (帮扶单位直接投入 /
+    引进帮扶资金) whose business date falls in `year` — the year the money was put in, whatever
+    the source's own 年度 says (a source can receive money over several years); a reversal counts in
+    the year of the entry it corrects. Staff donations are a kind of their own and count in neither.
+    The rule is docs/architecture.md's "Figures".
     """
-    totals = LedgerEntry.objects.filter(kind=K.BUDGET, source__unit_id=unit_id, source__year=year).aggregate(
+    in_year = Q(reverses__isnull=True, date__year=year) | Q(reverses__date__year=year)
+    totals = LedgerEntry.objects.filter(in_year, kind=K.BUDGET, source__unit_id=unit_id).aggregate(
         direct=Sum("amount", filter=Q(source__kind=FundSource.Kind.UNIT_DIRECT)),
         brought_in=Sum("amount", filter=Q(source__kind=FundSource.Kind.BROUGHT_IN)),
     )
@@ -234,16 +240,53 @@ def unit_fund_totals(*, unit_id: int, year: int) -> dict:
 
 
 def public_projects(code: str):
-    """Approved and later projects under a division code, with money sums (no person's data)."""
+    """Approved and later projects under a division code, with money sums and beneficiaries as
+    counts: households and villages (no person's data)."""
     projects = Project.objects.filter(place__code__startswith=code, status__in=PUBLIC_STATUSES)
     return (
         with_money(projects)
         .annotate(
-            households=Count("beneficiaries", filter=Q(beneficiaries__household__isnull=False), distinct=True)
+            households=Count(
+                "beneficiaries", filter=Q(beneficiaries__household__isnull=False), distinct=True
+            ),
+            villages=Count("beneficiaries__village", distinct=True),
         )
         .select_related("place", "unit")
         .order_by("-year", "place_id", "id")
     )
+
+
+def public_project_sources(project_ids) -> dict[int, list[dict]]:
+    """Each public project's money by source (name and kind of the source, allocated, disbursed),
+    in one query for the whole page."""
+    rows = (
+        LedgerEntry.objects.filter(project_id__in=list(project_ids), kind__in=[K.ALLOCATION, K.DISBURSEMENT])
+        .values("project_id", "source_id", "source__name", "source__kind", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("project_id", "source_id")
+    )
+    found: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        item = found.setdefault(
+            (row["project_id"], row["source_id"]),
+            {
+                "name": row["source__name"],
+                "kind": FundSource.Kind(row["source__kind"]).label,
+                "allocated": ZERO,
+                "disbursed": ZERO,
+            },
+        )
+        item["allocated" if row["kind"] == K.ALLOCATION else "disbursed"] = _q(row["total"])
+    result: dict[int, list[dict]] = {}
+    for (project_id, _source_id), item in found.items():
+        if item["allocated"] or item["disbursed"]:  # a source reversed in full no longer funds it
+            result.setdefault(project_id, []).append(item)
+    return result
+
+
+def county_publicity(code: str) -> CountyPublicity | None:
+    """The 公示 settings (监督举报电话) of the county of `code` (a county or a place under it)."""
+    return CountyPublicity.objects.filter(county_id=code[:6]).first() if len(code) >= 6 else None
 
 
 def public_fund_use(code: str) -> list[dict]:
@@ -268,5 +311,53 @@ def public_fund_use(code: str) -> list[dict]:
 
 
 def entries_total(entries) -> Decimal:
-    """The net sum of a list of entries (what the figure that linked here said)."""
+    """The net sum of a list of entries of ONE kind (what the figure that linked here said); a list
+    that mixes kinds has no single total: see ledger_totals."""
     return _q(entries.order_by().aggregate(total=Sum("amount"))["total"])
+
+
+def ledger_totals(entries) -> dict:
+    """Per kind, net of reversals, and the balances between kinds: a budget, the money allocated
+    out of it and the money paid out of that are three stages of the same yuan, so adding them
+    together counts it up to three times (a 600,000 元 project once showed 1,700,000 元)."""
+    sums = entries.order_by().aggregate(
+        budget=Sum("amount", filter=Q(kind=K.BUDGET)),
+        allocation=Sum("amount", filter=Q(kind=K.ALLOCATION)),
+        disbursement=Sum("amount", filter=Q(kind=K.DISBURSEMENT)),
+    )
+    budget, allocation, disbursement = (_q(sums[k]) for k in ("budget", "allocation", "disbursement"))
+    return {
+        "budget": budget,
+        "allocation": allocation,
+        "disbursement": disbursement,
+        "unallocated": budget - allocation,
+        "undisbursed": allocation - disbursement,
+    }
+
+
+def ledger_figures(totals: dict, filters: dict) -> list[dict]:
+    """The figures a filtered ledger can honestly show, labelled: the kinds its filters can contain
+    (a project's entries hold no budget, an allocation's only disbursements), and a balance only
+    where both of its kinds are in the list."""
+    kinds = [K.BUDGET, K.ALLOCATION, K.DISBURSEMENT]
+    if any(filters.get(f) for f in ("project", "category", "year", "division")):
+        kinds.remove(K.BUDGET)  # budget entries belong to a source, never to a project
+    if filters.get("allocation"):
+        kinds = [K.DISBURSEMENT]
+    if filters.get("kind"):
+        kinds = [k for k in kinds if k == filters["kind"]]
+    labels = {
+        K.BUDGET: _("预算合计"),
+        K.ALLOCATION: _("已分配到项目合计"),
+        K.DISBURSEMENT: _("已拨付合计"),
+    }
+    figures = [{"key": str(k), "label": labels[k], "amount": totals[str(k)]} for k in kinds]
+    if K.BUDGET in kinds and K.ALLOCATION in kinds:
+        figures.append(
+            {"key": "unallocated", "label": _("未分配结余(预算−已分配)"), "amount": totals["unallocated"]}
+        )
+    if K.ALLOCATION in kinds and K.DISBURSEMENT in kinds:
+        figures.append(
+            {"key": "undisbursed", "label": _("未拨付结余(已分配−已拨付)"), "amount": totals["undisbursed"]}
+        )
+    return figures

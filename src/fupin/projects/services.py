@@ -7,6 +7,7 @@ projects.workflow, money movements in projects.ledger.
 """
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from fupin.projects.models import (
     CENT,
     Beneficiary,
     Category,
+    CountyPublicity,
     FundSource,
     Nature,
     Project,
@@ -183,7 +185,7 @@ def _place(errors: dict, code: str, by) -> Region | None:
     return place
 
 
-def project_create(*, by, place_code: str, request=None, **fields) -> Project:
+def project_create(*, by, place_code: str, request=None, at=None, **fields) -> Project:
     """A new project in the library, as a draft (草稿)."""
     if by is not None and not by.has_perm("projects.add_project"):
         raise PermissionDenied(_("没有权限新增项目"))
@@ -197,9 +199,11 @@ def project_create(*, by, place_code: str, request=None, **fields) -> Project:
     _raise(errors)
     with transaction.atomic():
         project.save(force_insert=True)
-        ProjectEvent.objects.create(
+        created = ProjectEvent.objects.create(
             project=project, actor=by, action=ProjectEvent.Action.CREATE, to_status=Status.DRAFT
         )
+        if at is not None:  # a past project replayed (the demo): the event carries the time it records
+            ProjectEvent.objects.filter(pk=created.pk).update(at=at)
         audit_model_change(actor=by, request=request, instance=project, action=AuditEvent.Action.CREATE)
     return project
 
@@ -398,3 +402,40 @@ def source_create(
         source = FundSource.objects.create(name=name, kind=kind, year=year, place=place, unit=unit, note=note)
         audit_model_change(actor=by, request=request, instance=source, action=AuditEvent.Action.CREATE)
     return source
+
+
+# --- 公示 settings ------------------------------------------------------------------------------
+
+# A public office's number: a landline with its area code (0974-8512317, extension after 转), a
+# mobile, or a short service number (12317, the national 乡村振兴 hotline). Not a person's phone
+# rule (core.validators.mobile_phone): an office may well answer a landline.
+HOTLINE_RE = re.compile(r"(0\d{2,3}[- ]?\d{7,8}(转\d{1,6})?|1[3-9]\d{9}|1\d{4,5})")
+
+
+def publicity_save(*, by, county_code: str, hotline: str, office: str = "", request=None) -> CountyPublicity:
+    """Set a county's 监督举报电话 (and the office that answers it) for its 公示 pages."""
+    errors: dict = {}
+    county = Region.objects.filter(code=county_code or "", level=Region.Level.COUNTY).first()
+    if county is None:
+        errors["county"] = _("请选择县级区划")
+    hotline = _text(errors, "hotline", hotline, required=True, max_length=40).replace("—", "-")
+    if "hotline" not in errors and not HOTLINE_RE.fullmatch(hotline):
+        errors["hotline"] = _("请填写固定电话(含区号,如0974-8512317)、手机号码或12317等服务号码")
+    office = _text(errors, "office", office, max_length=100)
+    _raise(errors)
+    require(by, "approve_project", code=county.code)
+    with transaction.atomic():
+        row = CountyPublicity.objects.select_for_update().filter(county=county).first()
+        before = audit_snapshot(row) if row else None
+        created = row is None
+        row = row or CountyPublicity(county=county)
+        row.hotline, row.office, row.updated_by = hotline, office, by
+        row.save()
+        audit_model_change(
+            actor=by,
+            request=request,
+            instance=row,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            before=before,
+        )
+    return row

@@ -31,6 +31,7 @@ urlpatterns = [
     path("ledger/export/", views_funds.entry_export, name="entry_export"),
     path("ledger/<int:pk>/disburse/", views_funds.disburse, name="disburse"),
     path("ledger/<int:pk>/reverse/", views_funds.reverse_entry, name="reverse"),
+    path("publicity/", views.publicity_settings, name="publicity_settings"),
     # 公示: public, no login
     path("public/<str:code>/", views_public.public_place, name="public_place"),
 ]

@@ -27,9 +27,10 @@ from fupin.projects.forms import (
     BeneficiaryRemoveForm,
     ProjectForm,
     ProjectQueryForm,
+    PublicityForm,
     TransitionForm,
 )
-from fupin.projects.models import Beneficiary, FundSource, Project, Status
+from fupin.projects.models import Beneficiary, CountyPublicity, FundSource, Project, Status
 from fupin.regions.models import Region
 
 
@@ -177,6 +178,7 @@ def project_detail(request, pk: int):
             "counts": selectors.beneficiary_counts(project),
             "events": project.events.select_related("actor"),
             "steps": workflow.available_steps(user, project),
+            "progress": workflow.progress(project),
             "can_edit": user.has_perm("projects.change_project") and project.status == Status.DRAFT,
             "can_fund": user.has_perm("projects.manage_funds"),
             # The services refuse changes once evaluated; no buttons that would only be refused.
@@ -390,3 +392,39 @@ def beneficiary_remove(request, pk: int, beneficiary_id: int):
         ),
     )
     return redirect("projects:project_detail", pk=project.pk)
+
+
+@login_required
+def publicity_settings(request):
+    """The county's 公示 settings (监督举报电话), shown on the 公示 pages of the county and its villages."""
+    need(request, "projects.approve_project")
+    form = PublicityForm(request.POST or None, user=request.user)
+    if request.method == "GET":
+        # The county officer's own county, with what it has set so far.
+        county = form.fields["county"].widget.root_value()
+        current = selectors.county_publicity(county) if county else None
+        if (
+            current is not None
+            and CountyPublicity.objects.visible_to(request.user).filter(pk=current.pk).exists()
+        ):
+            form.initial.update(county=current.county_id, hotline=current.hotline, office=current.office)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.publicity_save(
+                by=request.user,
+                county_code=data["county"].code,
+                hotline=data["hotline"],
+                office=data["office"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存%(county)s的公示设置。") % {"county": row.county.name})
+            return redirect("projects:publicity_settings")
+    return render(
+        request,
+        "projects/publicity_form.html",
+        {"form": form, "title": _("公示设置"), "county": form.fields["county"].widget.root_value()},
+    )

@@ -1,5 +1,7 @@
 """The money pages: fund sources, the ledger (every figure links here), and the ledger's writes."""
 
+import itertools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -257,7 +259,7 @@ def entry_list(request):
             "page": paginate(request, entries, default_size=50),
             "filters": filters,
             "heading": heading,
-            "total": selectors.entries_total(entries),
+            "figures": selectors.ledger_figures(selectors.ledger_totals(entries), filters),
             "kinds": LedgerEntry.Kind.choices,
             "query": request.GET.urlencode(),
             "can_fund": request.user.has_perm("projects.manage_funds"),
@@ -268,7 +270,9 @@ def entry_list(request):
 @login_required
 def entry_export(request):
     need(request, "projects.view_ledgerentry")
-    entries = selectors.entry_list(user=request.user, filters=_entry_filters(request))
+    filters = _entry_filters(request)
+    entries = selectors.entry_list(user=request.user, filters=filters)
+    figures = selectors.ledger_figures(selectors.ledger_totals(entries), filters)
     audit_record(
         action=AuditEvent.Action.EXPORT,
         request=request,
@@ -289,19 +293,28 @@ def entry_export(request):
             _("摘要"),
             _("经办人"),
         ],
-        (
-            [
-                e.pk,
-                e.date.isoformat(),
-                e.get_kind_display(),
-                e.source.name,
-                e.project.name if e.project else "",
-                e.allocation_id or "",
-                e.reverses_id or "",
-                f"{e.amount:.2f}",
-                e.memo,
-                (e.actor.full_name or e.actor.username) if e.actor else "",
-            ]
-            for e in entries.iterator(chunk_size=1000)
+        itertools.chain(
+            (
+                [
+                    e.pk,
+                    e.date.isoformat(),
+                    e.get_kind_display(),
+                    e.source.name,
+                    e.project.name if e.project else "",
+                    e.allocation_id or "",
+                    e.reverses_id or "",
+                    f"{e.amount:.2f}",
+                    e.memo,
+                    (e.actor.full_name or e.actor.username) if e.actor else "",
+                ]
+                for e in entries.iterator(chunk_size=1000)
+            ),
+            # Under the entries, the same figures as the page: per kind and balances, never one sum.
+            _figure_rows(figures),
         ),
     )
+
+
+def _figure_rows(figures: list[dict]) -> list[list]:
+    """The ledger's totals as rows below the entries: the label under 类型, the amount under 金额."""
+    return [[], *([_("合计"), "", f["label"], "", "", "", "", f"{f['amount']:.2f}"] for f in figures)]

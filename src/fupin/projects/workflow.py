@@ -128,6 +128,7 @@ def project_transition(
     action: str,
     reason: str = "",
     on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
     request=None,
     **details,
 ) -> Project:
@@ -170,7 +171,7 @@ def project_transition(
         project.status = target
         project.version += 1
         project.save(update_fields=[*changes, "status", "version", "updated_at"])
-        ProjectEvent.objects.create(
+        step_event = ProjectEvent.objects.create(
             project=project,
             actor=by,
             action=event,
@@ -178,6 +179,8 @@ def project_transition(
             to_status=target,
             reason=(reason or "").strip()[:2000],
         )
+        if at is not None:  # a past step replayed (the demo): the event carries the time it records
+            ProjectEvent.objects.filter(pk=step_event.pk).update(at=at)
         audit_model_change(
             actor=by, request=request, instance=project, action=AuditEvent.Action.UPDATE, before=before
         )
@@ -255,3 +258,73 @@ def available_steps(user, project: Project) -> list[dict]:
     if project.status in REJECT_PERMS and user.has_perm(f"projects.{step_perm(project, 'reject')}"):
         steps.append({"action": "reject", "label": _("退回")})
     return steps
+
+
+# Who takes a project from each state, by the permission the step needs (see step_perm).
+ACTOR_OF_PERM = {
+    "propose_project": gettext_lazy("村级"),
+    "review_project": gettext_lazy("乡镇"),
+    "approve_project": gettext_lazy("县级"),
+}
+
+
+def progress(project: Project, *, today: datetime.date | None = None) -> dict:
+    """Where the project stands: the nine states as a stepper (done, current, to do), who acts next
+    and by when. The deadline is the one the procedure sets: the planned start before approval and
+    publicity, the end of the 公示期 while it runs, the planned completion while work is under way."""
+    today = today or timezone.localdate()
+    order = list(Status)
+    current = order.index(Status(project.status))
+    steps = [
+        {
+            "number": i + 1,
+            "status": status.value,
+            "label": status.label,
+            "state": "done" if i < current else "current" if i == current else "todo",
+        }
+        for i, status in enumerate(order)
+    ]
+    actor = {action: ACTOR_OF_PERM[step_perm(project, action)] for action in ("propose", "review", "approve")}
+    waiting = {
+        Status.DRAFT: _("待%(who)s申报") % {"who": actor["propose"]},
+        Status.PROPOSED: _("待%(who)s审核") % {"who": actor["review"]},
+        Status.REVIEWED: _("待县级批准(专家评审)"),
+        Status.APPROVED: _("待县级公示"),
+        Status.PUBLICISED: _("公示中,公示期满后由县级组织开工"),
+        Status.IN_PROGRESS: _("实施中,待县级验收"),
+        Status.ACCEPTED: _("待县级发布竣工公告"),
+        Status.COMPLETED: _("待县级绩效评价"),
+        Status.EVALUATED: _("流程已完成"),
+    }[Status(project.status)]
+    deadline = None
+    if (
+        project.status in (Status.DRAFT, Status.PROPOSED, Status.REVIEWED, Status.APPROVED)
+        and project.start_date
+    ):
+        deadline = {
+            "label": _("计划开工日期 %(d)s") % {"d": project.start_date.isoformat()},
+            "date": project.start_date,
+        }
+    elif project.status == Status.PUBLICISED and project.publicity_end:
+        deadline = {
+            "label": _("公示期至 %(d)s") % {"d": project.publicity_end.isoformat()},
+            "date": project.publicity_end,
+        }
+    elif project.status == Status.IN_PROGRESS and project.end_date:
+        deadline = {
+            "label": _("计划完工日期 %(d)s") % {"d": project.end_date.isoformat()},
+            "date": project.end_date,
+        }
+    if deadline:
+        # A 公示期 that has run out is not late: it means work may start now.
+        deadline["passed"] = today > deadline["date"]
+        deadline["late"] = deadline["passed"] and project.status != Status.PUBLICISED
+    last = project.events.exclude(action=A.REMOVE_BENEFICIARY).order_by("-at", "-id").first()
+    returned = last.reason if last is not None and last.action == A.REJECT else ""
+    return {
+        "steps": steps,
+        "current": steps[current],
+        "waiting": waiting,
+        "deadline": deadline,
+        "returned": returned,
+    }

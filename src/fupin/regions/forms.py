@@ -3,20 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.regions import selectors
 from fupin.regions.models import Region
-from fupin.regions.widgets import RegionPickerWidget
+from fupin.regions.widgets import ALL_LEVELS, RegionPickerWidget
 
 
 class RegionField(forms.CharField):
-    """A division chosen with the picker; cleans to a Region (or None when optional and empty)."""
+    """A division chosen with the picker; cleans to a Region (or None when optional and empty).
+
+    `root` keeps the choice under one code (the user's place); `levels` are the levels the value may
+    have, e.g. `levels=(5,)` for a household's village; by default any level. A picker left at its
+    root sends the root when the root's level is allowed (see RegionPickerWidget), so a county
+    officer may choose their own county wherever a county is a valid answer."""
 
     default_error_messages = {
         "invalid": _("请选择有效的行政区划。"),
         "outside": _("所选区划不在允许的范围内。"),
+        "level": _("请选择到%(levels)s。"),
     }
 
-    def __init__(self, *, root: str | None = None, **kwargs):
+    def __init__(self, *, root: str | None = None, levels=None, **kwargs):
         self.root = root
-        kwargs.setdefault("widget", RegionPickerWidget(root=root))
+        self.levels = tuple(sorted(set(levels))) if levels else ALL_LEVELS
+        kwargs.setdefault("widget", RegionPickerWidget(root=root, levels=self.levels))
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -30,6 +37,9 @@ class RegionField(forms.CharField):
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if region.level not in self.levels:
+            names = "、".join(str(Region.Level(level).label) for level in self.levels)
+            raise forms.ValidationError(self.error_messages["level"], code="level", params={"levels": names})
         return region
 
 

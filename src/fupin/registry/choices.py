@@ -26,11 +26,15 @@ class Cause(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Status(models.TextChoices):
+class HouseholdStatus(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     POOR = "poor", _("未脱贫")
     EXITED = "exited", _("已脱贫")
     RETURNED = "returned", _("返贫")
+
+
+# Named for what it is, so the OpenAPI document's component is unique; `Status` stays for the code.
+Status = HouseholdStatus
 
 
 class HousingStructure(models.TextChoices):
@@ -61,13 +65,17 @@ class Relation(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Education(models.TextChoices):
+class RegistryEducation(models.TextChoices):
     ILLITERATE = "illiterate", _("文盲或半文盲")
     PRIMARY = "primary", _("小学")
     JUNIOR = "junior", _("初中")
     SENIOR = "senior", _("高中")
     COLLEGE = "college", _("大专及以上")
     PRESCHOOL = "preschool", _("学龄前儿童")
+
+
+# Prefixed so the OpenAPI component differs from party's `Education`; the code keeps `Education`.
+Education = RegistryEducation
 
 
 class SchoolStatus(models.TextChoices):

@@ -1,33 +1,60 @@
-"""Export of the scoped registry in the import template's columns (one row per member).
+"""Export of the registry in the import template's columns (one row per member).
 
-Rows come through `Member.objects.visible_to(user)` (the one scoping choke point) and are read with
-`.iterator()`, so memory stays flat. ID numbers, phones and bank accounts are the stored masked
-copies; health and disability are "***". A user with `registry.reveal_household` gets the clear
-values (decrypted), and the export's audit row says so. Every cell goes through escape_cell.
+What is exported is what the list shows: the households of `selectors.household_list` for the
+same filters (through the scoping choke point), their members by `selectors.members_of`, read with
+`.iterator()` so memory stays flat. Every export is masked: ID numbers, phones and bank accounts
+are the stored masked copies, health and disability "***". A clear export is a separate, stated
+action (the 明文导出 form, `fupin export households --clear --purpose …`): it needs
+`registry.reveal_household` and a purpose, and its audit row carries the row count and the purpose.
+Every cell goes through escape_cell.
 """
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from fupin.audit.models import AuditEvent
+from fupin.audit.services import audit_record
 from fupin.core import crypto
 from fupin.core.exports import escape_cell
+from fupin.core.masking import mask_text
 from fupin.registry.importing.template import COLUMNS, HEADERS, labels_of
-from fupin.registry.models import Member
 
 HIDDEN = "***"
+EXPORT_PERM = "registry.view_member"
 REVEAL_PERM = "registry.reveal_household"
 _YES_NO = ("是", "否")
 
 
-def members_for(user=None, county: str = ""):
-    """The members to export: the user's scope (None: everyone, for the command line), optionally one county."""
-    members = Member.objects.visible_to(user) if user is not None else Member.objects.all()
-    if county:
-        members = members.filter(household__village__code__startswith=county)
-    return members.select_related("household").order_by("household__number", "id")
+def may_export_clear(user) -> bool:
+    return user.has_perm(EXPORT_PERM) and user.has_perm(REVEAL_PERM)
 
 
-def may_reveal(user) -> bool:
-    return user is None or user.has_perm(REVEAL_PERM)
+def filters_summary(filters: dict) -> dict:
+    """The filters as recorded in the audit row: codes and values, the search text masked."""
+    summary = {}
+    for name, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        value = getattr(value, "code", value)
+        summary[name] = mask_text(str(value))
+    return summary
+
+
+def audit_export(*, count: int, reveal: bool, purpose: str = "", filters=None, fmt: str, **where):
+    """The export's audit row: how many member rows, clear or masked, why, and for which filters.
+    `where`: request= (pages) or actor= and region_code= (the command line)."""
+    changes = {"count": count, "revealed": reveal, "format": fmt, "filters": filters_summary(filters)}
+    if reveal:
+        changes["purpose"] = mask_text(purpose)
+    detail = _("明文导出 %(count)d 名成员,用途:%(purpose)s") if reveal else _("导出 %(count)d 名成员(脱敏)")
+    return audit_record(
+        action=AuditEvent.Action.EXPORT,
+        object_type="registry.member",
+        object_repr=_("贫困户家庭成员"),
+        changes=changes,
+        detail=detail % {"count": count, "purpose": purpose},
+        **where,
+    )
 
 
 def export_rows(members, *, reveal: bool = False):

@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import VersionedForm, scope_root
+from fupin.core import validators
+from fupin.core.forms import VersionedForm, no_control, scope_root
 from fupin.regions.forms import RegionField
 from fupin.registry import selectors
 from fupin.registry.choices import (
@@ -21,6 +22,7 @@ from fupin.registry.choices import (
     Status,
     WorkStatus,
 )
+from fupin.registry.idnumbers import parse_id_number
 from fupin.registry.models import MONEY, LivingCheck
 
 ALL = [("", _("全部"))]
@@ -39,14 +41,22 @@ class HouseholdQueryForm(forms.Form):
     division = RegionField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
     attribute = forms.ChoiceField(label=_("属性"), required=False, choices=ALL + Attribute.choices)
-    cause = forms.ChoiceField(label=_("致贫原因"), required=False, choices=ALL + Cause.choices)
+    # The main cause, as the list's column and the statistical tables (因病致贫 …) count households.
+    cause = forms.ChoiceField(
+        label=_("主要致贫原因"),
+        required=False,
+        choices=ALL + Cause.choices,
+        help_text=_("按主要致贫原因筛选,与列表和统计报表的口径一致"),
+    )
     health = forms.ChoiceField(label=_("健康状况"), required=False, choices=ALL + Health.choices)
     income_band = forms.ChoiceField(label=_("收入区间"), required=False, choices=ALL + BAND_CHOICES)
     q = forms.CharField(
         label=_("关键词"),
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": _("姓名/拼音首字母/身份证号/后四位"), "type": "search"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": _("姓名/拼音首字母/身份证号/后四位/户编号"), "type": "search"}
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -66,6 +76,30 @@ class HouseholdQueryForm(forms.Form):
         if any(ord(c) < 32 for c in q):
             raise ValidationError(_("含有不允许的控制字符"), code="control")
         return q.strip()
+
+
+class ClearExportForm(forms.Form):
+    """明文导出: why the clear values are needed, and a confirmation (the audit row keeps both)."""
+
+    purpose = forms.CharField(
+        label=_("用途"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("例如:报送县医保局核对参保信息")}),
+        help_text=_("写明导出明文的用途,将记入审计日志"),
+    )
+    format = forms.ChoiceField(
+        label=_("格式"), choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")], initial="xlsx"
+    )
+    confirm = forms.BooleanField(
+        label=_("我确认导出的身份证号、电话和银行账号仅用于上述用途,并妥善保管"), required=True
+    )
+
+    def clean_purpose(self):
+        purpose = no_control(self.cleaned_data.get("purpose", ""))
+        # A real reason, not "无" or "x": the audit row must say what the clear values are for.
+        if len(purpose) < 4:
+            raise ValidationError(_("请写明用途(至少4个字)"), code="purpose")
+        return purpose
 
 
 def _money(label):
@@ -89,7 +123,6 @@ class HouseholdForm(VersionedForm):
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-        help_text=_("编辑时留空表示不修改"),
     )
     bank_name = forms.CharField(label=_("开户银行"), required=False, max_length=50)
     bank_account = forms.CharField(
@@ -97,7 +130,6 @@ class HouseholdForm(VersionedForm):
         required=False,
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("编辑时留空表示不修改"),
     )
     attribute = forms.ChoiceField(label=_("贫困户属性"), choices=NONE + Attribute.choices)
     main_cause = forms.ChoiceField(label=_("主要致贫原因"), choices=NONE + Cause.choices)
@@ -109,13 +141,34 @@ class HouseholdForm(VersionedForm):
     housing_structure = forms.ChoiceField(
         label=_("住房结构"), required=False, choices=NONE + HousingStructure.choices
     )
-    housing_year = forms.IntegerField(label=_("建房年份"), required=False, min_value=1900, max_value=2100)
+    # Checked by core.validators.past_year (not min/max here: "this year" moves).
+    housing_year = forms.IntegerField(label=_("建房年份"), required=False)
     relocated = forms.BooleanField(label=_("易地扶贫搬迁"), required=False)
     safe_water = forms.BooleanField(label=_("饮水安全"), required=False, initial=True)
     electricity = forms.BooleanField(label=_("通生活用电"), required=False, initial=True)
 
+    # The head of household, on the create form only: a household is registered with its head.
+    head_name = forms.CharField(label=_("户主姓名"), max_length=50)
+    head_id_number = forms.CharField(
+        label=_("户主身份证号"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    head_sex = forms.ChoiceField(
+        label=_("户主性别"),
+        required=False,
+        choices=NONE + Sex.choices,
+        help_text=_("不填时按身份证号自动得出"),
+    )
+
+    field_order = ("village", "group_name", "head_name", "head_id_number", "head_sex")
     SECRET_FIELDS = ("phone", "bank_account")
-    SERVICE_FIELD_ALIASES = {"village_code": "village"}
+    HEAD_FIELDS = ("head_name", "head_id_number", "head_sex")
+    # The service names the head's fields head.<name> (its errors come back under those keys).
+    SERVICE_FIELD_ALIASES = {
+        "village_code": "village",
+        "head.name": "head_name",
+        "head.id_number": "head_id_number",
+        "head.sex": "head_sex",
+    }
 
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,8 +176,28 @@ class HouseholdForm(VersionedForm):
         self.editing = editing
         if editing:
             del self.fields["village"]  # a household does not move between villages by editing
+            for name in self.HEAD_FIELDS:
+                del self.fields[name]  # members are edited on their own form
+            for name in self.SECRET_FIELDS:
+                self.fields[name].help_text = _("编辑时留空表示不修改")
         else:
             self.fields["village"] = RegionField(label=_("行政村"), root=scope_root(user))
+
+    # One rule per field, the same as the API's and the import's (core.validators).
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        return validators.mobile_phone(value) if value.strip() else ""
+
+    def clean_bank_account(self):
+        value = self.cleaned_data.get("bank_account", "")
+        return validators.bank_account(value) if value.strip() else ""
+
+    def clean_housing_year(self):
+        value = self.cleaned_data.get("housing_year")
+        return None if value is None else validators.past_year(value)
+
+    def clean_head_id_number(self):
+        return parse_id_number(self.cleaned_data.get("head_id_number", "")).value
 
     def clean_village(self):
         region = self.cleaned_data["village"]
@@ -152,6 +225,12 @@ class HouseholdForm(VersionedForm):
         for name in self.SECRET_FIELDS:
             if self.editing and not data.get(name):
                 data.pop(name, None)  # left empty on edit: keep the stored value
+        if not self.editing:
+            data["head"] = {
+                "name": data.pop("head_name"),
+                "id_number": data.pop("head_id_number"),
+                "sex": data.pop("head_sex") or None,
+            }
         return data
 
 

@@ -314,9 +314,12 @@ def generate_households(
             reasons = {}
             if not out and rng.random() < 0.5:
                 item = rng.choice(list(CHECK_FAILURES))
+                if item == "education" and not _pupils(members, year):
+                    item = "housing"  # a dropout needs a child of compulsory-school age that year
                 results[item] = False
                 reasons[item] = CHECK_FAILURES[item]
             checks.append({"year": year, "results": results, "reasons": reasons})
+        _agree_with_check(members, checks[-1]["results"] if checks else {}, last)
         if exit_year is None:
             status = Status.POOR
         elif returned_year is not None:
@@ -339,7 +342,9 @@ def generate_households(
             "housing_structure": structure,
             "housing_year": rng.randint(1975, 2019),
             "relocated": rng.random() < 0.08,
-            "safe_water": True,
+            # The household's current flags are what its latest check found (no 饮水安全 header
+            # over a 饮水不安全 check).
+            "safe_water": checks[-1]["results"]["water"] if checks else True,
             "electricity": True,
             "status": status,
             "exit_year": exit_year,
@@ -348,6 +353,27 @@ def generate_households(
             "incomes": incomes,
             "checks": checks,
         }
+
+
+def _pupils(members: list[dict], year: int) -> list[dict]:
+    """Members of compulsory-school age (6 to 15) in `year`."""
+    return [m for m in members if 6 <= year - m["birth_date"].year <= 15]
+
+
+def _agree_with_check(members: list[dict], results: dict, year: int) -> None:
+    """Members' current insurance and schooling say what the latest check found: a failed 医疗
+    check leaves the head uninsured and a passed one everyone insured; a failed 教育 check is a
+    dropout of compulsory-school age, a passed one none. No random draw, so the stream is unchanged."""
+    if not members or not results:
+        return
+    for member in members:
+        member["medical_insurance"] = member["medical_insurance"] or results.get("medical", True)
+        if member["school_status"] == SchoolStatus.DROPOUT and results.get("education", True):
+            member["school_status"] = _school(year - member["birth_date"].year)[1]
+    if not results.get("medical", True):
+        members[0]["medical_insurance"] = False
+    if not results.get("education", True):
+        _pupils(members, year)[0]["school_status"] = SchoolStatus.DROPOUT
 
 
 _BLOOD = frozenset(
@@ -489,6 +515,7 @@ def _household_objects(data: dict):
             from_status=Status.REGISTERED,
             to_status=Status.POOR,
             reason=f"{first}年识别为贫困户(生成数据)",
+            at=event_time(data["village_code"], "identify", first),
         )
     ]
     if data["exit_year"]:
@@ -498,6 +525,7 @@ def _household_objects(data: dict):
                 from_status=Status.POOR,
                 to_status=Status.EXITED,
                 reason=f"{data['exit_year']}年脱贫(生成数据)",
+                at=event_time(data["village_code"], "exit_approve", data["exit_year"]),
             )
         )
     if data.get("returned_year"):
@@ -507,9 +535,37 @@ def _household_objects(data: dict):
                 from_status=Status.EXITED,
                 to_status=Status.RETURNED,
                 reason=f"{data['returned_year']}年返贫(生成数据)",
+                at=event_time(data["village_code"], "return", data["returned_year"]),
             )
         )
     return household, members, incomes, checks, events
+
+
+# When a village's households went through each step of a year: identification in the 建档立卡
+# campaign (May to September), exit approval after the year's 两不愁三保障 check (1 December),
+# return to poverty in the summer. One day per village and step, as villages are reviewed together.
+_EVENT_WINDOWS = {"identify": ((5, 1), 150), "exit_approve": ((12, 5), 20), "return": ((7, 1), 60)}
+
+
+def event_time(village: str, action: str, year: int) -> datetime.datetime:
+    """The moment a generated status event records (not when it was written): see _EVENT_WINDOWS."""
+    from django.utils import timezone
+
+    (month, day), days = _EVENT_WINDOWS[action]
+    on = datetime.date(year, month, day) + datetime.timedelta(days=int(village[-5:]) * 7 % days)
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+
+
+def _keep_event_times(times: list, written: list) -> None:
+    """bulk_create stamps auto_now_add columns with the current time; put back the time each
+    generated event records, one UPDATE per distinct time (a few per village)."""
+    from fupin.registry.models import HouseholdEvent
+
+    by_time: dict = {}
+    for event, at in zip(written, times, strict=True):
+        by_time.setdefault(at, []).append(event.pk)
+    for at, pks in by_time.items():
+        HouseholdEvent._base_manager.filter(pk__in=pks).update(at=at)
 
 
 _HOUSEHOLD_PLAIN = (
@@ -590,7 +646,8 @@ def _bulk_batch(built) -> None:
     Member.objects.bulk_create(members, batch_size=500)
     YearlyIncome.objects.bulk_create(incomes, batch_size=500)
     LivingCheck.objects.bulk_create(checks, batch_size=500)
-    HouseholdEvent.objects.bulk_create(events, batch_size=500)
+    times = [event.at for event in events]
+    _keep_event_times(times, HouseholdEvent.objects.bulk_create(events, batch_size=500))
 
 
 def _copy_batch(built, connection) -> None:
@@ -629,7 +686,8 @@ def _copy(connection, model, objs, *, with_pk: bool) -> None:
     getters = []
     for f in fields:
         if isinstance(f, DateField) and (f.auto_now or f.auto_now_add):
-            getters.append(lambda obj, f=f: f.pre_save(obj, add=True))
+            # A time the generator set (the date a status event records) is kept.
+            getters.append(lambda obj, f=f: getattr(obj, f.attname) or f.pre_save(obj, add=True))
         elif isinstance(f, JSONField):
             getters.append(lambda obj, f=f: f.get_db_prep_save(getattr(obj, f.attname), connection))
         else:
@@ -651,3 +709,26 @@ def next_numbers(villages: list[str]) -> dict[str, int]:
         .annotate(last=Max("number"))
     )
     return {row["village_id"]: int(row["last"][12:]) + 1 for row in rows}
+
+
+# 统计用区划代码: the last three digits of a village-level code are 001–199 for a 居民委员会 (urban
+# 社区) and 200–399 for a 村民委员会; a few 村委会 were renamed 社区, so the name is checked too.
+URBAN_NAMES = ("社区", "居委", "居民委员")
+
+
+def is_village_committee(code: str, name: str) -> bool:
+    """A 村民委员会 (rural village), where registered poor households live; not an urban 社区/居委会."""
+    return len(code) == 12 and "200" <= code[9:] <= "399" and not any(w in name for w in URBAN_NAMES)
+
+
+def village_committees(prefix: str, count: int | None = None) -> list[str]:
+    """Codes of the 村民委员会 under a division code, in code order (the first `count`)."""
+    from fupin.regions.models import Region
+
+    rows = (
+        Region.objects.filter(code__startswith=prefix, level=Region.Level.VILLAGE)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+    codes = [code for code, name in rows.iterator() if is_village_committee(code, name)]
+    return codes if count is None else codes[:count]

@@ -7,10 +7,11 @@ from fupin.audit.models import AuditEvent
 from fupin.audit.services import _region_code_of, audit_denied, audit_record
 from fupin.core import crypto
 from fupin.core.masking import mask_account, mask_id_number, mask_phone
+from fupin.registry.choices import Health
 from fupin.registry.models import Household, Member
 
 # field -> (model, encrypted column, masking for the audit row). `health` gives the stored code
-# (registry.choices.Health), the caller shows its label.
+# (registry.choices.Health): the API answers the code, a page shows `shown(field, value)`.
 REVEALABLE = {
     "id_number": (Member, "id_number_enc", mask_id_number),
     "health": (Member, "health_enc", lambda _v: "******"),
@@ -50,4 +51,11 @@ def reveal(*, by, request, obj, field: str) -> str:
         changes={field: masker(value) if value else ""},
         detail=_("查看完整的%(field)s") % {"field": field},
     )
+    return value
+
+
+def shown(field: str, value: str) -> str:
+    """How a page shows a revealed value: a coded field (健康状况) by its label, never its code."""
+    if field == "health" and value:
+        return str(Health(value).label) if value in Health.values else value
     return value

@@ -1,7 +1,8 @@
 """Reads of the registry, always through the scoping choke point.
 
 Search is built for ten million members: every mode is an `=` or a prefix `LIKE 'x%'` on an
-indexed column of Member. ID numbers and last four (a few matches) are a semi-join
+indexed column (of Member; a household number is an `=` on Household's unique `number`). ID
+numbers and last four (a few matches) are a semi-join
 (`id IN (SELECT household_id …)`) ordered by household number. Names and initials (up to hundreds
 of thousands of matches) are listed in the order of the matched name, so the first page is a walk
 of the member index that stops after one page (see name_search).
@@ -10,6 +11,7 @@ of the member index that stops after one page (see name_search).
 import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -29,7 +31,7 @@ from django.db.models.lookups import Exact, LessThan
 from fupin.core import pagination
 from fupin.core.crypto import blind_index
 from fupin.core.scoping import scope_of
-from fupin.registry.idnumbers import normalize_id_number
+from fupin.registry.idnumbers import normalize_id_number, parse_id_number
 from fupin.registry.models import (
     Household,
     HouseholdEvent,
@@ -42,6 +44,9 @@ from fupin.registry.models import (
 
 _FULL_ID = re.compile(r"[0-9]{17}[0-9X]")
 _LAST4 = re.compile(r"[0-9X]{4}")
+# 户编号: the village code and a sequence (17 digits from the services), or an imported number of
+# up to 20 digits. Four digits are a last-four search, so a number needs at least five.
+_HOUSEHOLD_NUMBER = re.compile(r"[0-9]{5,20}")
 _INITIALS = re.compile(r"[A-Za-z]+")
 
 # Income bands relative to the poverty line of the latest income year.
@@ -54,17 +59,34 @@ MONITORING_FACTOR = Decimal("1.5")
 
 
 def search_mode(q: str) -> str:
-    """Which look-up a search text means: "id", "last4", "initials", "name" (or "" for nothing)."""
+    """Which look-up a search text means: "id", "number", "last4", "initials", "name" ("" for nothing).
+
+    Eighteen characters may be an ID number or an 18-digit household number: it is an ID number
+    when it reads as one (a known province and a real birth date; a wrong check digit is a mistyped
+    ID number, still searched by its blind index, so it never reaches the database in clear).
+    A household number's digits 7-14 are its township and village codes and sequence, never a
+    birth date (the 1900s-2000s years they would need have months > 12 or day 00).
+    """
     text = normalize_id_number(q)
     if not text:
         return ""
-    if _FULL_ID.fullmatch(text):
+    if _FULL_ID.fullmatch(text) and _reads_as_id_number(text):
         return "id"
+    if _HOUSEHOLD_NUMBER.fullmatch(text):
+        return "number"
     if _LAST4.fullmatch(text):
         return "last4"
     if _INITIALS.fullmatch(text):
         return "initials"
     return "name"
+
+
+def _reads_as_id_number(text: str) -> bool:
+    try:
+        parse_id_number(text)
+    except ValidationError as exc:
+        return exc.code == "id_check"
+    return True
 
 
 def member_lookup(q: str) -> dict:
@@ -106,8 +128,12 @@ def division_in_scope(user, code: str) -> bool:
 def household_list(*, user, filters: dict | None = None):
     """The households `user` may see, narrowed by the query form's (or the API's) filters.
 
-    filters: division (code prefix inside the scope), status, attribute, cause (any of the three),
-    health (a Health value), income_band (BANDS), income_min/income_max (per-capita, latest year), q.
+    filters: division (code prefix inside the scope), status, attribute, cause (the main cause, as
+    the list's column and the statistical tables count it), health (a Health value), income_band
+    (BANDS), income_min/income_max (per-capita, latest year), q (see search_mode).
+
+    The one query of the list page, the API list and the exports (members_of): what a user
+    exports is exactly what the same filters list.
     """
     filters = filters or {}
     households = with_latest_income(Household.objects.visible_to(user).select_related("village"))
@@ -121,22 +147,36 @@ def household_list(*, user, filters: dict | None = None):
         households = households.filter(status=filters["status"])
     if filters.get("attribute"):
         households = households.filter(attribute=filters["attribute"])
-    cause = filters.get("cause")
-    if cause:
-        households = households.filter(Q(main_cause=cause) | Q(cause2=cause) | Q(cause3=cause))
+    if filters.get("cause"):
+        households = households.filter(main_cause=filters["cause"])
     health = filters.get("health")
     if health:
         sick = Member.objects.filter(health_bidx=blind_index("health", health))
         households = households.filter(id__in=sick.values("household_id"))
     households = _income_filter(households, filters)
     q = (filters.get("q") or "").strip()
-    if q and search_mode(q) in ("name", "initials"):
+    mode = search_mode(q) if q else ""
+    if mode in ("name", "initials"):
         households = name_search(households, q)
+    elif mode == "number":
+        # The unique index on number: one household at most, in the scope or not at all.
+        households = households.filter(number=normalize_id_number(q))
     elif q:
         households = households.filter(id__in=members_matching(q).values("household_id")).order_by(
             search_order()
         )
     return households
+
+
+def members_of(households):
+    """The members of `households` (a household_list queryset) in household number order: the rows
+    of the export, read with the list's own query as a subquery (its filters, scope and search)."""
+    chosen = households.order_by().values("pk")
+    return (
+        Member.objects.filter(household_id__in=chosen)
+        .select_related("household")
+        .order_by("household__number", "id")
+    )
 
 
 class PatternOrder(OrderBy):

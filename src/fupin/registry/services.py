@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record, audit_snapshot
-from fupin.core import crypto
+from fupin.core import crypto, validators
 from fupin.core.scoping import scope_of
 from fupin.core.versioning import update_if_current
 from fupin.regions.models import Region
@@ -43,7 +43,6 @@ from fupin.registry.models import (
     Member,
     YearlyIncome,
 )
-from fupin.registry.phones import normalize_mobile
 
 FIRST_YEAR = 2010
 
@@ -92,15 +91,11 @@ def _year(errors: dict, field: str, value, *, required: bool = True) -> int | No
         if required:
             errors[field] = _("此项为必填项")
         return None
-    this_year = timezone.localdate().year
     try:
-        year = int(value)
-    except (TypeError, ValueError):
-        errors[field] = _("请输入年份")
+        return validators.past_year(value)
+    except ValidationError as exc:
+        errors[field] = exc.messages[0]
         return None
-    if not 1900 <= year <= this_year:
-        errors[field] = _("年份应在1900年至%(year)d年之间") % {"year": this_year}
-    return year
 
 
 def _raise(errors: dict) -> None:
@@ -138,7 +133,7 @@ def _apply_household_fields(household: Household, fields: dict, errors: dict) ->
             phone = ""
             if value:
                 try:
-                    phone = normalize_mobile(value)
+                    phone = validators.mobile_phone(value)
                 except ValidationError as exc:
                     errors["phone"] = exc.messages[0]
                     continue
@@ -147,10 +142,13 @@ def _apply_household_fields(household: Household, fields: dict, errors: dict) ->
             )
             touched += ["phone_enc", "phone_bidx", "phone_masked"]
         elif name == "bank_account":
-            account = "".join(str(value or "").split())
-            if account and not (account.isdigit() and 8 <= len(account) <= 30):
-                errors["bank_account"] = _("银行账号应为8至30位数字")
-                continue
+            account = ""
+            if str(value or "").strip():
+                try:
+                    account = validators.bank_account(value)
+                except ValidationError as exc:
+                    errors["bank_account"] = exc.messages[0]
+                    continue
             if account:
                 household.set_bank_account(account)
             else:
@@ -239,9 +237,15 @@ def household_create(
     relocated: bool = False,
     safe_water: bool = True,
     electricity: bool = True,
+    head: dict | None = None,
     request=None,
 ) -> Household:
-    """Register a household on a village (status 已登记); members are added with `member_add`."""
+    """Register a household on a village (status 已登记), with its head when `head` is given.
+
+    `head` holds the head's member fields (name, id_number, sex …; relation is 户主). Household and
+    head are checked together and written in one transaction: a refused head leaves no household.
+    Its errors come back as `head.<field>`. Other members are added with `member_add`.
+    """
     errors: dict = {}
     village = Region.objects.filter(code=village_code or "", level=Region.Level.VILLAGE).first()
     if village is None:
@@ -274,7 +278,13 @@ def household_create(
             errors["number"] = _("户编号已存在")
         elif len(number) > Household._meta.get_field("number").max_length:
             errors["number"] = _("户编号最多20位")
-    _raise(errors)
+    head_member, report = None, None
+    if head is not None:
+        require(by, "add_member", village_code if village else None)
+        head_member, report = _new_head(by=by, household=household, head=head, errors=errors)
+    if errors:
+        _record_duplicate(report, request)
+        raise ValidationError(errors)
     with transaction.atomic():
         household.number = number or _next_number(village_code)
         try:
@@ -286,7 +296,44 @@ def household_create(
             household=household, actor=by, action=EventAction.CREATE, to_status=household.status
         )
         audit_model_change(actor=by, request=request, instance=household, action=AuditEvent.Action.CREATE)
+        if head_member is not None:
+            head_member.household = household
+            try:
+                with transaction.atomic():
+                    head_member.save(force_insert=True)
+            except IntegrityError:
+                # Registered by another writer since the check: the household goes too.
+                raise ValidationError({"head.id_number": _("该身份证号已登记,同一人只能登记一次")}) from None
+            _sync_household(household)
+            audit_model_change(
+                actor=by, request=request, instance=head_member, action=AuditEvent.Action.CREATE
+            )
     return household
+
+
+def _new_head(*, by, household: Household, head: dict, errors: dict):
+    """The head of a household being registered, checked as `member_add` checks a member.
+
+    Returns (unsaved member, duplicate report or None); errors are added as `head.<field>`."""
+    unknown = set(head) - MEMBER_FIELDS
+    if unknown or "relation" in head:
+        raise TypeError(f"head fields {sorted(unknown | ({'relation'} & set(head)))} cannot be set here")
+    member = Member(household=household)
+    found: dict = {}
+    given = {
+        "name": "",
+        "id_number": "",
+        "health": Health.HEALTHY,
+        "disability": "",
+        **head,
+        "relation": Relation.HEAD,
+    }
+    _touched, id_value = _apply_member_fields(member, given, found)
+    report = None
+    if id_value and "id_number" not in found and household.village_id:
+        report = _check_duplicate(by=by, member=member, id_value=id_value, errors=found)
+    errors.update({f"head.{name}": message for name, message in found.items()})
+    return member, report
 
 
 def household_update(*, by, household: Household, version: int, request=None, **fields) -> Household:

@@ -120,24 +120,58 @@ def _household(request, pk: int) -> Household:
     return get_visible_or_404(Household.objects.select_related("village"), request.user, pk=pk)
 
 
-@login_required
-def household_list(request):
+def list_query(request):
+    """The query form of the household list and the households it selects.
+
+    The one query of the list page and of its exports (registry.views_export): an export gives
+    exactly the households the page lists. A filter the form refuses is shown under its field
+    and left out (the list); the exports refuse to run on it (form.is_valid() is False).
+    """
     form = HouseholdQueryForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    households = selectors.household_list(user=request.user, filters=filters)
-    toolbar = {
-        name: url_or_none(f"registry:{name}")
-        for name in ("household_create", "import_upload", "export", "import_template")
+    return form, filters, selectors.household_list(user=request.user, filters=filters)
+
+
+def list_querystring(request) -> str:
+    """The list's filters as a query string, without the page: what the export buttons carry."""
+    params = request.GET.copy()
+    for name in ("page", "size"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def list_toolbar(user, query: str) -> dict:
+    """The list's buttons, each only for a user who may use it (the views check again): 新增 and
+    导入/下载模板 need registry.add_household, 导出 registry.view_member, 明文导出 also
+    registry.reveal_household. Read-only and assisting-unit roles get 导出 alone."""
+    from fupin.registry.exporting import EXPORT_PERM, may_export_clear
+    from fupin.registry.views_import import IMPORT_PERM
+
+    suffix = f"?{query}" if query else ""
+    may = {
+        "household_create": user.has_perm("registry.add_household"),
+        "import_upload": user.has_perm(IMPORT_PERM),
+        "import_template": user.has_perm(IMPORT_PERM),
+        "export": user.has_perm(EXPORT_PERM),
+        "export_clear": may_export_clear(user),
     }
-    export_url = toolbar["export"] and f"{toolbar['export']}?{request.GET.urlencode()}"
+    toolbar = {name: url_or_none(f"registry:{name}") if allowed else None for name, allowed in may.items()}
+    for name in ("export", "export_clear"):
+        if toolbar[name]:
+            toolbar[name] += suffix
+    return toolbar
+
+
+@login_required
+def household_list(request):
+    form, _filters, households = list_query(request)
     return render(
         request,
         "registry/household_list.html",
         {
             "form": form,
             "page": paginate(request, households, count_cap=LIST_COUNT_CAP, counter=selectors.count_up_to),
-            "toolbar": toolbar,
-            "export_url": export_url,
+            "toolbar": list_toolbar(request.user, list_querystring(request)),
         },
     )
 
@@ -182,8 +216,26 @@ def household_detail(request, pk: int):
             "can_edit": request.user.has_perm("registry.change_household"),
             "actions": available_actions(request.user, household),
             "transition_form": TransitionForm(),
+            **_assistance_context(request.user, household),
         },
     )
+
+
+def _assistance_context(user, household) -> dict:
+    """帮扶责任人, 一户一策 and 记录走访 for the household page, read through the assistance app's
+    selectors (its scoping included); the links only for those who may follow them."""
+    from fupin.assistance import selectors as assistance
+
+    may_record = user.has_perm("assistance.add_visit")
+    return {
+        "assistance": assistance.household_assistance(household, user),
+        "visit_url": reverse("assistance:visit_record", args=[household.pk]) if may_record else None,
+        "plan_url": (
+            reverse("assistance:plan_detail", args=[household.pk])
+            if user.has_perm("assistance.view_measure")
+            else None
+        ),
+    }
 
 
 def _save(request, form, template: str, context: dict, write, success_url: str):
@@ -215,7 +267,9 @@ def household_create(request):
     created = {}
 
     def write(form):
-        created["household"] = services.household_create(by=request.user, **form.service_fields())
+        created["household"] = services.household_create(
+            by=request.user, request=request, **form.service_fields()
+        )
 
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,7 +279,11 @@ def household_create(request):
         else:
             messages.success(request, _("已新增农户。"))
             return redirect("registry:household_detail", pk=created["household"].pk)
-    return render(request, "registry/household_form.html", {"form": form, "title": _("新增农户")})
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "title": _("新增农户"), "head_fields": HouseholdForm.HEAD_FIELDS},
+    )
 
 
 @login_required
@@ -240,7 +298,7 @@ def household_edit(request, pk: int):
         **{
             name: getattr(household, name)
             for name in HouseholdForm.base_fields
-            if name not in ("version", "village", *HouseholdForm.SECRET_FIELDS)
+            if name not in ("version", "village", *HouseholdForm.SECRET_FIELDS, *HouseholdForm.HEAD_FIELDS)
         },
     }
     form = HouseholdForm(request.POST or None, user=request.user, initial=initial, editing=True)
@@ -416,6 +474,7 @@ def household_transition(request, pk: int):
 def reveal(request):
     """The full value of one masked field, for a user with registry.reveal_household (audited)."""
     from fupin.registry.reveal import reveal as reveal_value
+    from fupin.registry.reveal import shown
 
     kind, field = request.POST.get("type", ""), request.POST.get("field", "")
     obj_id = request.POST.get("id", "")
@@ -429,4 +488,4 @@ def reveal(request):
     obj = get_visible_or_404(model.objects.all(), request.user, pk=int(obj_id[:18]))
     # The service checks registry.reveal_household and audits a refusal as well as each reveal.
     value = reveal_value(by=request.user, request=request, obj=obj, field=field)
-    return render(request, "registry/_revealed.html", {"value": value})
+    return render(request, "registry/_revealed.html", {"value": shown(field, value)})

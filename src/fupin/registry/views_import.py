@@ -1,6 +1,7 @@
-"""Import and export pages: upload (with a dry-run choice), job status polled by htmx, report, template, export.
+"""Import pages: upload (with a dry-run choice), job status polled by htmx, report, template.
 
-Import needs `registry.add_household`; a job's status and report are seen only by the user who
+The exports are in registry.views_export. Import needs `registry.add_household` (the list shows
+导入 and 下载模板 only to those who hold it); a job's status and report are seen only by the user who
 started it (someone else's job id answers 404, as a missing one would). The import itself runs
 with the starter's scope, so another county's villages are refused row by row.
 """
@@ -9,22 +10,18 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from fupin.audit.models import AuditEvent
-from fupin.audit.services import audit_denied, audit_record
+from fupin.audit.services import audit_denied
 from fupin.core.exports import XLSX_TYPE, _attachment
-from fupin.registry.exporting import export_rows, may_reveal, members_for, write_xlsx
 from fupin.registry.importing import jobs
 from fupin.registry.importing.readers import max_bytes
 from fupin.registry.importing.template import build_template
 
 IMPORT_PERM = "registry.add_household"
-EXPORT_PERM = "registry.view_member"
 
 
 def _require(request, perm: str) -> None:
@@ -95,55 +92,3 @@ def import_template(request):
     response = HttpResponse(build_template(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = _attachment(_("贫困户家庭成员导入模板.xlsx"))
     return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@login_required
-@require_GET
-def export(request):
-    """The scoped registry, masked unless the user may reveal; ?format=csv streams (for large sets)."""
-    _require(request, EXPORT_PERM)
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    members = members_for(request.user)
-    reveal = may_reveal(request.user)
-    count = members.count()
-    audit_record(
-        action=AuditEvent.Action.EXPORT,
-        request=request,
-        object_type="registry.member",
-        object_repr=_("贫困户家庭成员"),
-        changes={"count": count, "revealed": reveal, "format": fmt},
-        detail=_("导出 %(count)d 名成员") % {"count": count},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    rows = export_rows(members, reveal=reveal)
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(_Echo())
-
-        def stream():
-            yield "\ufeff" + writer.writerow(build_headers())
-            for row in rows:
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = _attachment(_("贫困户家庭成员_%(d)s.csv") % {"d": stamp})
-        return response
-    import io
-
-    buffer = io.BytesIO()
-    write_xlsx(buffer, rows)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = _attachment(_("贫困户家庭成员_%(d)s.xlsx") % {"d": stamp})
-    return response
-
-
-def build_headers():
-    from fupin.registry.importing.template import HEADERS
-
-    return list(HEADERS)

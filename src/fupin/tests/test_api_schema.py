@@ -39,7 +39,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same examples on every run, so CI judges the code and not the draw (a random draw once
+# "sent" an object as the optional `division` query parameter: it serialises to nothing, the request
+# is valid, and the check reported valid input as accepted invalid input).
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_it_never_fails_and_always_matches_the_schema(case, token):
     # Every other check runs (no 5xx, documented statuses and bodies, invalid input refused). Not
     # "positive data acceptance": a body can match the schema and still break a business rule the

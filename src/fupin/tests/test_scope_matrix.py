@@ -57,6 +57,8 @@ PAGES: dict[str, Page] = {
     "registry:import_upload": Page(_plain("registry:import_upload"), "list-no-marker"),
     "registry:import_template": Page(_plain("registry:import_template"), "reference"),  # a blank form
     "registry:export": Page(_plain("registry:export"), "export", HOUSEHOLD),
+    # The 明文导出 form (its POST: registry/tests/test_export_list.py proves the outsider's file is empty).
+    "registry:export_clear": Page(_plain("registry:export_clear"), "list-no-marker", HOUSEHOLD),
 }
 
 # Pages that show no records: signing in and out, two-factor, language, liveness, the user's own account.

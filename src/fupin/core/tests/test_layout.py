@@ -96,3 +96,24 @@ def test_it_confirms_destructive_actions_with_a_default_question(cast, sign_in):
     """[data-confirm] buttons fall back to the page's translated default question."""
     html = sign_in(cast["county"]).get(reverse("core:home")).content.decode()
     assert 'data-confirm-default="确定要执行此操作吗?"' in html
+
+
+def test_it_counts_every_place_of_a_wide_scope_in_the_top_bar(cast, sign_in):
+    """A unit assisting nine counties reads "<first county> 等 9 地": the count is of all the places."""
+    from fupin import testing
+    from fupin.accounts.roles import Role
+    from fupin.orgs.models import AssistedPlace, Unit
+    from fupin.regions.models import Region
+
+    unit = Unit.objects.create(name="国家能源集团", kind=Unit.Kind.CENTRAL_ENTERPRISE, region_id="63")
+    codes = [f"6325{n:02d}" for n in range(21, 30)]
+    for code in codes:
+        Region.objects.get_or_create(
+            code=code,
+            defaults={"name": f"县{code}", "short_name": f"县{code}", "level": 3, "parent_id": "6325"},
+        )
+        AssistedPlace.objects.create(unit=unit, region_id=code)
+    officer = testing.make_user("nine", roles=[Role.UNIT_OFFICER], unit=unit)
+    html = sign_in(officer).get(reverse("core:home")).content.decode()
+    assert f"{Region.objects.get(code=codes[0]).name} 等 9 地" in html
+    assert "等 8 地" not in html

@@ -6,7 +6,6 @@ from fupin.accounts.models import User
 from fupin.assistance import selectors
 from fupin.assistance.models import Cadre, Pairing, Posting, TrainingClass, WorkTeam
 from fupin.demo.assistance import build_assistance, team_sizes_ok
-from fupin.demo.tests.test_demo import shipped_regions  # noqa: F401
 
 
 def test_it_builds_the_seeds_assistance(shipped_regions):  # noqa: F811

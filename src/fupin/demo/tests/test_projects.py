@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from fupin.demo.builders import build_units, build_users
 from fupin.demo.projects import CHANGLIU, COUNTIES, MAOMING_PROJECT, build_projects
@@ -20,7 +20,7 @@ SEED_002 = {
     "housing_water": (Decimal("196000000"), None),
     "infrastructure": (Decimal("152000000"), None),
     "industry": (Decimal("163000000"), 85),
-    "ecology": (Decimal("53500000"), None),
+    "ecology": (Decimal("53500000"), None),  # three yearly phases, 2018—2020
 }
 
 
@@ -59,16 +59,23 @@ def test_seed_002_totals_come_out_of_the_ledger(built):
     rows = {r["category"]: r for r in selectors.category_totals(prefix="")}
     assert rows["education"]["allocated"] >= Decimal("393000000.00")
     assert set(projects.values_list("place_id", flat=True)) == set(COUNTIES)
-    assert projects.filter(category="ecology").get().place_id == "632726"  # 曲麻莱, 黄河源
+    assert set(projects.filter(category="ecology").values_list("place_id", flat=True)) == {"632726"}  # 黄河源
+    # Money by year: each source is one county's year, its budget issued in that year.
+    sources = FundSource.objects.filter(unit=unit, kind="unit_direct")
+    assert sources.count() > 9 and not sources.filter(name__contains="累计").exists()
+    assert not LedgerEntry.objects.filter(source__in=sources).exclude(date__year=F("source__year")).exists()
 
 
 def test_donations_and_funds_brought_in_are_sources_of_their_own(built):
+    """Three 扶贫日 campaigns of many gifts (5,581.68万 in all); twelve gifts brought in (474万)."""
     unit = Unit.objects.get(name="国家能源投资集团有限责任公司")
-    donation = selectors.with_balances(FundSource.objects.filter(unit=unit, kind="donation")).get()
-    assert donation.budgeted == Decimal("55816800.00")
-    totals = selectors.unit_fund_totals(unit_id=unit.pk, year=2020)
-    assert totals["brought_in"] == Decimal("4740000.00")
-    assert totals["direct"] == sum(v for v, _n in SEED_002.values())
+    campaigns = selectors.with_balances(FundSource.objects.filter(unit=unit, kind="donation"))
+    assert campaigns.count() == 3
+    assert sum(c.budgeted for c in campaigns) == Decimal("55816800.00")
+    assert LedgerEntry.objects.filter(source__in=campaigns, kind="budget").count() > 30
+    totals = [selectors.unit_fund_totals(unit_id=unit.pk, year=y) for y in range(2016, 2021)]
+    assert sum(t["brought_in"] for t in totals) == Decimal("4740000.00")
+    assert sum(t["direct"] for t in totals) == sum(v for v, _n in SEED_002.values())
 
 
 def test_the_changliu_project_went_through_the_whole_procedure(built):

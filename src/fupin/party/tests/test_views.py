@@ -30,8 +30,6 @@ def test_it_records_a_meeting_with_a_photo_and_shows_it_done_on_the_calendar(cli
             "held_on": today.isoformat(),
             "topic": "研究本月工作",
             "attendees": [world["party_member"].pk],
-            "attendee_count": "5",
-            "absent_count": "1",
             "minutes": "议定三件事",
             "photos": [SimpleUploadedFile("p.png", matrix.PNG, content_type="image/png")],
         },
@@ -57,8 +55,6 @@ def test_it_shows_field_messages_in_chinese_and_keeps_the_input(client, world):
             "held_on": timezone.localdate().fromordinal(tomorrow).isoformat(),
             "topic": "",
             "minutes": "写了很多记录",
-            "attendee_count": "0",
-            "absent_count": "0",
         },
     )
     page = answer.content.decode()
@@ -75,8 +71,6 @@ def test_it_refuses_a_photo_that_is_not_an_image_on_the_page(client, world):
             "kind": "lesson",
             "held_on": timezone.localdate().isoformat(),
             "topic": "党课",
-            "attendee_count": "0",
-            "absent_count": "0",
             "photos": [SimpleUploadedFile("x.jpg", b"MZ\x90\x00not an image", content_type="image/jpeg")],
         },
     )

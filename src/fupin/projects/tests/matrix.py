@@ -11,6 +11,7 @@ from django.urls import reverse
 from fupin.testing import Page, object_url, plain_url
 
 PROJECT_NAME = "民族村牦牛养殖合作社"
+HOTLINE = "0974-8591234"  # 兴海县's 监督举报电话 (its 公示 settings)
 
 
 def _project(name):
@@ -67,6 +68,7 @@ PAGES: dict = {
     "projects:reverse": Page(
         object_url("projects:reverse", "disbursement"), "post", data=lambda o: {"reason": "录错"}
     ),
+    "projects:publicity_settings": Page(plain_url("projects:publicity_settings"), "list", HOTLINE),
     # 公示: public by design (no login), built from an allow-list of fields.
     "projects:public_place": Page(lambda o: reverse("projects:public_place", args=["632524"]), "reference"),
 }
@@ -136,6 +138,7 @@ def objects(objs: dict) -> dict:
     allocation = ledger.fund_allocate(by=None, source=source, project=project, amount="300000.00", date=TODAY)
     disbursement = ledger.fund_disburse(by=None, allocation=allocation, amount="1000.00", date=TODAY)
     beneficiary = services.beneficiary_add(by=None, project=project, household=objs["zhaxi"], benefit="分红")
+    services.publicity_save(by=None, county_code="632524", hotline=HOTLINE, office="兴海县乡村振兴局")
     return {
         "project": project,
         "source": source,

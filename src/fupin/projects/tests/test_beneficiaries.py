@@ -227,11 +227,15 @@ def test_the_api_is_404_for_the_outsider(client, world):
 
 
 def _public_households(client, name: str) -> int:
+    """The beneficiary household count on the project's card of the county's 公示 page."""
     html = client.get(reverse("projects:public_place", args=[testing.XINGHAI])).content.decode()
-    row = re.search(r"<tr><td>" + re.escape(name) + r"</td>(.*?)</tr>", html, re.S)
-    assert row, html
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
-    return int(cells[7])  # after category, place, year, unit, status, budget, disbursed
+    card = re.search(
+        r'<article class="card public-project">(?:(?!</article>).)*?' + re.escape(name) + r".*?</article>",
+        html,
+        re.S,
+    )
+    assert card, html
+    return int(re.search(r"受益户 (\d+) 户", card.group(0)).group(1))
 
 
 def test_the_public_count_drops_after_a_removal(client, world):

@@ -134,12 +134,23 @@ def test_it_reports_a_units_direct_and_brought_in_money(cast):
         name="大唐引进资金", kind=FundSource.Kind.BROUGHT_IN, place=None, unit=datang, budget="300000.50"
     )
     make_source(name="大唐职工捐款", kind=FundSource.Kind.DONATION, place=None, unit=datang, budget="99")
-    make_source(name="大唐2023直接投入", kind=FundSource.Kind.UNIT_DIRECT, place=None, unit=datang, year=2023)
+    # Money counts in the year its budget entry is dated (docs/architecture.md, "Figures"): the 2023
+    # source's money that arrived in 2023 is 2023's, whatever year is asked of the others.
+    earlier = make_source(
+        name="大唐2023直接投入",
+        kind=FundSource.Kind.UNIT_DIRECT,
+        place=None,
+        unit=datang,
+        year=2023,
+        budget=None,
+    )
+    ledger.fund_budget(by=None, source=earlier, amount="1000000", date=TODAY.replace(year=2023))
     extra = ledger.fund_budget(by=None, source=brought, amount="100", date=TODAY)
     ledger.entry_reverse(by=None, entry=extra, reason="退回")
     totals = selectors.unit_fund_totals(unit_id=datang.pk, year=2024)
     assert totals == {"direct": Decimal("1200000.00"), "brought_in": Decimal("300000.50")}
     assert all(isinstance(v, Decimal) for v in totals.values())
+    assert selectors.unit_fund_totals(unit_id=datang.pk, year=2023)["direct"] == Decimal("1000000.00")
     assert selectors.unit_fund_totals(unit_id=datang.pk, year=2020) == {
         "direct": Decimal("0.00"),
         "brought_in": Decimal("0.00"),

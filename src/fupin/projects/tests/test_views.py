@@ -25,6 +25,12 @@ def funded(cast):
     return {**cast, "source": source, "project": project, "allocation": allocation}
 
 
+def figure(html: str, key: str) -> str | None:
+    """The ledger page's total `key` (budget, allocation, disbursement, unallocated, undisbursed)."""
+    found = re.search(rf'data-figure="{key}"><dt>[^<]*</dt><dd>([^<]*)</dd>', html)
+    return found.group(1).strip() if found else None
+
+
 def form_data(**overrides):
     data = {
         "name": "民族村村级光伏电站",
@@ -51,7 +57,7 @@ def test_it_lists_the_library_with_money_linked_to_the_ledger(client, funded):
     assert f'<a href="{link}">150,000.50</a>' in html
     # The figure's link leads to exactly the entries that add up to it.
     ledger_page = client.get(link.replace("&amp;", "&")).content.decode()
-    assert "合计 150,000.50 元" in ledger_page
+    assert figure(ledger_page, "disbursement") == "150,000.50 元"
     assert ledger_page.count('<tr id="entry-') == 2
 
 
@@ -171,7 +177,7 @@ def test_the_summary_shows_wan_yuan_per_category(client, funded):
     assert "产业" in html and "30.00万元" in html
     # The category's allocated figure links to the entries that make it up.
     link = re.search(r'href="([^"]*kind=allocation&amp;category=industry)">30.00万元', html).group(1)
-    assert "合计 300,000.00 元" in client.get(link.replace("&amp;", "&")).content.decode()
+    assert figure(client.get(link.replace("&amp;", "&")).content.decode(), "allocation") == "300,000.00 元"
 
 
 def test_the_menu_opens_the_library_and_only_drafting_roles_may_add(client, cast):
@@ -181,3 +187,23 @@ def test_the_menu_opens_the_library_and_only_drafting_roles_may_add(client, cast
     client.force_login(cast["unitofficer"])
     assert reverse("projects:project_create") not in client.get(reverse("projects:home")).content.decode()
     assert client.get(reverse("projects:project_create")).status_code == 403
+
+
+def test_a_county_officer_makes_a_source_for_their_own_county(client, cast):
+    """Issue 10: the picker left at the officer's county holds the county, and the form takes it."""
+    from fupin.projects.models import FundSource
+
+    client.force_login(cast["county"])
+    page = client.get(reverse("projects:source_create")).content.decode()
+    assert re.search(rf'<input type="hidden" name="place" value="{testing.XINGHAI}"', page), (
+        "the picker at the user's county holds the county"
+    )
+    answer = client.post(
+        reverse("projects:source_create"),
+        {"name": "2024年兴海县县级衔接资金", "kind": "county", "year": "2024", "place": testing.XINGHAI},
+    )
+    assert answer.status_code == 302, answer.content.decode()
+    assert FundSource.objects.get(name="2024年兴海县县级衔接资金").place_id == testing.XINGHAI
+    # A project may be on the county too; the project form's picker also starts at the county.
+    page = client.get(reverse("projects:project_create")).content.decode()
+    assert re.search(rf'<input type="hidden" name="place" value="{testing.XINGHAI}"', page)

@@ -236,7 +236,17 @@ def _decodes(fh, encoding: str) -> bool:
     return True
 
 
+def _allow_any_field_of_an_accepted_file() -> None:
+    """The csv module refuses a field over 131,072 characters with an exception that would stop
+    the whole import. No field can be longer than the file, which max_bytes() already bounds: with
+    that limit the long cell reaches the row checks and is refused there, naming its row and column
+    (every column has a length or a format). Process-wide, and only ever raised."""
+    if csv.field_size_limit() < max_bytes():
+        csv.field_size_limit(max_bytes())
+
+
 def _csv_rows(path: Path, encoding: str) -> tuple[list, Iterator[tuple[int, list]]]:
+    _allow_any_field_of_an_accepted_file()
     fh = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by the generator
     reader = csv.reader(fh)
     try:
@@ -251,9 +261,14 @@ def _csv_rows(path: Path, encoding: str) -> tuple[list, Iterator[tuple[int, list
     def generate() -> Iterator[tuple[int, list]]:
         with fh:
             row_number = 1
-            for row in reader:
-                row_number += 1
-                yield row_number, row
+            try:
+                for row in reader:
+                    row_number += 1
+                    yield row_number, row
+            except csv.Error:  # whatever else the parser cannot read: where, never a traceback
+                raise FileRejected(
+                    _("CSV 文件第 %(line)d 行附近格式有误,无法读取。") % {"line": row_number + 1}
+                ) from None
 
     return header, generate()
 

@@ -1,4 +1,5 @@
-"""The rules for one row, the same as the registry's forms and services.
+"""The rules for one row, the same as the registry's forms and services (a field's rule is written
+once, in core.validators, and called from all three).
 
 `RowChecker.check(line, cells)` returns the household part and the member part as plain values
 (personal data still in clear; the importer encrypts), plus every error of the row. Cross-row
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core import validators
 from fupin.core.crypto import blind_index
 from fupin.core.masking import mask_account, mask_id_number, mask_phone
 from fupin.regions.models import Region
@@ -21,7 +23,6 @@ from fupin.registry.choices import Relation, Sex
 from fupin.registry.idnumbers import parse_id_number
 from fupin.registry.importing.readers import cell_text, is_number_cell
 from fupin.registry.importing.template import BY_KEY, COLUMNS, SENSITIVE_KEYS, labels_of
-from fupin.registry.phones import normalize_mobile
 
 VILLAGE_LEVEL = 5
 _TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "有"})
@@ -91,7 +92,6 @@ class RowChecker:
         self.villages: dict[str, str] = {}  # code -> "" (fine) or the reason it is refused
         self.level_of = _region_level  # a code's level, or None (importing.direct uses another connection)
         self.today = timezone.localdate()
-        self.this_year = self.today.year
         self._last_household = None  # (cells, household, raw texts, errors, cross errors) of the previous row
         # Where each column is in a row; a column missing from the file reads a None past the row's end.
         width = max(positions.values(), default=-1) + 1
@@ -262,16 +262,13 @@ class RowChecker:
                 )
             return parse_id_number(text, today=self.today)
         if kind == "phone":
-            return normalize_mobile(text)
+            return validators.mobile_phone(text)
         if kind == "bank":
             if is_number_cell(cell) and abs(cell) >= 2**53:
                 raise ValidationError(_("银行账号被 Excel 存成了数字(可能已丢失末几位),请以文本格式填写"))
-            digits = "".join(text.split())
-            if not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 30):
-                raise ValidationError(_("银行账号应为 8 至 30 位数字"))
-            return digits
+            return validators.bank_account(text)
         if kind == "int":
-            return self._year(text)
+            return validators.past_year(text)
         if kind == "months":
             try:
                 months = int(Decimal(text))
@@ -306,15 +303,6 @@ class RowChecker:
         if column.kind in ("decimal", "int", "date"):
             return None
         return ""
-
-    def _year(self, text: str) -> int:
-        try:
-            year = int(Decimal(text))
-        except (InvalidOperation, ValueError):
-            raise ValidationError(_("建房年份应为四位年份")) from None
-        if not 1900 <= year <= self.this_year:
-            raise ValidationError(_("年份应在1900年至%(year)d年之间") % {"year": self.this_year})
-        return year
 
     def _village(self, code: str) -> str:
         if code not in self.villages:

@@ -55,22 +55,32 @@ def test_it_masks_personal_data_and_escapes_formulas(client, cast, tmp_path):
     assert event.changes["count"] == 6 and not event.changes["revealed"]
 
 
-def test_it_reveals_for_users_with_the_permission(client, cast, tmp_path):
-    """The county officer (registry.reveal_household) gets the clear values, and the audit says so."""
+def test_it_reveals_only_on_the_clear_export_form(client, cast, tmp_path):
+    """The county officer (registry.reveal_household) gets masked values from 导出 too; the clear
+    values come from the 明文导出 form, with a purpose, and the audit says so."""
     rows = _import(tmp_path, cast)
     client.force_login(cast["county"])
     sheet = _sheet(client.get(reverse("registry:export")).content)
     record = dict(zip(sheet[0], sheet[1], strict=True))
+    assert record["身份证号"] != rows[0]["身份证号"] and record["健康状况"] == "***"
+    assert AuditEvent.objects.filter(action="export").order_by("-id").first().changes["revealed"] is False
+    response = client.post(
+        reverse("registry:export_clear"), {"purpose": "医保参保核对", "format": "xlsx", "confirm": "on"}
+    )
+    sheet = _sheet(response.content)
+    record = dict(zip(sheet[0], sheet[1], strict=True))
     assert record["身份证号"] == rows[0]["身份证号"] and record["健康状况"] == "长期慢性病"
-    assert AuditEvent.objects.filter(action="export").last().changes["revealed"] is True
+    event = AuditEvent.objects.filter(action="export").order_by("-id").first()
+    assert event.changes["revealed"] is True and event.changes["purpose"] == "医保参保核对"
 
 
 def test_it_exports_from_the_command_line(cast, tmp_path):
-    """`fupin export households --county … --format csv` writes the county's members, masked with --masked."""
-    _import(tmp_path, cast)
+    """`fupin export households --county … --format csv` writes the county's members, masked by default."""
+    rows = _import(tmp_path, cast)
     out = tmp_path / "out.csv"
     call_command("export", "households", "--format", "csv", "--county", "620821", "-o", str(out))
     assert out.read_text(encoding="utf-8-sig").count("\n") == 1
-    call_command("export", "households", "--format", "csv", "--county", "632524", "--masked", "-o", str(out))
+    call_command("export", "households", "--format", "csv", "--county", "632524", "-o", str(out))
     text = out.read_text(encoding="utf-8-sig")
     assert text.count(VILLAGE + "0000") == 6 and "138****8000" in text
+    assert rows[0]["身份证号"] not in text

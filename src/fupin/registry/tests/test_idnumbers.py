@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
+from fupin.core.validators import mobile_phone as normalize_mobile
 from fupin.registry.idnumbers import check_digit, make_id_number, normalize_id_number, parse_id_number
-from fupin.registry.phones import normalize_mobile
 
 bodies = st.text(alphabet="0123456789", min_size=17, max_size=17)
 areas = st.sampled_from(["632524", "620821", "620102", "110105", "540623", "810000", "710000"])

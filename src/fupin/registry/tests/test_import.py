@@ -293,7 +293,7 @@ def test_the_fast_paths_give_the_same_results():
 
     from django.core.exceptions import ValidationError
 
-    from fupin.registry import phones
+    from fupin.core import validators
     from fupin.registry.idnumbers import make_id_number, normalize_id_number, parse_id_number
 
     def verdict(function, value):
@@ -303,15 +303,15 @@ def test_the_fast_paths_give_the_same_results():
             return exc.code
 
     rnd = random.Random(7)
-    fast = phones._fast_mobile
+    fast = validators._fast_mobile
     numbers = [f"1{rnd.randint(0, 10**10 - 1):010d}" for _ in range(3000)]
     numbers += [f"1{p:02d}{rnd.randint(0, 10**8 - 1):08d}" for p in range(100) for _ in range(20)]
-    quick = [verdict(phones.normalize_mobile, n) for n in numbers]
+    quick = [verdict(validators.mobile_phone, n) for n in numbers]
     try:
-        phones._fast_mobile = lambda _number: False
-        assert [verdict(phones.normalize_mobile, n) for n in numbers] == quick
+        validators._fast_mobile = lambda _number: False
+        assert [verdict(validators.mobile_phone, n) for n in numbers] == quick
     finally:
-        phones._fast_mobile = fast
+        validators._fast_mobile = fast
     for _ in range(2000):
         body = make_id_number(
             area_code="632524",

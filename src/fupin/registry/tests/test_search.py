@@ -27,7 +27,12 @@ OUTSIDE_ID = make_id_number(area_code="620821", birth_date=datetime.date(1990, 5
         ("1234", "last4"),
         ("zx", "initials"),
         ("扎西", "name"),
-        ("12345", "name"),
+        ("12345", "number"),  # five digits and more: a household number (户编号)
+        ("63252420320700082", "number"),
+        ("６３２５２４２０３２０７０００８２", "number"),
+        ("632524203207000082", "number"),  # 18 digits, but no birth date in digits 7-14
+        (HEAD_ID[:17] + ("1" if HEAD_ID[-1] != "1" else "2"), "id"),  # a mistyped check digit
+        ("99" + HEAD_ID[2:17] + "0", "number"),  # no such province: not an ID number
         ("  ", ""),
     ],
 )

@@ -12,6 +12,7 @@ from fupin.registry.tests import fixtures_screens
 from fupin.registry.tests.fixtures_screens import HEAD_ID, PHONE, WIFE_ID
 
 LIST = "registry:household_list"
+NEW_HEAD_ID = make_id_number(area_code="632524", birth_date=datetime.date(1966, 6, 6), sequence=21, male=True)
 
 county_client = fixtures_screens.county_client
 households = fixtures_screens.households
@@ -52,7 +53,8 @@ def test_it_lets_the_village_cadre_see_only_the_village(client, cast, households
         ({"status": "registered"}, {"扎西", "王芳"}),
         ({"status": "poor"}, set()),
         ({"attribute": "dibao"}, {"扎西"}),
-        ({"cause": "no_skills"}, {"扎西"}),  # a secondary cause counts
+        ({"cause": "illness"}, {"扎西"}),
+        ({"cause": "no_skills"}, set()),  # 扎西's secondary cause: the filter is the main cause's
         ({"cause": "no_funds"}, {"王芳"}),
         ({"health": "serious"}, {"扎西"}),
         ({"health": "healthy"}, {"扎西", "王芳"}),
@@ -185,10 +187,12 @@ def _household_post(h, **changes):
 def test_it_creates_a_household(county_client, cast, households):
     data = _household_post(households["zhaxi"], attribute="ordinary", main_cause="disaster", cause2="")
     data.pop("version")
+    data.update(head_name="索南", head_id_number=NEW_HEAD_ID, head_sex="")
     response = county_client.post(reverse("registry:household_create"), data)
     assert response.status_code == 302
     created = Household.objects.order_by("-id").first()
     assert created.main_cause == "disaster" and response["Location"].endswith(f"/{created.pk}/")
+    assert created.head_name == "索南" and created.member_count == 1
 
 
 def test_it_shows_field_errors_under_the_fields(county_client, households):

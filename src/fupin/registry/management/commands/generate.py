@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
 from fupin.regions.models import Region
-from fupin.registry.generator import generate_households, next_numbers, write_generated
+from fupin.registry.generator import generate_households, next_numbers, village_committees, write_generated
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -33,11 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, villages, county, households, seed, years, batch_size, **options):
         if county:
-            codes = list(
-                Region.objects.filter(code__startswith=county, level=Region.Level.VILLAGE).values_list(
-                    "code", flat=True
-                )
-            )
+            # Poor households live in 村民委员会, not in urban 社区/居委会.
+            codes = village_committees(county)
             if len(county) != 6 or not codes:
                 raise CommandError(
                     _("县级代码 %(code)s 下没有行政村,请先运行 fupin regions load") % {"code": county}

@@ -20,6 +20,7 @@ from fupin.assistance.models import (
     Cadre,
     Measure,
     Pairing,
+    Plan,
     Posting,
     TrainingAttendee,
     TrainingClass,
@@ -392,8 +393,6 @@ def household_assistance(household, user) -> dict:
     - `pairings`: the serving 帮扶责任人 (cadre with unit), newest first;
     - `plan`: the 一户一策 plan (or None) and `measures`: its measures with their cadres.
     """
-    from fupin.assistance.models import Plan
-
     pairings = (
         serving(Pairing.objects.visible_to(user).filter(household=household))
         .select_related("cadre", "cadre__unit")

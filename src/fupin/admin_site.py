@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 
+from fupin.audit.services import audit_model_change
+
 
 def _version_labelled(names):
     """The optimistic-lock `version` columns have no translated verbose name ("Version" in the
@@ -52,16 +54,12 @@ class ScopedModelAdmin(ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        from fupin.audit.services import audit_model_change
-
         before = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
         action = "update" if change else "create"
         audit_model_change(actor=request.user, request=request, instance=obj, action=action, before=before)
 
     def delete_model(self, request, obj):
-        from fupin.audit.services import audit_model_change
-
         audit_model_change(actor=request.user, request=request, instance=obj, action="delete", before=obj)
         super().delete_model(request, obj)
 

@@ -13,8 +13,9 @@ from pydantic_core import PydanticCustomError
 
 from fupin.core import validators
 
-# No NUL or other C0 control characters except tab/newline.
-_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+# No NUL or other C0 control characters (the rule of core.validators.has_control): tab and line
+# breaks only in text of several lines (NO_CONTROL_TEXT), none in a single line (NO_CONTROL_LINE).
+_NO_CONTROL = validators.NO_CONTROL_TEXT
 
 SearchText = Annotated[str, StringConstraints(max_length=50, pattern=_NO_CONTROL)]
 Text = Annotated[str, StringConstraints(max_length=2000, pattern=_NO_CONTROL)]
@@ -66,6 +67,7 @@ _MESSAGES = {
 _PATTERN_MESSAGES = {
     DIVISION_CODE_PATTERN: _("区划代码应为 2、4、6、9 或 12 位数字"),
     _NO_CONTROL: _("含有不允许的控制字符"),
+    validators.NO_CONTROL_LINE: _("含有不允许的控制字符"),
 }
 
 

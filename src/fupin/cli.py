@@ -7,11 +7,11 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["fupin", *(sys.argv[1:] if argv is None else argv)])
 
 

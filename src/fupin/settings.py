@@ -4,6 +4,7 @@ FUPIN_PRODUCTION=1 turns on the production stance: a real secret key is required
 secure and `fupin check --deploy` must be clean. Without it the defaults suit the demo and tests.
 """
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,13 @@ INSTALLED_APPS = [
     "fupin.outcomes",
     "fupin.demo",
 ]
+# The benchmark harnesses (`fupin bench_…`, docs/benchmarks.md) sit beside the package in a
+# checkout's benchmarks/ folder and are never installed: the commands exist where that folder does,
+# and never in production.
+if not PRODUCTION and (PROJECT_DIR / "benchmarks" / "apps.py").is_file():
+    if str(PROJECT_DIR) not in sys.path:
+        sys.path.append(str(PROJECT_DIR))
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -22,8 +22,8 @@ from fupin.accounts.services import (
     user_set_scopes,
 )
 from fupin.accounts.tokens import token_revoke
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record, audit_snapshot
+from fupin.core.audit_actions import AuditAction
 
 
 class _ReadOnlyInline(TabularInline):
@@ -84,7 +84,7 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
                 actor=request.user,
                 request=request,
                 instance=obj,
-                action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+                action=AuditAction.UPDATE if change else AuditAction.CREATE,
                 before=before,
             )
 
@@ -93,7 +93,7 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
         if request.method == "POST" and response.status_code == 302:
             user = User.objects.get(pk=id)
             audit_record(
-                action=AuditEvent.Action.UPDATE,
+                action=AuditAction.UPDATE,
                 request=request,
                 obj=user,
                 changes={"password": ["******", "******"]},

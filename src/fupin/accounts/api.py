@@ -1,5 +1,7 @@
 from ninja import Router, Schema
 
+from fupin.core.scoping import scope_of
+
 router = Router(tags=["accounts"])
 
 
@@ -13,8 +15,6 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="当前用户及其数据范围")
 def me(request):
-    from fupin.core.scoping import scope_of
-
     user = request.auth if hasattr(request.auth, "pk") else request.user
     scope = scope_of(user)
     return MeOut(

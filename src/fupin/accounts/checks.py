@@ -3,11 +3,11 @@
 from django.core.checks import Error, Tags, register
 from django.db import DatabaseError
 
+from fupin.accounts.models import User
+
 
 @register(Tags.security, deploy=True)
 def check_no_superuser(app_configs, **kwargs):
-    from fupin.accounts.models import User
-
     try:
         names = list(
             User.objects.filter(is_superuser=True, is_active=True).values_list("username", flat=True)[:5]

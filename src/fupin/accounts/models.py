@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.roles import ADMIN_ROLES, Role
+from fupin.core.models import Created
 
 
 class User(AbstractUser):
@@ -102,7 +103,7 @@ class DataScope(models.Model):
         return f"{self.user} · {self.region}"
 
 
-class ApiToken(models.Model):
+class ApiToken(Created):
     """A bearer token for programs. Only a SHA-256 of the key is stored; the key is shown once."""
 
     user = models.ForeignKey(
@@ -111,7 +112,6 @@ class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     prefix = models.CharField(_("前缀"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
     # Revoked, not deleted: the row keeps who held the token and when it stopped working.

@@ -9,11 +9,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fupin.accounts.models import DataScope, User, UserRole
 from fupin.accounts.roles import ADMIN_ROLES, Role
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record
+from fupin.core.audit_actions import AuditAction
 from fupin.regions.models import Region
 
 
@@ -53,7 +54,7 @@ def user_create(*, username: str, password: str, full_name: str, unit=None, by, 
         if User.objects.filter(username=username).exists():
             raise ValidationError(_("账号 %(username)s 已存在。") % {"username": username})
         user = User.objects.create_user(username=username, password=password, full_name=full_name, unit=unit)
-        audit_model_change(actor=by, request=request, instance=user, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=user, action=AuditAction.CREATE)
     return user
 
 
@@ -68,7 +69,7 @@ def user_grant_role(*, user, role: str, by, request=None) -> UserRole:
         if problem:
             raise ValidationError(problem, code="role_conflict")
         grant = UserRole.objects.create(user=user, role=role)
-        audit_model_change(actor=by, request=request, instance=grant, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=grant, action=AuditAction.CREATE)
     _forget_cached_access(user)
     return grant
 
@@ -81,7 +82,7 @@ def user_revoke_role(*, user, role: str, by, request=None) -> bool:
         grant = UserRole.objects.filter(user=user, role=role).first()
         if grant is None:
             return False
-        audit_model_change(actor=by, request=request, instance=grant, action=AuditEvent.Action.DELETE)
+        audit_model_change(actor=by, request=request, instance=grant, action=AuditAction.DELETE)
         grant.delete()
     _forget_cached_access(user)
     return True
@@ -106,7 +107,7 @@ def user_set_scopes(*, user, region_codes, by, request=None) -> list[str]:
             [DataScope(user=user, region_id=c) for c in codes if c not in before], ignore_conflicts=True
         )
         audit_record(
-            action=AuditEvent.Action.UPDATE,
+            action=AuditAction.UPDATE,
             actor=by,
             request=request,
             obj=user,
@@ -119,12 +120,10 @@ def user_set_scopes(*, user, region_codes, by, request=None) -> list[str]:
 
 def user_reset_two_factor(*, user, by, request=None) -> int:
     """Remove the user's TOTP devices (a lost phone); an administrator re-enrols at next sign-in."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     with transaction.atomic():
         count, _ignored = TOTPDevice.objects.filter(user=user).delete()
         audit_record(
-            action=AuditEvent.Action.UPDATE,
+            action=AuditAction.UPDATE,
             actor=by,
             request=request,
             obj=user,

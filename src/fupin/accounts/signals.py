@@ -11,8 +11,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
+from fupin.core.audit_actions import AuditAction
 
 # Session keys read by SessionLimitsMiddleware (epoch seconds).
 LOGIN_AT = "fupin_login_at"
@@ -24,7 +24,7 @@ def on_logged_in(sender, request, user, **kwargs):
     now = time.time()
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
-    audit_record(action=AuditEvent.Action.LOGIN, actor=user, request=request)
+    audit_record(action=AuditAction.LOGIN, actor=user, request=request)
 
 
 @receiver(user_login_failed, dispatch_uid="fupin_audit_login_failed")
@@ -32,7 +32,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username") or "")
     locked = bool(getattr(request, "axes_locked_out", False))
     audit_record(
-        action=AuditEvent.Action.LOGIN_FAILED,
+        action=AuditAction.LOGIN_FAILED,
         request=request,
         actor_username=username,
         object_repr=username,
@@ -45,7 +45,7 @@ def on_logged_out(sender, request, user, **kwargs):
     if user is None:
         return
     audit_record(
-        action=AuditEvent.Action.LOGOUT,
+        action=AuditAction.LOGOUT,
         actor=user,
         request=request,
         detail=getattr(request, "fupin_logout_reason", ""),
@@ -55,7 +55,7 @@ def on_logged_out(sender, request, user, **kwargs):
 @receiver(user_locked_out, dispatch_uid="fupin_audit_locked_out")
 def on_locked_out(sender, request, username, ip_address=None, **kwargs):
     audit_record(
-        action=AuditEvent.Action.LOCKED_OUT,
+        action=AuditAction.LOCKED_OUT,
         request=request,
         actor_username=str(username or ""),
         object_repr=str(username or ""),

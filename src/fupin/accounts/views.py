@@ -23,8 +23,8 @@ from fupin.accounts.forms import LoginForm, OtpTokenForm, TokenIssueForm
 from fupin.accounts.middleware import needs_two_factor
 from fupin.accounts.models import ApiToken
 from fupin.accounts.tokens import token_issue, token_revoke
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
+from fupin.core.audit_actions import AuditAction
 
 _REASONS = {
     "idle": gettext_lazy("长时间未操作,会话已超时,请重新登录。"),
@@ -76,7 +76,7 @@ def otp_verify(request):
         if ok:
             otp_login(request, device)
             return redirect(_next_url(request))
-        audit_record(action=AuditEvent.Action.LOGIN_FAILED, request=request, detail=_("动态验证码错误"))
+        audit_record(action=AuditAction.LOGIN_FAILED, request=request, detail=_("动态验证码错误"))
         form.add_error("token", _("验证码错误或已过期,请重试。"))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -96,7 +96,7 @@ def otp_enrol(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit_record(
-                action=AuditEvent.Action.UPDATE,
+                action=AuditAction.UPDATE,
                 request=request,
                 obj=request.user,
                 detail=_("绑定两步验证设备"),
@@ -121,7 +121,7 @@ def otp_disable(request):
         messages.error(request, _("管理员必须使用两步验证,不能关闭。"))
         return redirect("accounts:profile")
     TOTPDevice.objects.filter(user=request.user).delete()
-    audit_record(action=AuditEvent.Action.UPDATE, request=request, obj=request.user, detail=_("关闭两步验证"))
+    audit_record(action=AuditAction.UPDATE, request=request, obj=request.user, detail=_("关闭两步验证"))
     messages.success(request, _("两步验证已关闭。"))
     return redirect("accounts:profile")
 
@@ -148,7 +148,7 @@ def password_change(request):
         with transaction.atomic():
             user = form.save()
             audit_record(
-                action=AuditEvent.Action.UPDATE,
+                action=AuditAction.UPDATE,
                 request=request,
                 obj=user,
                 changes={"password": ["******", "******"]},

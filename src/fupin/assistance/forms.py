@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.selectors import account_for
 from fupin.assistance.choices import (
     ActivityKind,
     MeasureStatus,
@@ -20,10 +21,12 @@ from fupin.assistance.choices import (
 )
 from fupin.assistance.models import Cadre, WorkTeam
 from fupin.core.forms import VersionedForm, scope_root
+from fupin.core.lists import FilterForm
 from fupin.core.scoping import scope_of
-from fupin.orgs.models import AssistedPlace, Unit
+from fupin.core.validators import has_control
+from fupin.orgs import selectors as orgs
 from fupin.regions.forms import RegionField
-from fupin.registry.models import Household
+from fupin.registry import selectors as registry
 
 ALL = [("", _("全部"))]
 NONE = [("", _("请选择"))]
@@ -47,7 +50,7 @@ class NoControlChars:
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
-            if isinstance(value, str) and any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+            if isinstance(value, str) and has_control(value, multiline=True):
                 self.add_error(name, _("含有不允许的控制字符"))
         return cleaned
 
@@ -83,17 +86,13 @@ class ScopedForm(NoControlChars, forms.Form):
 # --- query forms --------------------------------------------------------------------------------
 
 
-class QueryForm(ScopedForm):
+class DivisionQueryForm(FilterForm):
     region_fields = ("division",)
     division = RegionField(label=_("区划"), required=False)
-    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
 
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {"invalid": True}
-        data = dict(self.cleaned_data)
-        data["division"] = data["division"].code if data.get("division") else ""
-        return data
+
+class QueryForm(DivisionQueryForm):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
 
 
 class PairingQueryForm(QueryForm):
@@ -111,28 +110,13 @@ class PostingQueryForm(QueryForm):
     active = forms.ChoiceField(label=_("任期"), required=False, choices=ALL + [("1", _("在任"))])
 
 
-class TeamQueryForm(ScopedForm):
-    region_fields = ("division",)
-    division = RegionField(label=_("区划"), required=False)
+class TeamQueryForm(DivisionQueryForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + TeamStatus.choices)
 
-    filters = QueryForm.filters
 
-
-class MeasureQueryForm(ScopedForm):
-    region_fields = ("division",)
-    division = RegionField(label=_("区划"), required=False)
+class MeasureQueryForm(DivisionQueryForm):
     type = forms.ChoiceField(label=_("措施类型"), required=False, choices=ALL + MeasureType.choices)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + MeasureStatus.choices)
-
-    filters = QueryForm.filters
-
-
-class DivisionQueryForm(ScopedForm):
-    region_fields = ("division",)
-    division = RegionField(label=_("区划"), required=False)
-
-    filters = QueryForm.filters
 
 
 class CoverageQueryForm(DivisionQueryForm):
@@ -160,7 +144,7 @@ class CadreForm(ScopedForm):
     region_fields = ("region",)
     name = _text(_("姓名"), max_length=50)
     level = forms.ChoiceField(label=_("单位层级"), choices=NONE + UnitLevel.choices)
-    unit = forms.ModelChoiceField(label=_("工作单位"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("工作单位"), queryset=orgs.units_visible_to(None), required=False)
     title = _text(_("职务"), required=False, max_length=50)
     region = RegionField(label=_("工作地"))
     account = _text(
@@ -169,17 +153,15 @@ class CadreForm(ScopedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        self.fields["unit"].queryset = orgs.units_visible_to(user)
 
     def clean_account(self):
-        from fupin.accounts.models import User
-
         username = (self.cleaned_data.get("account") or "").strip()
         if not username:
             return None
-        account = User.objects.filter(username=username, is_active=True).first()
+        account = account_for(self.user, username)
         if account is None:
-            raise ValidationError(_("没有这个登录账号"), code="missing")
+            raise ValidationError(_("没有这个登录账号(或不在您的数据范围内)"), code="missing")
         return account
 
     def service_fields(self) -> dict:
@@ -198,7 +180,7 @@ class HouseholdNumberField(forms.CharField):
     def find(self, user, value):
         if not value:
             return None
-        household = Household.objects.visible_to(user).filter(number=value.strip()).first()
+        household = registry.household_for(user, number=value)
         if household is None:
             raise ValidationError(_("未找到该户编号的农户(或不在您的数据范围内)"), code="missing")
         return household
@@ -228,10 +210,10 @@ class ActivityForm(ScopedForm):
     title = _text(_("活动名称"), max_length=100)
     held_on = _date(_("活动日期"))
     region = RegionField(label=_("活动地点"))
-    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=Unit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=orgs.units_visible_to(None), required=False)
     assisted_place = forms.ModelChoiceField(
         label=_("定点帮扶"),
-        queryset=AssistedPlace.objects.none(),
+        queryset=orgs.places_visible_to(None),
         required=False,
         help_text=_("单位定点帮扶的地区"),
     )
@@ -244,22 +226,20 @@ class ActivityForm(ScopedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["assisted_place"].queryset = AssistedPlace.objects.visible_to(user).select_related(
-            "unit", "region"
-        )
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        self.fields["assisted_place"].queryset = orgs.places_visible_to(user).select_related("unit", "region")
+        self.fields["unit"].queryset = orgs.units_visible_to(user)
 
 
 class TeamForm(ScopedForm):
     region_fields = ("village",)
     name = _text(_("工作队名称"), max_length=100)
-    unit = forms.ModelChoiceField(label=_("派出单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("派出单位"), queryset=orgs.units_visible_to(None))
     village = RegionField(label=_("驻村"))
     start = _date(_("开始日期"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        self.fields["unit"].queryset = orgs.units_visible_to(user)
 
 
 class TeamTransitionForm(NoControlChars, VersionedForm):
@@ -382,7 +362,7 @@ class TrainingClassForm(ScopedForm):
     start = _date(_("开始日期"))
     end = _date(_("结束日期"))
     place = _text(_("培训地点"), max_length=100)
-    organiser = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    organiser = forms.ModelChoiceField(label=_("主办单位"), queryset=orgs.units_visible_to(None))
     region = RegionField(label=_("培训地区"))
     hours = forms.DecimalField(label=_("学时"), min_value=0, max_digits=6, decimal_places=1, initial=0)
     names = _text(
@@ -402,7 +382,7 @@ class TrainingClassForm(ScopedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["organiser"].queryset = Unit.objects.visible_to(user)
+        self.fields["organiser"].queryset = orgs.units_visible_to(user)
 
     def attendees(self) -> list[dict]:
         data = self.cleaned_data

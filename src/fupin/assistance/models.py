@@ -20,6 +20,7 @@ from fupin.assistance.choices import (
     TrainingKind,
     UnitLevel,
 )
+from fupin.core.models import Created, StatusEvent, Timestamped, Versioned
 from fupin.core.scoping import ScopedManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -37,7 +38,7 @@ def _unit(verbose, **kwargs):
     )
 
 
-class Cadre(models.Model):
+class Cadre(Versioned, Timestamped):
     """A person who helps: a 帮扶责任人, first secretary, work-team member or 挂职干部."""
 
     name = models.CharField(_("姓名"), max_length=50)
@@ -54,9 +55,6 @@ class Cadre(models.Model):
         on_delete=models.SET_NULL,
         related_name="cadre",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
@@ -71,7 +69,7 @@ class Cadre(models.Model):
         return self.name
 
 
-class Pairing(models.Model):
+class Pairing(Versioned, Created):
     """A cadre responsible for a household (帮扶责任人 结对), from `start` until `end`."""
 
     cadre = models.ForeignKey(
@@ -83,8 +81,6 @@ class Pairing(models.Model):
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "household__village__code"
@@ -109,7 +105,7 @@ class Pairing(models.Model):
         return f"{self.cadre} → {self.household_id}"
 
 
-class Activity(models.Model):
+class Activity(Created):
     """Something done under a pairing: a visit, a lecture, a donation in kind, a joint event."""
 
     kind = models.CharField(_("活动类型"), max_length=16, choices=ActivityKind.choices)
@@ -145,7 +141,6 @@ class Activity(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
@@ -160,7 +155,7 @@ class Activity(models.Model):
         return self.title
 
 
-class WorkTeam(models.Model):
+class WorkTeam(Versioned, Created):
     """A village work team (驻村工作队): at least three members before it may take up its post."""
 
     MIN_MEMBERS = 3
@@ -173,8 +168,6 @@ class WorkTeam(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=TeamStatus.choices, default=TeamStatus.FORMING
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "village__code"
@@ -190,23 +183,14 @@ class WorkTeam(models.Model):
         return self.name
 
 
-class TeamEvent(models.Model):
+class TeamEvent(StatusEvent):
     """One status change of a work team (who, when, from, to, why)."""
 
     team = models.ForeignKey(
         WorkTeam, verbose_name=_("工作队"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    from_status = models.CharField(_("原状态"), max_length=16, choices=TeamStatus.choices)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=TeamStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=TeamStatus.choices)
-    reason = models.CharField(_("原因"), max_length=500, blank=True)
 
     objects = ScopedManager()
     scope_region_field = "team__village__code"
@@ -221,7 +205,7 @@ class TeamEvent(models.Model):
         return f"{self.team_id} {self.from_status}→{self.to_status}"
 
 
-class Posting(models.Model):
+class Posting(Versioned, Created):
     """A dispatched cadre's term: first secretary or team member in a village, 挂职 in a county."""
 
     cadre = models.ForeignKey(
@@ -240,8 +224,6 @@ class Posting(models.Model):
     post_title = models.CharField(_("挂职/驻村职务"), max_length=100, blank=True)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
@@ -261,7 +243,7 @@ class Posting(models.Model):
         return f"{self.cadre} · {self.get_kind_display()}"
 
 
-class Plan(models.Model):
+class Plan(Created):
     """一户一策: one plan of measures per household."""
 
     household = models.OneToOneField(
@@ -275,7 +257,6 @@ class Plan(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "household__village__code"
@@ -289,7 +270,7 @@ class Plan(models.Model):
         return str(self.household_id)
 
 
-class Measure(models.Model):
+class Measure(Versioned, Created):
     """One measure of a household's plan, with its responsible cadre, status and result."""
 
     plan = models.ForeignKey(
@@ -311,8 +292,6 @@ class Measure(models.Model):
         _("状态"), max_length=16, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
     )
     result = models.TextField(_("成效"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "plan__household__village__code"
@@ -328,23 +307,14 @@ class Measure(models.Model):
         return self.content
 
 
-class MeasureEvent(models.Model):
+class MeasureEvent(StatusEvent):
     """One status change of a measure (who, when, from, to, why)."""
 
     measure = models.ForeignKey(
         Measure, verbose_name=_("措施"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_status = models.CharField(_("原状态"), max_length=16, choices=MeasureStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=MeasureStatus.choices)
-    reason = models.CharField(_("说明"), max_length=500, blank=True)
 
     objects = ScopedManager()
     scope_region_field = "measure__plan__household__village__code"
@@ -457,7 +427,7 @@ class WorkLog(models.Model):
         return f"{self.logged_on} {self.cadre or self.author}"
 
 
-class TrainingClass(models.Model):
+class TrainingClass(Versioned, Created):
     """A training class an assisting unit or office ran; attendees give its person-times (人次)."""
 
     topic = models.CharField(_("培训主题"), max_length=200)
@@ -470,8 +440,6 @@ class TrainingClass(models.Model):
     # The county (or other division) whose people were trained.
     region = _region(_("培训地区"))
     hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, default=0)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"

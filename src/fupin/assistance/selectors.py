@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,9 +30,10 @@ from fupin.assistance.models import (
     WorkTeam,
 )
 from fupin.assistance.services import serving
+from fupin.orgs.selectors import places_visible_to, unit_and_descendants
 from fupin.regions.models import Region
+from fupin.registry import selectors as registry
 from fupin.registry.choices import Status
-from fupin.registry.models import Household
 
 
 def visit_interval_days() -> int:
@@ -77,9 +79,7 @@ def pairing_list(*, user, q: str = "", division: str = "", active: bool | None =
 
 def assisted_place_list(*, user, division: str = "", q: str = ""):
     """定点帮扶: the units' assisted places (orgs.AssistedPlace), with their dates."""
-    from fupin.orgs.models import AssistedPlace
-
-    places = AssistedPlace.objects.visible_to(user).select_related("unit", "region")
+    places = places_visible_to(user).select_related("unit", "region")
     places = _in_division(places, "region__code", user, division)
     if q:
         places = places.filter(Q(unit__name__contains=q) | Q(unit__short_name__contains=q))
@@ -177,10 +177,8 @@ def training_list(*, user, division: str = "", kind: str = "", year: int | None 
 
 def households_to_visit(*, user, q: str):
     """Households the user may visit, found by a member's name (or the registry's other searches)."""
-    from fupin.registry import selectors as registry
-
     if not (q or "").strip():
-        return Household.objects.none()
+        return registry.households_visible_to(user).none()
     return registry.household_list(user=user, filters={"q": q})
 
 
@@ -205,16 +203,44 @@ def overdue_pairings(*, user, on: datetime.date | None = None, days: int | None 
 # --- coverage of poor villages by first secretaries ----------------------------------------------
 
 
-@dataclass
-class CoverageRow:
-    code: str
-    name: str
-    poor_households: int
-    secretaries: list[str] = field(default_factory=list)
+def _poor_villages(user, division: str):
+    """Villages (regions) with a household still 未脱贫 that the user may see."""
+    poor = _in_division(
+        registry.households_visible_to(user).filter(status=Status.POOR), "village__code", user, division
+    )
+    return poor, Region.objects.filter(code__in=poor.values("village_id"))
 
-    @property
-    def covered(self) -> bool:
-        return bool(self.secretaries)
+
+def _serving_first_secretary(user, on: datetime.date | None):
+    """Whether the village of the outer row has a first secretary serving on `on` (EXISTS)."""
+    postings = serving(Posting.objects.visible_to(user), on).filter(kind=PostKind.FIRST_SECRETARY)
+    return Exists(postings.filter(region_id=OuterRef("code")))
+
+
+def poor_villages(*, user, division: str = "", uncovered_only: bool = False, on: datetime.date | None = None):
+    """The rows of the coverage list: poor villages (a household still 未脱贫) by code, each with
+    `poor_households` and its township and county (`parent`, `parent.parent`); a page's first
+    secretaries come from `add_first_secretaries`."""
+    poor, villages = _poor_villages(user, division)
+    count = poor.filter(village_id=OuterRef("code")).order_by().values("village_id").annotate(n=Count("id"))
+    villages = villages.select_related("parent__parent").annotate(poor_households=Subquery(count.values("n")))
+    if uncovered_only:
+        villages = villages.exclude(_serving_first_secretary(user, on))
+    return villages.order_by("code")
+
+
+def add_first_secretaries(villages, on: datetime.date | None = None) -> None:
+    """Set `secretaries` (names of the first secretaries serving on `on`, earliest start first) on each
+    village of a page. The villages came through the user's scope, and a posting to a village is in
+    the scope of whoever sees the village: the rows' check covers these."""
+    names = defaultdict(list)
+    postings = serving(Posting.objects.filter(kind=PostKind.FIRST_SECRETARY), on).filter(
+        region_id__in=[v.code for v in villages]
+    )
+    for code, name in postings.order_by("start", "id").values_list("region_id", "cadre__name"):
+        names[code].append(name)
+    for village in villages:
+        village.secretaries = names[village.code]
 
 
 @dataclass
@@ -231,52 +257,47 @@ class CoverageGroup:
 
 @dataclass
 class Coverage:
-    rows: list[CoverageRow]
-    townships: list[CoverageGroup]
     counties: list[CoverageGroup]
+    townships: list[CoverageGroup] = field(default_factory=list)
 
     @property
     def villages(self) -> int:
-        return len(self.rows)
+        return sum(g.villages for g in self.counties)
 
     @property
     def covered(self) -> int:
-        return sum(1 for r in self.rows if r.covered)
+        return sum(g.covered for g in self.counties)
 
 
 def first_secretary_coverage(
-    *, user, division: str = "", on: datetime.date | None = None, uncovered_only=False
-):
-    """Poor villages (a household still 未脱贫) and their serving first secretaries, by township and county."""
-    poor = Household.objects.visible_to(user).filter(status=Status.POOR)
-    poor = _in_division(poor, "village__code", user, division)
-    counts = dict(
-        poor.order_by().values_list("village_id").annotate(n=Count("id")).values_list("village_id", "n")
+    *, user, division: str = "", on: datetime.date | None = None, by_township: bool = True
+) -> Coverage:
+    """How many poor villages have a serving first secretary, by county (and by township): one
+    grouped query, whose size is the number of townships, never the number of villages."""
+    _poor, villages = _poor_villages(user, division)
+    keys = ["parent__parent_id", "parent__parent__short_name"]
+    if by_township:
+        keys += ["parent_id", "parent__short_name"]
+    groups = (
+        villages.order_by()
+        .values(*keys)
+        .annotate(villages=Count("code"), covered=Count("code", filter=Q(_serving_first_secretary(user, on))))
+        .order_by(*keys)
     )
-    secretaries = defaultdict(list)
-    postings = serving(Posting.objects.visible_to(user), on).filter(
-        kind=PostKind.FIRST_SECRETARY, region_id__in=list(counts)
-    )
-    for code, name in postings.order_by("start").values_list("region_id", "cadre__name"):
-        secretaries[code].append(name)
-    codes = set(counts) | {c[:9] for c in counts} | {c[:6] for c in counts}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "short_name"))
-    rows = [
-        CoverageRow(
-            code=code, name=names.get(code, code), poor_households=counts[code], secretaries=secretaries[code]
-        )
-        for code in sorted(counts)
-    ]
-    townships: dict[str, CoverageGroup] = {}
+    townships: list[CoverageGroup] = []
     counties: dict[str, CoverageGroup] = {}
-    for row in rows:
-        for groups, code in ((townships, row.code[:9]), (counties, row.code[:6])):
-            group = groups.setdefault(code, CoverageGroup(code=code, name=names.get(code, code)))
-            group.villages += 1
-            group.covered += row.covered
-    if uncovered_only:
-        rows = [r for r in rows if not r.covered]
-    return Coverage(rows=rows, townships=list(townships.values()), counties=list(counties.values()))
+    for g in groups:
+        code = g["parent__parent_id"] or ""
+        county = counties.setdefault(
+            code, CoverageGroup(code=code, name=g["parent__parent__short_name"] or code)
+        )
+        county.villages += g["villages"]
+        county.covered += g["covered"]
+        if by_township:
+            township = g["parent_id"] or ""
+            name = g["parent__short_name"] or township
+            townships.append(CoverageGroup(township, name, g["villages"], g["covered"]))
+    return Coverage(counties=list(counties.values()), townships=townships)
 
 
 # --- training person-times --------------------------------------------------------------------
@@ -296,8 +317,6 @@ def training_person_times(
     kind: the attendee's TrainingKind; region_prefix: the trained area's code prefix; user: only
     what that user may see (visible_to).
     """
-    from fupin.accounts.selectors import unit_and_descendants
-
     attendees = (
         TrainingAttendee.objects.visible_to(user) if user is not None else TrainingAttendee.objects.all()
     )
@@ -312,34 +331,28 @@ def training_person_times(
     return attendees.aggregate(total=Sum("count"))["total"] or 0
 
 
-def training_summary(*, user, division: str = "", year: int | None = None) -> list[dict]:
-    """Person-times by year, county, organiser and attendee kind (the report the indicators need)."""
-    from fupin.assistance.choices import TrainingKind
-
+def training_summary(*, user, division: str = "", kind: str = "", year: int | None = None):
+    """Person-times by year, area, organiser and attendee kind (the report the indicators need):
+    grouped rows (dicts) with `year`, `region`, `organiser`, `kind`, `classes` and `person_times`."""
     attendees = TrainingAttendee.objects.visible_to(user)
     attendees = _in_division(attendees, "training__region__code", user, division)
+    if kind:
+        attendees = attendees.filter(kind=kind)
     if year:
         attendees = attendees.filter(training__start__year=year)
-    rows = (
+    keys = ("year", "region_code", "region", "organiser", "kind")
+    return (
         attendees.order_by()
-        .values("training__start__year", "training__region_id", "training__organiser__name", "kind")
+        .values(
+            "kind",
+            year=ExtractYear("training__start"),
+            region_code=F("training__region_id"),
+            region=F("training__region__name"),
+            organiser=F("training__organiser__name"),
+        )
         .annotate(person_times=Sum("count"), classes=Count("training", distinct=True))
-        .order_by("training__start__year", "training__region_id", "training__organiser__name", "kind")
+        .order_by(*keys)
     )
-    codes = {r["training__region_id"][:6] for r in rows} | {r["training__region_id"] for r in rows}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    labels = dict(TrainingKind.choices)
-    return [
-        {
-            "year": r["training__start__year"],
-            "region": names.get(r["training__region_id"], r["training__region_id"]),
-            "organiser": r["training__organiser__name"],
-            "kind": labels.get(r["kind"], r["kind"]),
-            "classes": r["classes"],
-            "person_times": r["person_times"],
-        }
-        for r in rows
-    ]
 
 
 # --- the household timeline (registry extension point) ----------------------------------------

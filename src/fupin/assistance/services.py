@@ -9,7 +9,7 @@ Chinese; a stale `version` is StaleVersion; a workflow step the rules refuse is 
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -32,40 +32,18 @@ from fupin.assistance.models import (
     WorkLog,
     WorkTeam,
 )
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core import validators
+from fupin.core.audit_actions import AuditAction
 from fupin.core.errors import TransitionRefused
+from fupin.core.permissions import require
 from fupin.core.photos import check_photo, photo_type
-from fupin.core.scoping import scope_of
 from fupin.core.versioning import update_if_current
 
-CREATE = AuditEvent.Action.CREATE
-UPDATE = AuditEvent.Action.UPDATE
+CREATE = AuditAction.CREATE
+UPDATE = AuditAction.UPDATE
 
 MAX_PHOTOS = 6
-
-
-# --- access -------------------------------------------------------------------------------------
-
-
-def may(by, perm: str, *, code: str | None = None, unit_id: int | None = None) -> bool:
-    """`by` holds assistance.<perm> and the record's place or unit is theirs (None: the system)."""
-    if by is None:
-        return True
-    if not by.has_perm(f"assistance.{perm}"):
-        return False
-    scope = scope_of(by)
-    return scope.covers_code(code) or (unit_id is not None and unit_id in scope.unit_ids)
-
-
-def require(by, perm: str, *, code: str | None = None, unit_id: int | None = None) -> None:
-    if not may(by, perm, code=code, unit_id=unit_id):
-        raise PermissionDenied(_("没有权限操作该记录"))
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _audit(by, request, instance, action=CREATE, before=None) -> None:
@@ -97,13 +75,13 @@ def cadre_create(
     *, by, name: str, level: str, region, unit=None, title: str = "", user=None, request=None
 ) -> Cadre:
     code = getattr(region, "code", region)
-    require(by, "add_cadre", code=code, unit_id=getattr(unit, "pk", None))
+    require(by, "assistance.add_cadre", code=code, unit_id=getattr(unit, "pk", None))
     errors: dict = {}
     if not (name or "").strip():
         errors["name"] = _("此项为必填项")
     if user is not None and Cadre.objects.filter(user=user).exists():
         errors["account"] = _("该账号已关联其他帮扶干部")
-    _raise(errors)
+    validators.raise_errors(errors)
     cadre = Cadre.objects.create(
         name=name.strip(), level=level, region_id=code, unit=unit, title=title or "", user=user
     )
@@ -127,14 +105,14 @@ def cadre_update(
 ) -> Cadre:
     """Correct a cadre's record; both the record and where it moves to must lie in `by`'s scope."""
     code = getattr(region, "code", region)
-    require(by, "change_cadre", code=cadre.region_id, unit_id=cadre.unit_id)
-    require(by, "change_cadre", code=code, unit_id=getattr(unit, "pk", None))
+    require(by, "assistance.change_cadre", code=cadre.region_id, unit_id=cadre.unit_id)
+    require(by, "assistance.change_cadre", code=code, unit_id=getattr(unit, "pk", None))
     errors: dict = {}
     if not (name or "").strip():
         errors["name"] = _("此项为必填项")
     if user is not None and Cadre.objects.filter(user=user).exclude(pk=cadre.pk).exists():
         errors["account"] = _("该账号已关联其他帮扶干部")
-    _raise(errors)
+    validators.raise_errors(errors)
     before = audit_snapshot(cadre)
     _bump(
         cadre,
@@ -153,12 +131,12 @@ def cadre_update(
 @transaction.atomic
 def pairing_create(*, by, cadre: Cadre, household, start: datetime.date, request=None) -> Pairing:
     """Make `cadre` responsible for `household` (帮扶责任人); one open pairing per cadre and household."""
-    require(by, "add_pairing", code=household.village_id, unit_id=cadre.unit_id)
+    require(by, "assistance.add_pairing", code=household.village_id, unit_id=cadre.unit_id)
     errors: dict = {}
     if Pairing.objects.filter(cadre=cadre, household=household, end__isnull=True).exists():
         errors["household"] = _("该干部已与此户结对,不能重复结对")
     _not_future(errors, "start", start)
-    _raise(errors)
+    validators.raise_errors(errors)
     pairing = Pairing.objects.create(cadre=cadre, household=household, start=start)
     _audit(by, request, pairing)
     return pairing
@@ -168,14 +146,14 @@ def pairing_create(*, by, cadre: Cadre, household, start: datetime.date, request
 def pairing_end(
     *, by, pairing: Pairing, version: int, end: datetime.date, reason: str, request=None
 ) -> Pairing:
-    require(by, "change_pairing", code=pairing.household.village_id, unit_id=pairing.cadre.unit_id)
+    require(by, "assistance.change_pairing", code=pairing.household.village_id, unit_id=pairing.cadre.unit_id)
     errors: dict = {}
     if pairing.end is not None:
         raise TransitionRefused([_("该结对已结束")])
     _dates(errors, pairing.start, end)
     if not (reason or "").strip():
         errors["end_reason"] = _("请填写结束原因")
-    _raise(errors)
+    validators.raise_errors(errors)
     before = audit_snapshot(pairing)
     _bump(pairing, version, end=end, end_reason=reason.strip())
     _audit(by, request, pairing, UPDATE, before)
@@ -200,7 +178,7 @@ def activity_record(
     request=None,
 ) -> Activity:
     code = getattr(region, "code", region)
-    require(by, "add_activity", code=code, unit_id=getattr(unit, "pk", None))
+    require(by, "assistance.add_activity", code=code, unit_id=getattr(unit, "pk", None))
     errors: dict = {}
     _not_future(errors, "held_on", held_on)
     if assisted_place is not None and not code.startswith(assisted_place.region_id):
@@ -209,7 +187,7 @@ def activity_record(
         errors["region"] = _("活动地点应为结对农户所在村")
     if kind == "donation" and not (items or "").strip():
         errors["items"] = _("捐赠物资请填写物品")
-    _raise(errors)
+    validators.raise_errors(errors)
     activity = Activity.objects.create(
         kind=kind,
         title=title,
@@ -236,7 +214,7 @@ def team_create(
     *, by, name: str, unit, village, start: datetime.date, at: datetime.datetime | None = None, request=None
 ) -> WorkTeam:
     code = getattr(village, "code", village)
-    require(by, "add_workteam", code=code, unit_id=unit.pk)
+    require(by, "assistance.add_workteam", code=code, unit_id=unit.pk)
     if len(code) != 12:
         raise ValidationError({"village": _("驻村工作队应派驻到行政村")})
     team = WorkTeam.objects.create(name=name, unit=unit, village_id=code, start=start)
@@ -255,8 +233,8 @@ def team_update(
 ) -> WorkTeam:
     """Correct a team's name, sending unit, village or start; its status moves by team_transition only."""
     code = getattr(village, "code", village)
-    require(by, "change_workteam", code=team.village_id, unit_id=team.unit_id)
-    require(by, "change_workteam", code=code, unit_id=unit.pk)
+    require(by, "assistance.change_workteam", code=team.village_id, unit_id=team.unit_id)
+    require(by, "assistance.change_workteam", code=code, unit_id=unit.pk)
     errors: dict = {}
     if not (name or "").strip():
         errors["name"] = _("此项为必填项")
@@ -267,7 +245,7 @@ def team_update(
         errors["village"] = _("工作队已有队员,不能变更驻村")
     if team.end and start and start > team.end:
         errors["start"] = _("开始日期不能晚于结束日期")
-    _raise(errors)
+    validators.raise_errors(errors)
     before = audit_snapshot(team)
     _bump(team, version, name=name.strip(), unit=unit, village_id=code, start=start)
     _audit(by, request, team, UPDATE, before)
@@ -307,7 +285,7 @@ def team_transition(
 
     `on` lets a team recorded after the fact take up its post as of its start date. An event per step.
     """
-    require(by, "transition_workteam", code=team.village_id, unit_id=team.unit_id)
+    require(by, "assistance.transition_workteam", code=team.village_id, unit_id=team.unit_id)
     team = WorkTeam._base_manager.select_for_update().get(pk=team.pk)
     reasons = []
     if to not in TEAM_STEPS.get(team.status, set()):
@@ -353,7 +331,7 @@ def posting_create(
 ) -> Posting:
     """A term of a dispatched cadre. First secretaries and team members serve in a village, 挂职 in a county."""
     code = getattr(region, "code", region)
-    require(by, "add_posting", code=code, unit_id=cadre.unit_id)
+    require(by, "assistance.add_posting", code=code, unit_id=cadre.unit_id)
     errors: dict = {}
     if kind in (PostKind.FIRST_SECRETARY, PostKind.TEAM_MEMBER) and len(code) != 12:
         errors["region"] = _("第一书记和驻村工作队员应派驻到行政村")
@@ -371,7 +349,7 @@ def posting_create(
         overlapping = serving(Posting.objects.filter(kind=kind, region_id=code), start)
         if end is None and overlapping.exclude(cadre=cadre).exists():
             errors["region"] = _("该村已有在任第一书记,请先结束其任期")
-    _raise(errors)
+    validators.raise_errors(errors)
     posting = Posting.objects.create(
         cadre=cadre, kind=kind, region_id=code, start=start, end=end, team=team, post_title=post_title or ""
     )
@@ -381,10 +359,10 @@ def posting_create(
 
 @transaction.atomic
 def posting_end(*, by, posting: Posting, version: int, end: datetime.date, request=None) -> Posting:
-    require(by, "change_posting", code=posting.region_id, unit_id=posting.cadre.unit_id)
+    require(by, "assistance.change_posting", code=posting.region_id, unit_id=posting.cadre.unit_id)
     errors: dict = {}
     _dates(errors, posting.start, end)
-    _raise(errors)
+    validators.raise_errors(errors)
     before = audit_snapshot(posting)
     _bump(posting, version, end=end)
     _audit(by, request, posting, UPDATE, before)
@@ -409,13 +387,13 @@ def measure_add(
     request=None,
 ) -> Measure:
     """Add a measure to the household's plan (made on first use); it starts as 计划中."""
-    require(by, "add_measure", code=household.village_id)
+    require(by, "assistance.add_measure", code=household.village_id)
     errors: dict = {}
     if not (content or "").strip():
         errors["content"] = _("此项为必填项")
     if amount is not None and amount < 0:
         errors["amount"] = _("金额不能为负数")
-    _raise(errors)
+    validators.raise_errors(errors)
     plan, created = Plan.objects.get_or_create(
         household=household, defaults={"summary": summary, "created_by": by}
     )
@@ -459,7 +437,7 @@ def measure_transition(
 ) -> Measure:
     """planned → active → done (with its result), or → cancelled (with a reason); an event per step."""
     household = measure.plan.household
-    require(by, "transition_measure", code=household.village_id)
+    require(by, "assistance.transition_measure", code=household.village_id)
     measure = Measure._base_manager.select_for_update().get(pk=measure.pk)
     reasons = []
     if to not in MEASURE_STEPS.get(MeasureStatus(measure.status), set()):
@@ -525,7 +503,7 @@ def visit_record(
     request=None,
 ) -> Visit:
     """入户走访. The visitor's own cadre record is linked when they have one."""
-    require(by, "add_visit", code=household.village_id)
+    require(by, "assistance.add_visit", code=household.village_id)
     errors: dict = {}
     _not_future(errors, "visited_on", visited_on)
     if not (people_met or "").strip():
@@ -541,7 +519,7 @@ def visit_record(
     problems = photo_errors(list(photos))
     if problems:
         errors["photos"] = problems
-    _raise(errors)
+    validators.raise_errors(errors)
     visit = Visit.objects.create(
         household=household,
         visitor=by,
@@ -562,12 +540,12 @@ def visit_record(
 @transaction.atomic
 def worklog_record(*, by, region, logged_on: datetime.date, content: str, request=None) -> WorkLog:
     code = getattr(region, "code", region)
-    require(by, "add_worklog", code=code)
+    require(by, "assistance.add_worklog", code=code)
     errors: dict = {}
     _not_future(errors, "logged_on", logged_on)
     if not (content or "").strip():
         errors["content"] = _("此项为必填项")
-    _raise(errors)
+    validators.raise_errors(errors)
     log = WorkLog.objects.create(
         author=by, cadre=cadre_of(by), region_id=code, logged_on=logged_on, content=content.strip()
     )
@@ -615,13 +593,13 @@ def training_create(
 ) -> TrainingClass:
     """A class with its attendees: dicts of kind (default: the class's), name (one person) or count."""
     code = getattr(region, "code", region)
-    require(by, "add_trainingclass", code=code, unit_id=organiser.pk)
+    require(by, "assistance.add_trainingclass", code=code, unit_id=organiser.pk)
     errors: dict = {}
     _dates(errors, start, end)
     if hours is not None and hours < 0:
         errors["hours"] = _("学时不能为负数")
     rows = _attendee_rows(errors, attendees, kind)
-    _raise(errors)
+    validators.raise_errors(errors)
     training = TrainingClass.objects.create(
         topic=topic,
         form=form,
@@ -660,8 +638,8 @@ def training_update(
 ) -> TrainingClass:
     """Correct a class; `attendees` (as for training_create) replaces its attendees, None keeps them."""
     code = getattr(region, "code", region)
-    require(by, "change_trainingclass", code=training.region_id, unit_id=training.organiser_id)
-    require(by, "change_trainingclass", code=code, unit_id=organiser.pk)
+    require(by, "assistance.change_trainingclass", code=training.region_id, unit_id=training.organiser_id)
+    require(by, "assistance.change_trainingclass", code=code, unit_id=organiser.pk)
     errors: dict = {}
     if not (topic or "").strip():
         errors["topic"] = _("此项为必填项")
@@ -669,7 +647,7 @@ def training_update(
     if hours is not None and hours < 0:
         errors["hours"] = _("学时不能为负数")
     rows = _attendee_rows(errors, attendees, kind) if attendees is not None else None
-    _raise(errors)
+    validators.raise_errors(errors)
     before = audit_snapshot(training)
     _bump(
         training,

@@ -1,23 +1,13 @@
 from django.urls import path
 
 from fupin.assistance import views
-from fupin.assistance.tables import TABLES
+from fupin.assistance.lists import URLS
 
 app_name = "assistance"
 
-# Every declared list has a page and its Excel export (see tables.py).
-_lists = [
-    item
-    for name, spec in TABLES.items()
-    for item in (
-        path(f"{spec.slug}/", views.table_list, {"table": name}, name=f"{name}_list"),
-        path(f"{spec.slug}/export/", views.table_export, {"table": name}, name=f"{name}_export"),
-    )
-]
-
 urlpatterns = [
     path("", views.home, name="home"),
-    *_lists,
+    *URLS,  # the declared lists (lists.py): page, 导出 and their routes
     path("visits/", views.visit_list, name="visit_list"),
     path("visits/new/", views.visit_new, name="visit_new"),
     path("visits/household/<int:household_id>/", views.visit_record, name="visit_record"),
@@ -35,14 +25,10 @@ urlpatterns = [
     path("teams/<int:pk>/transition/", views.team_transition, name="team_transition"),
     path("postings/new/", views.posting_new, name="posting_new"),
     path("postings/<int:pk>/end/", views.posting_end, name="posting_end"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("coverage/export/", views.coverage_export, name="coverage_export"),
     path("measures/new/", views.measure_new, name="measure_new"),
     path("plans/<int:household_id>/", views.plan_detail, name="plan_detail"),
     path("measures/<int:pk>/transition/", views.measure_transition, name="measure_transition"),
     path("trainings/new/", views.training_new, name="training_new"),
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
     path("trainings/<int:pk>/edit/", views.training_edit, name="training_edit"),
-    path("trainings/summary/", views.training_summary, name="training_summary"),
-    path("trainings/summary/export/", views.training_summary_export, name="training_summary_export"),
 ]

@@ -5,7 +5,6 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,54 +25,21 @@ from fupin.assistance.models import (
     VisitPhoto,
     WorkTeam,
 )
-from fupin.assistance.tables import TABLES
-from fupin.audit.services import audit_record
 from fupin.core import photos as core_photos
-from fupin.core.errors import StaleVersion, TransitionRefused
-from fupin.core.exports import xlsx_response
-from fupin.core.forms import apply_service_errors
-from fupin.core.pagination import paginate
+from fupin.core.forms import form_page, save_form
+from fupin.core.lists import DEFAULT_COUNT_CAP, page_of
+from fupin.core.permissions import require
 from fupin.core.scoping import get_visible_or_404
-from fupin.registry.models import Household
-
-
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied(_("没有权限。"))
-
-
-def _write(request, form, write) -> bool:
-    """Run the service; on a refusal put the reasons on the form (nothing typed is lost)."""
-    try:
-        write(form)
-    except StaleVersion as exc:
-        form.add_error(None, exc.message)
-    except TransitionRefused as exc:
-        for reason in exc.reasons:
-            form.add_error(None, reason)
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-    else:
-        return True
-    return False
-
-
-def _form_page(request, form, *, title: str, write, success, back: str, perm: str, intro: str = ""):
-    _require(request, perm)
-    if request.method == "POST" and form.is_valid() and _write(request, form, write):
-        messages.success(request, _("已保存。"))
-        return redirect(success() if callable(success) else success)
-    return render(
-        request, "assistance/form.html", {"form": form, "title": title, "back": back, "intro": intro}
-    )
-
+from fupin.core.steps import run_step
+from fupin.core.validators import has_control
+from fupin.registry import selectors as registry
 
 # --- home and the declared lists ----------------------------------------------------------------
 
 
 @login_required
 def home(request):
-    _require(request, "assistance.view_pairing")
+    require(request, "assistance.view_pairing")
     user = request.user
     counts = {
         "pairings": selectors.pairing_list(user=user, active=True).count(),
@@ -83,86 +49,15 @@ def home(request):
         "teams": selectors.team_list(user=user).count(),
         "person_times": selectors.training_person_times(user=user),
     }
-    coverage = selectors.first_secretary_coverage(user=user)
+    coverage = selectors.first_secretary_coverage(user=user, by_township=False)
     return render(
         request,
         "assistance/home.html",
         {
             "counts": counts,
             "coverage": coverage,
-            "tables": TABLES,
             "interval": selectors.visit_interval_days(),
         },
-    )
-
-
-def _table_rows(request, table):
-    form = table.query_form(request.GET or None, user=request.user)
-    filters = form.filters() if request.GET else {}
-    if filters.get("invalid"):
-        return form, table.rows(request.user, {}).none()
-    return form, table.rows(request.user, filters)
-
-
-@login_required
-def table_list(request, table: str):
-    spec = TABLES[table]
-    _require(request, "assistance.view_pairing")
-    form, rows = _table_rows(request, spec)
-    page = paginate(request, rows)
-    page_rows = [
-        {
-            "cells": [(c.html(r) if c.html else c.value(r), c.num) for c in spec.columns],
-            "actions": spec.actions(r, request.user) if spec.actions else [],
-        }
-        for r in page.object_list
-    ]
-    new_url = reverse(spec.new[0]) if spec.new and request.user.has_perm(spec.new[1]) else None
-    export_url = reverse(f"assistance:{table}_export") + (
-        f"?{request.GET.urlencode()}" if request.GET else ""
-    )
-    return render(
-        request,
-        "assistance/list.html",
-        {
-            "spec": spec,
-            # Not `spec.actions` in the template: it would call the function there (and fail quietly).
-            "has_actions": spec.actions is not None,
-            "form": form,
-            "page": page,
-            "rows": page_rows,
-            "new_url": new_url,
-            "export_url": export_url,
-            "list_url": reverse(f"assistance:{table}_list"),
-        },
-    )
-
-
-def _export(request, *, object_type: str, title: str, headers, rows):
-    audit_record(
-        action="export",
-        request=request,
-        object_type=object_type,
-        object_repr=title,
-        changes={"count": len(rows)},
-        detail=_("导出 %(count)d 条") % {"count": len(rows)},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    return xlsx_response(f"{title}_{stamp}.xlsx", headers, rows)
-
-
-@login_required
-def table_export(request, table: str):
-    spec = TABLES[table]
-    _require(request, "assistance.view_pairing")
-    _form, queryset = _table_rows(request, spec)
-    rows = [[c.value(r) for c in spec.columns] for r in queryset]
-    return _export(
-        request,
-        object_type=f"assistance.{table}",
-        title=str(spec.title),
-        headers=[str(c.header) for c in spec.columns],
-        rows=rows,
     )
 
 
@@ -172,7 +67,7 @@ def table_export(request, table: str):
 @login_required
 def visit_list(request):
     """The 走访 tab: my households due for a visit, my recent visits, and the way to record one."""
-    _require(request, "assistance.view_visit")
+    require(request, "assistance.view_visit")
     user = request.user
     mine_only = hasattr(user, "cadre")
     overdue = selectors.overdue_pairings(user=user, mine=mine_only)[:50]
@@ -182,7 +77,7 @@ def visit_list(request):
         "assistance/visit_list.html",
         {
             "overdue": overdue,
-            "page": paginate(request, visits, default_size=10),
+            "page": page_of(request.GET, visits, cap=DEFAULT_COUNT_CAP, default_size=10),
             "interval": selectors.visit_interval_days(),
             "mine_only": mine_only,
             "my_households": selectors.pairing_list(user=user, active=True, mine=True)[:100]
@@ -196,9 +91,9 @@ def visit_list(request):
 def visit_new(request):
     """Find the household to visit within the user's scope: the registry's search (name, initials,
     household number, ID number or its last four)."""
-    _require(request, "assistance.add_visit")
+    require(request, "assistance.add_visit")
     q = (request.GET.get("q") or "").strip()[:50]
-    if any(ord(c) < 32 for c in q):
+    if has_control(q):
         q = ""
     households = selectors.households_to_visit(user=request.user, q=q)[:30] if q else []
     last = selectors.last_visits([h.pk for h in households]) if q else {}
@@ -209,8 +104,8 @@ def visit_new(request):
 
 @login_required
 def visit_record(request, household_id: int):
-    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=household_id)
-    _require(request, "assistance.add_visit")
+    household = registry.household_or_404(request.user, household_id)
+    require(request, "assistance.add_visit")
     form = forms.VisitForm(request.POST or None, request.FILES or None)
     saved = {}
 
@@ -229,7 +124,7 @@ def visit_record(request, household_id: int):
             request=request,
         )
 
-    if request.method == "POST" and form.is_valid() and _write(request, form, write):
+    if request.method == "POST" and form.is_valid() and save_form(form, write):
         messages.success(request, _("走访记录已保存。"))
         return redirect(reverse("assistance:visit_detail", args=[saved["visit"].pk]) + "?saved=1")
     return render(
@@ -283,7 +178,7 @@ def visit_photo(request, pk: int):
 @login_required
 def worklog_new(request):
     form = forms.WorkLogForm(request.POST or None, user=request.user)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("填写工作日志"),
@@ -306,7 +201,7 @@ def worklog_new(request):
 @login_required
 def cadre_new(request):
     form = forms.CadreForm(request.POST or None, user=request.user)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增帮扶干部"),
@@ -323,7 +218,7 @@ def cadre_edit(request, pk: int):
     form = forms.CadreEditForm(
         request.POST or None, user=request.user, initial=forms.CadreEditForm.initial_for(cadre)
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("编辑帮扶干部:%(name)s") % {"name": cadre.name},
@@ -342,7 +237,7 @@ def cadre_edit(request, pk: int):
 @login_required
 def pairing_new(request):
     form = forms.PairingForm(request.POST or None, user=request.user)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增结对"),
@@ -359,7 +254,7 @@ def pairing_end(request, pk: int):
     form = forms.PairingEndForm(
         request.POST or None, initial={"version": pairing.version, "end": timezone.localdate()}
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("结束结对:%(cadre)s → %(head)s")
@@ -381,7 +276,7 @@ def pairing_end(request, pk: int):
 @login_required
 def activity_new(request):
     form = forms.ActivityForm(request.POST or None, user=request.user)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增帮扶活动"),
@@ -403,7 +298,7 @@ def activity_new(request):
 @login_required
 def team_new(request):
     form = forms.TeamForm(request.POST or None, user=request.user)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增驻村工作队"),
@@ -421,7 +316,7 @@ def team_edit(request, pk: int):
     form = forms.TeamEditForm(
         request.POST or None, user=request.user, initial=forms.TeamEditForm.initial_for(team)
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("编辑驻村工作队:%(name)s") % {"name": team.name},
@@ -467,31 +362,28 @@ def team_detail(request, pk: int):
 @require_POST
 def team_transition(request, pk: int):
     team = get_visible_or_404(WorkTeam.objects.all(), request.user, pk=pk)
-    _require(request, "assistance.transition_workteam")
+    require(request, "assistance.transition_workteam")
     form = forms.TeamTransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.team_transition(
-                by=request.user,
-                team=team,
-                to=form.cleaned_data["to"],
-                version=form.cleaned_data["version"] or 0,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except (TransitionRefused, StaleVersion) as exc:
-            messages.error(request, ";".join(getattr(exc, "reasons", None) or [str(exc)]))
-        else:
-            messages.success(request, _("已变更工作队状态。"))
-    else:
-        messages.error(request, _("请求参数有误。"))
-    return redirect("assistance:team_detail", pk=team.pk)
+    return run_step(
+        request,
+        lambda: services.team_transition(
+            by=request.user,
+            team=team,
+            to=form.cleaned_data["to"],
+            version=form.cleaned_data["version"] or 0,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        ),
+        form=form,
+        success=reverse("assistance:team_detail", args=[team.pk]),
+        done=_("已变更工作队状态。"),
+    )
 
 
 @login_required
 def posting_new(request):
     form = forms.PostingForm(request.POST or None, user=request.user)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增选派干部"),
@@ -509,7 +401,7 @@ def posting_end(request, pk: int):
         request.POST or None, initial={"version": posting.version, "end": timezone.localdate()}
     )
     del form.fields["end_reason"]
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("结束任期:%(cadre)s") % {"cadre": posting.cadre},
@@ -526,73 +418,6 @@ def posting_end(request, pk: int):
     )
 
 
-def _coverage(request):
-    form = forms.CoverageQueryForm(request.GET or None, user=request.user)
-    filters = form.filters() if request.GET else {}
-    if filters.get("invalid"):
-        return form, selectors.Coverage(rows=[], townships=[], counties=[])
-    coverage = selectors.first_secretary_coverage(
-        user=request.user, division=filters.get("division", ""), uncovered_only=bool(filters.get("uncovered"))
-    )
-    return form, coverage
-
-
-@login_required
-def coverage(request):
-    """第一书记覆盖: every poor village of the user's area, with its serving first secretary."""
-    _require(request, "assistance.view_posting")
-    form, report = _coverage(request)
-    export_url = reverse("assistance:coverage_export") + (
-        f"?{request.GET.urlencode()}" if request.GET else ""
-    )
-    return render(
-        request, "assistance/coverage.html", {"form": form, "report": report, "export_url": export_url}
-    )
-
-
-@login_required
-def coverage_export(request):
-    _require(request, "assistance.view_posting")
-    _form, report = _coverage(request)
-    headers = [
-        _("县"),
-        _("乡镇"),
-        _("行政村"),
-        _("区划代码"),
-        _("未脱贫户数"),
-        _("驻村第一书记"),
-        _("是否覆盖"),
-    ]
-    names = {g.code: g.name for g in (*report.townships, *report.counties)}
-    rows = [
-        [
-            names.get(r.code[:6], r.code[:6]),
-            names.get(r.code[:9], r.code[:9]),
-            r.name,
-            r.code,
-            r.poor_households,
-            "、".join(r.secretaries),
-            _("是") if r.covered else _("否"),
-        ]
-        for r in report.rows
-    ]
-    rows += [[]] + [
-        [
-            g.name,
-            "",
-            "",
-            g.code,
-            "",
-            _("贫困村 %(v)d 个,已覆盖 %(c)d 个") % {"v": g.villages, "c": g.covered},
-            f"{g.rate:.0%}",
-        ]
-        for g in report.counties
-    ]
-    return _export(
-        request, object_type="assistance.coverage", title=_("第一书记覆盖情况"), headers=headers, rows=rows
-    )
-
-
 # --- 一户一策 -------------------------------------------------------------------------------------
 
 
@@ -600,26 +425,21 @@ def coverage_export(request):
 def measure_new(request):
     initial = {"household": request.GET.get("household", "")[:20]}
     form = forms.MeasureForm(request.POST or None, user=request.user, initial=initial)
-    saved = {}
-
-    def write(f):
-        saved["measure"] = services.measure_add(by=request.user, request=request, **f.cleaned_data)
-
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增帮扶措施"),
         perm="assistance.add_measure",
         back=reverse("assistance:measure_list"),
-        success=lambda: reverse("assistance:plan_detail", args=[saved["measure"].plan.household_id]),
-        write=write,
+        success=lambda measure: reverse("assistance:plan_detail", args=[measure.plan.household_id]),
+        write=lambda f: services.measure_add(by=request.user, request=request, **f.cleaned_data),
     )
 
 
 @login_required
 def plan_detail(request, household_id: int):
-    household = get_visible_or_404(Household.objects.select_related("village"), request.user, pk=household_id)
-    _require(request, "assistance.view_measure")
+    household = registry.household_or_404(request.user, household_id)
+    require(request, "assistance.view_measure")
     plan = Plan.objects.filter(household=household).first()
     measures = list(
         selectors.measure_list(user=request.user, household_id=household.pk).prefetch_related("events__actor")
@@ -643,26 +463,23 @@ def plan_detail(request, household_id: int):
 @require_POST
 def measure_transition(request, pk: int):
     measure = get_visible_or_404(Measure.objects.select_related("plan__household"), request.user, pk=pk)
-    _require(request, "assistance.transition_measure")
+    require(request, "assistance.transition_measure")
     form = forms.MeasureTransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measure_transition(
-                by=request.user,
-                measure=measure,
-                to=form.cleaned_data["to"],
-                version=form.cleaned_data["version"] or 0,
-                reason=form.cleaned_data["reason"],
-                result=form.cleaned_data["result"],
-                request=request,
-            )
-        except (TransitionRefused, StaleVersion) as exc:
-            messages.error(request, ";".join(getattr(exc, "reasons", None) or [str(exc)]))
-        else:
-            messages.success(request, _("已变更措施状态。"))
-    else:
-        messages.error(request, _("请求参数有误。"))
-    return redirect("assistance:plan_detail", household_id=measure.plan.household_id)
+    return run_step(
+        request,
+        lambda: services.measure_transition(
+            by=request.user,
+            measure=measure,
+            to=form.cleaned_data["to"],
+            version=form.cleaned_data["version"] or 0,
+            reason=form.cleaned_data["reason"],
+            result=form.cleaned_data["result"],
+            request=request,
+        ),
+        form=form,
+        success=reverse("assistance:plan_detail", args=[measure.plan.household_id]),
+        done=_("已变更措施状态。"),
+    )
 
 
 # --- training -----------------------------------------------------------------------------------
@@ -676,7 +493,7 @@ def training_new(request):
         data = {k: v for k, v in f.cleaned_data.items() if k not in ("names", "count")}
         services.training_create(by=request.user, request=request, attendees=f.attendees(), **data)
 
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("新增培训班"),
@@ -705,7 +522,7 @@ def training_edit(request, pk: int):
             **data,
         )
 
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("编辑培训班:%(topic)s") % {"topic": training.topic},
@@ -732,55 +549,4 @@ def training_detail(request, pk: int):
             "person_times": sum(a.count for a in attendees),
             "can_edit": request.user.has_perm("assistance.change_trainingclass"),
         },
-    )
-
-
-def _summary(request):
-    form = forms.TrainingQueryForm(request.GET or None, user=request.user)
-    filters = form.filters() if request.GET else {}
-    if filters.get("invalid"):
-        return form, []
-    return form, selectors.training_summary(
-        user=request.user, division=filters.get("division", ""), year=filters.get("year")
-    )
-
-
-SUMMARY_KEYS = ("year", "region", "organiser", "kind", "classes", "person_times")
-
-
-def _summary_headers():
-    return [_("年度"), _("培训地区"), _("主办单位"), _("学员类别"), _("培训班次"), _("培训人次")]
-
-
-@login_required
-def training_summary(request):
-    """培训人次 by year, county, organiser and kind."""
-    _require(request, "assistance.view_trainingclass")
-    form, rows = _summary(request)
-    export_url = reverse("assistance:training_summary_export") + (
-        f"?{request.GET.urlencode()}" if request.GET else ""
-    )
-    return render(
-        request,
-        "assistance/training_summary.html",
-        {
-            "form": form,
-            "rows": rows,
-            "headers": _summary_headers(),
-            "total": sum(r["person_times"] for r in rows),
-            "export_url": export_url,
-        },
-    )
-
-
-@login_required
-def training_summary_export(request):
-    _require(request, "assistance.view_trainingclass")
-    _form, rows = _summary(request)
-    return _export(
-        request,
-        object_type="assistance.trainingattendee",
-        title=_("培训人次统计"),
-        headers=_summary_headers(),
-        rows=[[r[k] for k in SUMMARY_KEYS] for r in rows],
     )

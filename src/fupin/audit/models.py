@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.audit_actions import AuditAction
+
 
 class AuditImmutableError(Exception):
     """Raised when code tries to change or delete an audit row (the trail is append-only)."""
@@ -23,19 +25,7 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One append-only, hash-chained line of the audit trail (who did what, when, to which record)."""
 
-    class Action(models.TextChoices):
-        LOGIN = "login", _("登录")
-        LOGIN_FAILED = "login_failed", _("登录失败")
-        LOCKED_OUT = "locked_out", _("账号锁定")
-        LOGOUT = "logout", _("退出")
-        DENIED = "denied", _("拒绝访问")
-        CREATE = "create", _("新增")
-        UPDATE = "update", _("修改")
-        DELETE = "delete", _("删除")
-        REVEAL = "reveal", _("查看敏感信息")
-        EXPORT = "export", _("导出")
-        PURGE = "purge", _("清理过期记录")
-        OTHER = "other", _("其他")
+    Action = AuditAction  # the audit app and older code name it AuditEvent.Action
 
     at = models.DateTimeField(_("时间"), db_index=True)
     # Plain columns, not foreign keys: deleting a user must never touch (update) an audit row.

@@ -1,9 +1,7 @@
-from django.urls import path
-
-from fupin.audit import views
+from fupin.audit.lists import EVENTS
+from fupin.core.lists import urls
 
 app_name = "audit"
 urlpatterns = [
-    path("", views.event_list, name="event_list"),
-    path("export/", views.event_export, name="export"),
+    *urls(EVENTS, ""),  # event_list, event_export
 ]

@@ -7,7 +7,6 @@ import pytest
 
 from fupin import testing
 from fupin.browser_tests.test_shell import browser, new_page, shot, sign_in  # noqa: F401
-from fupin.registry.tests.fixtures_screens import make_households
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +16,9 @@ def site(live_server, transactional_db, settings, tmp_path):
     """The cast, the households and 兴海县's assistance records; the village cadre of 民族村 is also
     its first secretary (a cadre record linked to the account, with a serving term)."""
     from fupin.assistance import services
-    from fupin.assistance.tests import matrix
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    objs = {**testing.make_cast(), **make_households()}
-    objs.update(matrix.objects(objs))
+    objs = testing.make_world(["assistance"])
     secretary = objs["assistance_cadre"]
     secretary.user = objs["cadre"]
     secretary.save()

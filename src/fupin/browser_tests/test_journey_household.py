@@ -14,7 +14,6 @@ import pytest
 from fupin import testing
 from fupin.browser_tests.test_shell import browser, new_page, shot, sign_in  # noqa: F401
 from fupin.registry.idnumbers import make_id_number
-from fupin.registry.tests.fixtures_screens import make_households
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +25,7 @@ CADRE = "多杰才旦"  # the assistance matrix's cadre of 大唐青海, paired 
 def site(live_server, transactional_db):
     """The cast, the registry's households, and 兴海县's assistance (扎西 paired with 多杰才旦 of 大唐青海,
     with a 危房改造 measure), made before Playwright starts (see test_shell.site)."""
-    from fupin.assistance.tests import matrix
-
-    objs = {**testing.make_cast(), **make_households()}
-    matrix.objects(objs)
+    testing.make_world(["assistance"])
     return live_server.url
 
 

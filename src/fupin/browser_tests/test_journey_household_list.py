@@ -13,7 +13,7 @@ import pytest
 
 from fupin import testing
 from fupin.browser_tests.test_shell import browser, new_page, shot, sign_in  # noqa: F401
-from fupin.registry.tests.fixtures_screens import HEAD_ID, PHONE, WIFE_ID, make_households
+from fupin.testing import HEAD_ID, PHONE, WIFE_ID, make_households
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from fupin.browser_tests.test_shell import browser, new_page, shot, sign_in  # n
 from fupin.projects import services, workflow
 from fupin.projects.tests.factories import TODAY, approve, make_project, make_source
 from fupin.projects.tests.test_public import leaks
-from fupin.registry.tests.fixtures_screens import make_households
+from fupin.testing import make_households
 
 pytestmark = pytest.mark.browser
 

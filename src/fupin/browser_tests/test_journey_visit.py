@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from fupin import testing
 from fupin.browser_tests.test_shell import browser, new_page, shot, sign_in  # noqa: F401
-from fupin.registry.tests.fixtures_screens import make_households
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +27,9 @@ def site(live_server, transactional_db, settings, tmp_path):
     """The cast, 民族村's households, 兴海县's assistance and party worlds (made before the browser
     starts); the village cadre is the village's first secretary. Returns the URL and 扎西's number."""
     from fupin.assistance import services
-    from fupin.assistance.tests import matrix as assistance_matrix
-    from fupin.party.tests import matrix as party_matrix
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    objs = {**testing.make_cast(), **make_households()}
-    objs.update(assistance_matrix.objects(objs))
-    objs.update(party_matrix.objects(objs))
+    objs = testing.make_world(["assistance", "party"])
     secretary = objs["assistance_cadre"]
     secretary.user = objs["cadre"]
     secretary.save()

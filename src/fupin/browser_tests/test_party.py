@@ -13,10 +13,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def site(live_server, transactional_db):
     """The cast and 兴海县's party world, made before Playwright starts (see test_shell.site)."""
-    from fupin.party.tests import matrix
-
-    cast = testing.make_cast()
-    matrix.objects(cast)
+    testing.make_world(["party"])
     return live_server.url
 
 

@@ -8,7 +8,7 @@ from fupin.accounts.roles import Role
 from fupin.browser_tests.test_shell import browser, new_page, shot, sign_in  # noqa: F401
 from fupin.projects.tests.factories import make_source
 from fupin.projects.tests.test_public import leaks
-from fupin.registry.tests.fixtures_screens import make_households
+from fupin.testing import make_households
 
 pytestmark = pytest.mark.browser
 

@@ -21,6 +21,8 @@ from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
 
+from fupin.core.crypto import _decode_key
+
 FIELD_KEYS = "FUPIN_FIELD_KEYS"
 INDEX_KEY = "FUPIN_BLIND_INDEX_KEY"
 KEY_HINT = 'Generate one with: python -c "import base64,os; print(base64.b64encode(os.urandom(32)).decode())"'
@@ -45,8 +47,6 @@ def check_production_stance(app_configs, **kwargs):
 
 def _key_errors(name: str, raw: str, *, several: bool, missing_id: str, bad_id: str) -> tuple[list, list]:
     """(errors, decoded keys) for one key variable."""
-    from fupin.core.crypto import _decode_key
-
     if not raw.strip():
         return [
             Error(

@@ -7,6 +7,7 @@ as a formula by Excel; it is prefixed with an apostrophe-like quote so it stays 
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote
 
 import xlsxwriter
 from django.http import HttpResponse, StreamingHttpResponse
@@ -70,6 +71,4 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
 
 
 def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
     return f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -1,10 +1,18 @@
-"""What every app's forms share: the picker's starting place, service errors on a form, text checks."""
+"""What every app's forms share: the picker's starting place, text checks, and the request kit's
+form half: `save_form` (a service's refusal as form errors) and `form_page` (the one form page)."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.errors import StaleVersion, TransitionRefused
+from fupin.core.menu import section_for
+from fupin.core.permissions import require
 from fupin.core.scoping import scope_of
+from fupin.core.validators import has_control
 
 
 def scope_root(user) -> str | None:
@@ -28,8 +36,7 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 def no_control(value: str, *, multiline: bool = False) -> str:
     """`value` stripped; refused when it holds control characters (tabs and newlines only when multiline)."""
-    allowed = "\t\n\r" if multiline else ""
-    if any(ord(c) < 32 and c not in allowed for c in value):
+    if has_control(value, multiline=multiline):
         raise ValidationError(_("含有不允许的控制字符"), code="control")
     return value.strip()
 
@@ -38,3 +45,60 @@ class VersionedForm(forms.Form):
     """A form that edits a record with a version column: the version read travels with the form."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+# --- saving a form through a service ------------------------------------------------------------
+
+
+def save_form(form: forms.Form, write) -> bool:
+    """Run `write(form)`; on a service's refusal put its reasons on the form and answer False.
+
+    A stale version and a refused workflow step go on top, a ValidationError under its fields
+    (apply_service_errors); the form keeps everything typed, so the page shows it again."""
+    try:
+        write(form)
+    except StaleVersion as exc:
+        form.add_error(None, exc.message)
+    except TransitionRefused as exc:
+        for reason in exc.reasons:
+            form.add_error(None, reason)
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+    else:
+        return True
+    return False
+
+
+def form_page(
+    request,
+    form: forms.Form,
+    *,
+    write,
+    success,
+    title: str = "",
+    back: str = "",
+    perm: str | None = None,
+    done="",
+    crumbs=(),
+    template: str = "core/form.html",
+    **context,
+):
+    """The one form page: on a valid POST run `write(form)` through `save_form`, say `done` (已保存)
+    and go to `success`; else render `template`. `success` and `done` may be functions of what
+    `write` returned (the new record's page, a message naming it).
+
+    perm: checked first (a page whose permission the view has checked already leaves it out).
+    crumbs: (label, url) pairs between the app's menu entry and the title in the breadcrumb.
+    The template gets the form, title, back, crumbs and `context` (intro, subtitle, or what an app's
+    own layout needs)."""
+    if perm is not None:
+        require(request, perm)
+    if request.method == "POST" and form.is_valid():
+        result = []
+        if save_form(form, lambda f: result.append(write(f))):
+            done = done(result[0]) if callable(done) else done
+            messages.success(request, done or gettext("已保存。"))
+            return redirect(success(result[0]) if callable(success) else success)
+    section = section_for(request)
+    context.update(form=form, title=title, back=back, crumbs=[*([section] if section else []), *crumbs])
+    return render(request, template, context)

@@ -19,7 +19,7 @@ MENU = [
     Item(_("农户"), "registry:household_list", "household", "registry.view_household"),
     Item(_("党建"), "party:home", "flag", "party.view_partyorg"),
     Item(_("帮扶"), "assistance:home", "visit", "assistance.view_pairing"),
-    Item(_("项目资金"), "projects:home", "folder", "projects.view_project"),
+    Item(_("项目资金"), "projects:project_list", "folder", "projects.view_project"),
     Item(_("帮扶成效"), "outcomes:home", "chart", "outcomes.view_purchase"),
     Item(_("行政区划"), "regions:browse", "map", "regions.view_region"),
     Item(_("帮扶单位"), "orgs:unit_list", "building", "orgs.view_unit"),
@@ -66,6 +66,17 @@ def _entries(request, items):
             }
         )
     return entries
+
+
+def section_for(request) -> tuple[str, str] | None:
+    """(label, url) of the menu entry of the app serving `request`: the first crumb of its pages."""
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    for item in MENU[1:]:  # not 首页: every breadcrumb starts there
+        if namespace and item.url_name.startswith(f"{namespace}:"):
+            url = url_or_none(item.url_name)
+            return (item.label, url) if url else None
+    return None
 
 
 def menu_for(request):

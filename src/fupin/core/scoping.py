@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,19 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_fupin_scope", None)
     if cached is not None:
         return cached
+    # Here, not at the top: accounts.selectors imports this module (scope_of), and every models
+    # module imports it for ScopedManager, so accounts is loaded only once a scope is asked for.
     from fupin.accounts.selectors import user_scope_parts
 
     prefixes, unit_ids = user_scope_parts(user)
+    scope = Scope(prefixes=_minimal_prefixes(prefixes), unit_ids=tuple(sorted(set(unit_ids))))
+    user._fupin_scope = scope
+    return scope
+
+
+def preset_scope(user, *, prefixes, unit_ids=()) -> Scope:
+    """Set the user's scope for this request from parts already read with the user (API token
+    authentication reads the data scopes in the token's query); scope_of then returns it."""
     scope = Scope(prefixes=_minimal_prefixes(prefixes), unit_ids=tuple(sorted(set(unit_ids))))
     user._fupin_scope = scope
     return scope
@@ -91,6 +102,4 @@ ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 def get_visible_or_404(queryset, user, **lookup):
     """Fetch one object through the choke point; out of scope looks exactly like missing."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(queryset.visible_to(user), **lookup)

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from fupin.accounts.roles import Role
 from fupin.core.menu import url_or_none
 from fupin.core.scoping import scope_of
+from fupin.regions.models import Region
 
 
 @dataclass
@@ -18,16 +20,12 @@ class ScopePlace:
 
 def role_labels(user) -> list[str]:
     """The display names of the user's roles, in the order the roles are declared."""
-    from fupin.accounts.roles import Role
-
     codes = user.roles
     return [str(role.label) for role in Role if role in codes]
 
 
 def scope_places(user) -> list[ScopePlace]:
     """The user's scope divisions with their full paths, walking `parent` one level per query."""
-    from fupin.regions.models import Region
-
     regions = list(Region.objects.filter(code__in=scope_of(user).prefixes).order_by("code"))
     names: dict[str, str] = {}
     parents: dict[str, str | None] = {}
@@ -70,8 +68,6 @@ def for_request(request) -> Shell | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    from fupin.regions.models import Region
-
     prefixes = scope_of(user).prefixes
     first = Region.objects.filter(code__in=prefixes).order_by("code").first() if prefixes else None
     return Shell(

@@ -13,6 +13,20 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# --- control characters -------------------------------------------------------------------------
+
+# PostgreSQL refuses NUL in text, and no other C0 control character belongs in what people type;
+# tabs and line breaks only in text of several lines. The API's schemas say the same as patterns.
+NO_CONTROL_LINE = r"^[^\x00-\x1f]*$"
+NO_CONTROL_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
+def has_control(value: str, *, multiline: bool = False) -> bool:
+    """Whether `value` holds a C0 control character (tab, CR and LF are allowed when multiline)."""
+    allowed = "\t\n\r" if multiline else ""
+    return any(ord(c) < 32 and c not in allowed for c in value)
+
+
 # --- mobile phone numbers -------------------------------------------------------------------------
 
 
@@ -114,10 +128,8 @@ def bank_account(raw: str) -> str:
 # --- years --------------------------------------------------------------------------------------
 
 
-def past_year(raw) -> int:
-    """A year that has happened (建房年份 …): a whole number from 1900 to this year.
-
-    Takes an int or its text; Excel's "1985.0" is 1985, "1985.5" is refused."""
+def _whole_year(raw) -> int:
+    """An int or its text as a whole number; Excel's "1985.0" is 1985, "1985.5" is refused."""
     try:
         number = Decimal(str(raw).strip())
         year = int(number)
@@ -125,6 +137,14 @@ def past_year(raw) -> int:
         raise ValidationError(_("请输入四位年份"), code="year_format") from None
     if number != year:
         raise ValidationError(_("请输入四位年份"), code="year_format")
+    return year
+
+
+def past_year(raw) -> int:
+    """A year that has happened (建房年份 …): a whole number from 1900 to this year.
+
+    Takes an int or its text; Excel's "1985.0" is 1985, "1985.5" is refused."""
+    year = _whole_year(raw)
     this_year = timezone.localdate().year
     if not 1900 <= year <= this_year:
         raise ValidationError(_("年份应在1900年至%(year)d年之间") % {"year": this_year}, code="year_range")
@@ -158,3 +178,92 @@ def past_date(raw, *, earliest: datetime.date = EARLIEST_DATE) -> datetime.date:
             _("日期不能早于%(earliest)s") % {"earliest": earliest.isoformat()}, code="date_too_old"
         )
     return raw
+
+
+# --- collecting every error of a write ----------------------------------------------------------
+
+# A service checks every field of a write before refusing it, so one answer lists every problem (the
+# form shows each under its field, the API answers one 422). Each rule below returns the clean
+# value and puts its message under `field` in `errors`; `raise_errors` then refuses the write.
+
+
+def raise_errors(errors: dict) -> None:
+    """Refuse the write with the errors collected so far (a ValidationError keyed by field), if any."""
+    if errors:
+        raise ValidationError(errors)
+
+
+def text(
+    errors: dict, field: str, value, *, max_length: int, required: bool = False, single_line=False
+) -> str:
+    """Trimmed text of at most `max_length` characters and no control characters but tabs and line
+    breaks; `single_line` also folds every run of whitespace, line breaks too, into one space."""
+    value = str(value or "").strip()
+    if single_line:
+        value = " ".join(value.split())
+    if required and not value:
+        errors[field] = _("此项为必填项")
+    elif len(value) > max_length:
+        errors[field] = _("最多%(n)d个字") % {"n": max_length}
+    elif has_control(value, multiline=True):
+        errors[field] = _("含有不允许的控制字符")
+    return value
+
+
+CENT = Decimal("0.01")
+
+
+def money(
+    errors: dict,
+    field: str,
+    value,
+    *,
+    required: bool = True,
+    positive: bool = False,
+    negative: bool = False,
+    limit: Decimal = Decimal("1e10"),
+) -> Decimal:
+    """A yuan amount with at most two decimals, below `limit` in size; never through a float.
+
+    Not negative unless `negative` (a business loss), not zero if `positive`; a missing value is 0
+    when not `required`. Thousands separators are dropped ("1,200.50"): a comma is never a decimal
+    point in Chinese figures."""
+    if value in (None, ""):
+        if required:
+            errors[field] = _("此项为必填项")
+        return Decimal(0)
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        errors[field] = _("请输入金额(元)")
+        return Decimal(0)
+    if not amount.is_finite() or abs(amount) >= limit:
+        errors[field] = _("金额超出范围")
+        return Decimal(0)
+    if amount < 0 and not negative:
+        errors[field] = _("金额不能为负数")
+    elif positive and amount == 0:
+        errors[field] = _("金额必须大于零")
+    if amount != amount.quantize(CENT):
+        errors[field] = _("金额最多保留两位小数")
+    return amount.quantize(CENT)
+
+
+def year(
+    errors: dict, field: str, value, *, required: bool = True, earliest: int = 1900, latest=None
+) -> int | None:
+    """A whole year from `earliest` to `latest` (this year unless given); None when missing or wrong."""
+    if value in (None, ""):
+        if required:
+            errors[field] = _("此项为必填项")
+        return None
+    try:
+        number = _whole_year(value)
+    except ValidationError as exc:
+        errors[field] = exc.messages[0]
+        return None
+    last = timezone.localdate().year if latest is None else latest
+    if not earliest <= number <= last:
+        errors[field] = _("年份应在%(first)d年至%(last)d年之间") % {"first": earliest, "last": last}
+        return None
+    return number

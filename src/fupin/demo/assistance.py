@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from fupin.accounts.models import User
+from fupin.assistance import services
 from fupin.assistance.choices import PostKind, TeamStatus, TrainingForm, TrainingKind, UnitLevel
 from fupin.assistance.models import (
     Activity,
@@ -37,11 +38,13 @@ from fupin.assistance.models import (
     WorkLog,
     WorkTeam,
 )
+from fupin.demo.outcomes import split
 from fupin.demo.registry import GANSU_COUNTIES
 from fupin.demo.when import moment, restamp
 from fupin.orgs.models import AssistedPlace, Unit
 from fupin.regions.models import Region
 from fupin.registry.choices import Status
+from fupin.registry.generator import village_committees
 from fupin.registry.models import Household
 
 D = datetime.date
@@ -560,8 +563,6 @@ WORKLOG_TEXTS = [
 
 def _xinghai_teams(unit) -> int:
     """大唐青海's work teams in 民族村 and 宁曲村: the first secretary and two members since mid-2021."""
-    from fupin.assistance import services
-
     made = 0
     for village, name, leader, members in XINGHAI_TEAMS:
         if WorkTeam.objects.filter(unit=unit, village_id=village).exists():
@@ -708,8 +709,6 @@ CHN_SKILLS = {
 
 def chn_training_plan() -> list[dict]:
     """114 classes over 2016—2020: topic, kind, county, start, and attendees per township."""
-    from fupin.demo.outcomes import split
-
     rows = []
     for year, (cadre_classes, cadres, tech_classes, techs) in CHN_TRAINING.items():
         for kind, classes, people in (
@@ -752,8 +751,6 @@ def _chn_training(unit) -> int:
     # The seed counts people, not names: each class's attendees are counted by township.
     attendees = []
     for training, row in zip(classes, plan, strict=True):
-        from fupin.demo.outcomes import split
-
         places = townships[row["county"]] or ["县直"]
         for place, count in zip(places, split(row["count"], [1] * len(places)), strict=True):
             label = "乡村干部" if row["kind"] == TrainingKind.GRASSROOTS_CADRE else "技术人员"
@@ -816,8 +813,6 @@ CHENGXI, BOZUO = "513428101203", "513429102215"  # 普格县城西村, 布拖县
 
 
 def _chn_dispatch(unit) -> int:
-    from fupin.registry.generator import village_committees
-
     if Posting.objects.filter(cadre__unit=unit).exists():
         return 0
     villages = {c: village_committees(c, 5) for c in CHN_COUNTIES}

@@ -6,6 +6,11 @@ Later apps add a `build_<app>(out)` step here, in dependency order, from their o
 from django.db import transaction
 
 from fupin.accounts.models import DataScope, User, UserRole
+from fupin.demo.assistance import build_assistance
+from fupin.demo.outcomes import build_outcomes
+from fupin.demo.party import build_party
+from fupin.demo.projects import build_projects
+from fupin.demo.registry import build_registry
 from fupin.demo.units import UNITS
 from fupin.demo.users import DEMO_PASSWORD, USERS
 from fupin.orgs.models import AssistedPlace, Unit
@@ -64,12 +69,6 @@ def build_users() -> int:
 
 @transaction.atomic
 def build_all() -> dict[str, int]:
-    from fupin.demo.assistance import build_assistance
-    from fupin.demo.outcomes import build_outcomes
-    from fupin.demo.party import build_party
-    from fupin.demo.projects import build_projects
-    from fupin.demo.registry import build_registry
-
     return {
         "units": build_units(),
         "users": build_users(),

@@ -18,6 +18,9 @@ import datetime
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils import timezone
+
+from fupin.audit.services import audit_record
 from fupin.orgs.models import Unit
 from fupin.outcomes.models import (
     Channel,
@@ -28,6 +31,8 @@ from fupin.outcomes.models import (
     PurchaseKind,
     WageBand,
 )
+from fupin.registry.choices import Relation
+from fupin.registry.models import Member
 
 UNIT = "国家能源投资集团有限责任公司"
 BOUGHT_TOTAL = Decimal("252000000.00")  # seed 002: 累计购买各类农产品2.52亿元
@@ -262,9 +267,7 @@ def placement_plan() -> list[dict]:
 
 def datang_purchase_plan() -> list[dict]:
     """The canteen's purchases from 民族村 and 宁曲村: three batches a year since 2020 (chosen)."""
-    import django.utils.timezone
-
-    today = django.utils.timezone.localdate()
+    today = timezone.localdate()
     rows = []
     for year in range(2020, today.year + 1):
         for month, day in ((1, 10), (6, 20), (9, 15)):
@@ -279,9 +282,6 @@ def datang_purchase_plan() -> list[dict]:
 
 
 def _datang() -> int:
-    from fupin.registry.choices import Relation
-    from fupin.registry.models import Member
-
     unit = Unit.objects.filter(name=DATANG).first()
     if unit is None or Purchase.objects.filter(unit=unit).exists():
         return 0
@@ -313,8 +313,6 @@ def _datang() -> int:
 def build_outcomes() -> int:
     """Seed 002's purchases, sales on behalf, placements and pledges, and 大唐青海's in 兴海县; returns
     the records made."""
-    from fupin.audit.services import audit_record
-
     made_datang = _datang()
     unit = Unit.objects.get(name=UNIT)
     have = set(

@@ -298,7 +298,8 @@ def _seed_001() -> int:
         if BranchScore.objects.filter(org=branch, year=today.year - 1).exists():
             continue
         points = {
-            i.pk: i.weight - (Decimal("0.5") if (i.order + index) % (index + 2) == 0 else 0) for i in items
+            i.pk: i.max_points - (Decimal("0.5") if (i.order + index) % (index + 2) == 0 else 0)
+            for i in items
         }
         satisfaction = Decimal(55) if branch == branches[-1] else Decimal(92 - index * 3)
         services.score_record(
@@ -390,7 +391,7 @@ def _reference(model, name: str, issued_by: str, source, parts: str):
         if parts == "categories":
             category = copy.categories.create(name=part.name, order=part.order)
             for item in part.items.all():
-                category.items.create(text=item.text, weight=item.weight, order=item.order)
+                category.items.create(name=item.name, max_points=item.max_points, order=item.order)
         else:
             copy.indicators.create(name=part.name, max_points=part.max_points, order=part.order)
     return copy, 1
@@ -413,7 +414,7 @@ def _xinghai() -> int:
     for index, (code, branch) in enumerate(branches.items()):
         if not BranchScore.objects.filter(org=branch, year=today.year - 1).exists():
             points = {
-                i.pk: i.weight - (Decimal(1) if (i.order + index) % (3 - index % 2) == 0 else 0)
+                i.pk: i.max_points - (Decimal(1) if (i.order + index) % (3 - index % 2) == 0 else 0)
                 for i in items
             }
             services.score_record(

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fupin.accounts.models import User
+from fupin.demo.outcomes import split
 from fupin.demo.when import moment, restamp
 from fupin.orgs.models import Unit
 from fupin.projects import ledger, services, workflow
@@ -279,8 +280,6 @@ def _build_seed_002(unit: Unit) -> int:
 
 def _donations(unit: Unit) -> int:
     """One 扶贫日 campaign a year; each gift is one unit's staff donations, collected by its union."""
-    from fupin.demo.outcomes import split
-
     made = 0
     weights = [w for _name, w in DONORS]
     for year, total in DONATION_YEARS.items():

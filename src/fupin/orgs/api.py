@@ -1,11 +1,13 @@
 """Units (assisting enterprises and agencies) in the API, through the scoping choke point."""
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Router, Schema
 
-from fupin.apitypes import DbId, Limit, Offset, SearchText
+from fupin.apitypes import DbId
+from fupin.core import lists
 from fupin.core.scoping import get_visible_or_404
 from fupin.orgs import selectors
+from fupin.orgs.lists import UNITS
 from fupin.orgs.models import Unit
 
 router = Router(tags=["orgs"])
@@ -30,18 +32,6 @@ class UnitDetailOut(UnitOut):
     assisted_places: list[PlaceOut]
 
 
-class UnitFilter(Schema):
-    q: SearchText = ""
-    kind: Unit.Kind | None = None
-    limit: Limit = 50
-    offset: Offset = 0
-
-
-class UnitPage(Schema):
-    count: int
-    items: list[UnitOut]
-
-
 def _out(unit: Unit) -> dict:
     return {
         "id": unit.id,
@@ -54,11 +44,7 @@ def _out(unit: Unit) -> dict:
     }
 
 
-@router.get("/units", response=UnitPage, summary="单位列表(按数据范围)")
-def list_units(request: HttpRequest, filters: Query[UnitFilter]):
-    units = selectors.unit_list(user=request.user, q=filters.q, kind=filters.kind or "")
-    page = units[filters.offset : filters.offset + filters.limit]
-    return {"count": units.count(), "items": [_out(u) for u in page]}
+lists.api_list(router, "/units", UNITS, UnitOut, summary="单位列表(按数据范围)", serialize=_out)
 
 
 @router.get("/units/{unit_id}", response=UnitDetailOut, summary="单位详情")

@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import Timestamped
 from fupin.core.scoping import ScopedManager
 
 
-class Unit(models.Model):
+class Unit(Timestamped):
     """An organisation: an assisting enterprise or agency, a government office, a work team's home unit."""
 
     class UnitKind(models.TextChoices):
@@ -37,8 +38,6 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     # Visible to users whose area holds the unit or a place it assists, and to the unit's own people.

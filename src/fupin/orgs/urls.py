@@ -1,10 +1,11 @@
 from django.urls import path
 
+from fupin.core.lists import urls
 from fupin.orgs import views
+from fupin.orgs.lists import UNITS
 
 app_name = "orgs"
 urlpatterns = [
-    path("units/", views.unit_list, name="unit_list"),
-    path("units/export.xlsx", views.unit_export, name="unit_export"),
+    *urls(UNITS, "units/"),  # unit_list, unit_export
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
 ]

@@ -4,21 +4,23 @@ through outcomes.services: a field error is a 422 naming the field, a stale `ver
 
 import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import StringConstraints
 
-from fupin.apierrors import WRITE_ERRORS, service_error
+from fupin.apierrors import REFUSALS, WRITE_ERRORS, patch_answer, service_error
 from fupin.apitypes import DbId, DivisionCode, Limit, Offset, SearchText
-from fupin.core.errors import StaleVersion
+from fupin.core import lists
+from fupin.core.permissions import require
 from fupin.core.scoping import get_visible_or_404
-from fupin.orgs.models import Unit
+from fupin.core.validators import NO_CONTROL_LINE
+from fupin.orgs import selectors as orgs
 from fupin.outcomes import selectors, services
+from fupin.outcomes.lists import PLACEMENTS, PURCHASES
 from fupin.outcomes.models import (
     Channel,
     IndicatorTarget,
@@ -28,7 +30,6 @@ from fupin.outcomes.models import (
     PurchaseKind,
     WageBand,
 )
-from fupin.regions.models import Region
 
 router = Router(tags=["outcomes"])
 
@@ -38,37 +39,12 @@ Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Money = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Name = Annotated[SearchText, StringConstraints(min_length=1)]
-LongText = Annotated[str, StringConstraints(max_length=100, min_length=1, pattern=r"^[^\x00-\x1f]*$")]
-Note = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00-\x1f]*$")]
+LongText = Annotated[str, StringConstraints(max_length=100, min_length=1, pattern=NO_CONTROL_LINE)]
+Note = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL_LINE)]
 Grouping = Literal["unit", "county", "year"]
 
 # The services name fields as the forms do; the API names them as its schemas do.
 ALIASES = {"unit": "unit_id", "region": "region_code", "member": "member_id"}
-
-
-def _need(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied(_("没有权限。"))
-
-
-def _read(request) -> None:
-    _need(request, "outcomes.view_purchase")
-
-
-class ListFilter(Schema):
-    unit_id: DbId | None = None
-    division: DivisionCode | None = Field(None, description="区划代码前缀(县、乡、村)")
-    year: Year | None = None
-    q: SearchText = ""
-    limit: Limit = 50
-    offset: Offset = 0
-
-
-def _filters(request, f: ListFilter, kind) -> dict:
-    region = Region.objects.filter(code=f.division).first() if f.division else None
-    if f.division and region is None:
-        region = Region(code=f.division)  # a well-formed code with no division: nothing matches
-    return {"unit": f.unit_id, "division": region, "year": f.year, "kind": kind or "", "q": f.q.strip()}
 
 
 # --- purchases ----------------------------------------------------------------------------------
@@ -89,17 +65,6 @@ class PurchaseOut(Schema):
     channel: str
     note: str
     version: int
-
-
-class PurchaseFilter(ListFilter):
-    kind: PurchaseKind | None = None
-
-
-class PurchasePage(Schema):
-    count: int
-    bought: Decimal
-    sold: Decimal
-    items: list[PurchaseOut]
 
 
 class PurchaseIn(Schema):
@@ -147,25 +112,21 @@ def _purchase(request, purchase_id: int) -> Purchase:
     return get_visible_or_404(Purchase.objects.select_related("unit", "region"), request.user, pk=purchase_id)
 
 
-@router.get("/purchases", response=PurchasePage, summary="消费帮扶记录(采购与帮助销售)")
-def list_purchases(request: HttpRequest, filters: Query[PurchaseFilter]):
-    _read(request)
-    purchases = selectors.purchase_list(user=request.user, filters=_filters(request, filters, filters.kind))
-    totals = selectors.purchase_totals(purchases)
-    page = purchases[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": totals["count"],
-        "bought": totals["bought"],
-        "sold": totals["sold"],
-        "items": [_purchase_out(p) for p in page],
-    }
+lists.api_list(
+    router,
+    "/purchases",
+    PURCHASES,
+    PurchaseOut,
+    summary="消费帮扶记录(采购与帮助销售;金额合计见 /purchases/totals)",
+    serialize=_purchase_out,
+)
 
 
 @router.post("/purchases", response={201: PurchaseOut, **WRITE_ERRORS}, summary="新增消费帮扶记录")
 def create_purchase(request: HttpRequest, payload: PurchaseIn):
     try:
         purchase = services.purchase_create(by=request.user, request=request, **_fields(payload.model_dump()))
-    except (StaleVersion, ValidationError) as exc:
+    except REFUSALS as exc:
         return service_error(exc, ALIASES)
     return Answer(201, _purchase_out(_purchase(request, purchase.pk)))
 
@@ -182,22 +143,22 @@ class TotalRow(Schema):
 class TotalsFilter(Schema):
     by: Grouping = "unit"
     unit_id: DbId | None = None
-    division: DivisionCode | None = None
+    division: DivisionCode | None = Field(None, description="区划代码前缀(县、乡、村)")
     year: Year | None = None
 
 
 @router.get("/purchases/totals", response=list[TotalRow], summary="消费帮扶汇总(按单位、县或年度)")
 def purchase_totals(request: HttpRequest, filters: Query[TotalsFilter]):
-    _read(request)
-    f = ListFilter(unit_id=filters.unit_id, division=filters.division, year=filters.year)
-    purchases = selectors.purchase_list(user=request.user, filters=_filters(request, f, None))
+    require(request, "outcomes.view_purchase")
+    chosen = {"unit": filters.unit_id, "division": filters.division or "", "year": filters.year}
+    purchases = selectors.purchase_list(user=request.user, filters=chosen)
     rows = selectors.purchase_totals_by(purchases, filters.by)
     return [{**r, "key": str(r["key"]), "label": str(r["label"])} for r in rows]
 
 
 @router.get("/purchases/{purchase_id}", response=PurchaseOut, summary="消费帮扶记录详情")
 def get_purchase(request: HttpRequest, purchase_id: Path[DbId]):
-    _read(request)
+    require(request, "outcomes.view_purchase")
     return _purchase_out(_purchase(request, purchase_id))
 
 
@@ -206,15 +167,13 @@ def get_purchase(request: HttpRequest, purchase_id: Path[DbId]):
 )
 def update_purchase(request: HttpRequest, purchase_id: Path[DbId], payload: PurchasePatch):
     purchase = _purchase(request, purchase_id)
-    fields = _fields(payload.model_dump(exclude_unset=True))
-    version = fields.pop("version")
-    try:
-        services.purchase_update(
-            by=request.user, purchase=purchase, version=version, request=request, **fields
-        )
-    except (StaleVersion, ValidationError) as exc:
-        return service_error(exc, ALIASES)
-    return Answer(200, _purchase_out(_purchase(request, purchase_id)))
+    return patch_answer(
+        request,
+        payload,
+        lambda **fields: services.purchase_update(purchase=purchase, **_fields(fields)),
+        lambda _: _purchase_out(_purchase(request, purchase_id)),
+        aliases=ALIASES,
+    )
 
 
 @router.delete("/purchases/{purchase_id}", response={204: None}, summary="删除消费帮扶记录")
@@ -241,16 +200,6 @@ class PlacementOut(Schema):
     wage_band: str
     note: str
     version: int
-
-
-class PlacementFilter(ListFilter):
-    kind: PlacementKind | None = None
-
-
-class PlacementPage(Schema):
-    count: int
-    graduates: int
-    items: list[PlacementOut]
 
 
 class PlacementIn(Schema):
@@ -295,17 +244,9 @@ def _placement(request, placement_id: int) -> Placement:
     )
 
 
-@router.get("/placements", response=PlacementPage, summary="就业帮扶记录")
-def list_placements(request: HttpRequest, filters: Query[PlacementFilter]):
-    _read(request)
-    placements = selectors.placement_list(user=request.user, filters=_filters(request, filters, filters.kind))
-    totals = selectors.placement_totals(placements)
-    page = placements[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": totals["count"],
-        "graduates": totals[PlacementKind.GRADUATE],
-        "items": [_placement_out(p) for p in page],
-    }
+lists.api_list(
+    router, "/placements", PLACEMENTS, PlacementOut, summary="就业帮扶记录", serialize=_placement_out
+)
 
 
 @router.post("/placements", response={201: PlacementOut, **WRITE_ERRORS}, summary="新增就业帮扶记录")
@@ -315,14 +256,14 @@ def create_placement(request: HttpRequest, payload: PlacementIn):
     fields.setdefault("region", "")
     try:
         placement = services.placement_create(by=request.user, request=request, **fields)
-    except (StaleVersion, ValidationError) as exc:
+    except REFUSALS as exc:
         return service_error(exc, ALIASES)
     return Answer(201, _placement_out(_placement(request, placement.pk)))
 
 
 @router.get("/placements/{placement_id}", response=PlacementOut, summary="就业帮扶记录详情")
 def get_placement(request: HttpRequest, placement_id: Path[DbId]):
-    _read(request)
+    require(request, "outcomes.view_purchase")
     return _placement_out(_placement(request, placement_id))
 
 
@@ -331,15 +272,13 @@ def get_placement(request: HttpRequest, placement_id: Path[DbId]):
 )
 def update_placement(request: HttpRequest, placement_id: Path[DbId], payload: PlacementPatch):
     placement = _placement(request, placement_id)
-    fields = _fields(payload.model_dump(exclude_unset=True))
-    version = fields.pop("version")
-    try:
-        services.placement_update(
-            by=request.user, placement=placement, version=version, request=request, **fields
-        )
-    except (StaleVersion, ValidationError) as exc:
-        return service_error(exc, ALIASES)
-    return Answer(200, _placement_out(_placement(request, placement_id)))
+    return patch_answer(
+        request,
+        payload,
+        lambda **fields: services.placement_update(placement=placement, **_fields(fields)),
+        lambda _: _placement_out(_placement(request, placement_id)),
+        aliases=ALIASES,
+    )
 
 
 @router.delete("/placements/{placement_id}", response={204: None}, summary="删除就业帮扶记录")
@@ -393,7 +332,7 @@ def _indicator_out(row: dict) -> dict:
 
 @router.get("/indicators", response=list[IndicatorRow], summary="定点帮扶责任书:目标与完成情况")
 def list_indicators(request: HttpRequest, filters: Query[IndicatorFilter]):
-    _read(request)
+    require(request, "outcomes.view_purchase")
     targets = selectors.target_list(
         user=request.user, filters={"unit": filters.unit_id, "year": filters.year}
     )
@@ -437,10 +376,10 @@ def _target_row(request, target_id: int) -> dict:
     summary="新增单位的责任书年度目标",
 )
 def create_target(request: HttpRequest, unit_id: Path[DbId], payload: TargetIn):
-    unit = get_visible_or_404(Unit.objects.all(), request.user, pk=unit_id)
+    unit = orgs.unit_or_404(request.user, unit_id)
     try:
         target = services.target_set(by=request.user, unit=unit.pk, request=request, **payload.model_dump())
-    except (StaleVersion, ValidationError) as exc:
+    except REFUSALS as exc:
         return service_error(exc, ALIASES)
     return Answer(201, _target_row(request, target.pk))
 
@@ -450,11 +389,10 @@ def create_target(request: HttpRequest, unit_id: Path[DbId], payload: TargetIn):
 )
 def update_target(request: HttpRequest, target_id: Path[DbId], payload: TargetPatch):
     target = get_visible_or_404(IndicatorTarget.objects.all(), request.user, pk=target_id)
-    fields = payload.model_dump(exclude_unset=True)
-    version = fields.pop("version")
-    fields = {k: v for k, v in fields.items() if v is not None}
-    try:
-        services.target_update(by=request.user, target=target, version=version, request=request, **fields)
-    except (StaleVersion, ValidationError) as exc:
-        return service_error(exc, ALIASES)
-    return Answer(200, _target_row(request, target_id))
+    return patch_answer(
+        request,
+        payload,
+        partial(services.target_update, target=target),
+        lambda _: _target_row(request, target_id),
+        aliases=ALIASES,
+    )

@@ -5,40 +5,48 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import no_control, scope_root
+from fupin.core.lists import FilterForm
 from fupin.core.scoping import scope_of
-from fupin.orgs.models import Unit
+from fupin.orgs import selectors as orgs
 from fupin.outcomes import selectors
 from fupin.outcomes.models import MONEY, Channel, PlacementKind, PurchaseKind, WageBand
 from fupin.regions.forms import RegionField
+from fupin.registry.selectors import member_for
 
 ALL = [("", _("全部"))]
 NONE = [("", _("请选择"))]
 GROUPINGS = [("unit", _("按单位")), ("county", _("按县")), ("year", _("按年度"))]
 
 
-class _QueryForm(forms.Form):
-    """What every list's query form has: unit, place, year, keyword."""
+def _unit_field():
+    # Choices come with the user (their units); none at import, so the API's document lists none.
+    return forms.TypedChoiceField(label=_("帮扶单位"), required=False, coerce=int, empty_value=None)
 
-    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=Unit.objects.none(), required=False)
+
+def _unit_choices(user) -> list:
+    return ALL + [(u.pk, u.name) for u in orgs.units_visible_to(user).order_by("name")]
+
+
+class RecordQueryForm(FilterForm):
+    """What the purchase, placement and summary lists filter by: unit, place, year."""
+
+    region_fields = ("division",)
+    unit = _unit_field()
     division = RegionField(label=_("区划"), required=False)
-    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    # Any year is a valid question (the API asks it too); the page offers the years that hold records.
+    year = forms.IntegerField(
+        label=_("年度"), required=False, min_value=2000, max_value=2100, widget=forms.Select
+    )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
-        self.fields["unit"].empty_label = _("全部")
-        self.fields["division"] = RegionField(label=_("区划"), required=False, root=scope_root(user))
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].choices = _unit_choices(user)
         this_year = timezone.localdate().year
         years = sorted({*selectors.record_years(user), this_year}, reverse=True)
-        self.fields["year"].choices = ALL + [(y, str(y)) for y in years]
-
-    def clean_q(self):
-        return no_control(self.cleaned_data.get("q", ""))
+        self.fields["year"].widget.choices = ALL + [(y, str(y)) for y in years]
 
 
-class PurchaseQueryForm(_QueryForm):
+class PurchaseQueryForm(RecordQueryForm):
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=ALL + PurchaseKind.choices)
     q = forms.CharField(
         label=_("关键词"),
@@ -48,7 +56,7 @@ class PurchaseQueryForm(_QueryForm):
     )
 
 
-class PlacementQueryForm(_QueryForm):
+class PlacementQueryForm(RecordQueryForm):
     kind = forms.ChoiceField(label=_("就业类型"), required=False, choices=ALL + PlacementKind.choices)
     q = forms.CharField(
         label=_("关键词"),
@@ -58,28 +66,27 @@ class PlacementQueryForm(_QueryForm):
     )
 
 
-class SummaryForm(_QueryForm):
+class SummaryForm(RecordQueryForm):
     by = forms.ChoiceField(label=_("汇总方式"), required=False, choices=GROUPINGS)
 
 
-class TargetQueryForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=Unit.objects.none(), required=False)
+class TargetQueryForm(FilterForm):
+    unit = _unit_field()
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user)
-        self.fields["unit"].empty_label = _("全部")
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].choices = _unit_choices(user)
 
 
 class _RecordForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=orgs.units_visible_to(None))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        units = Unit.objects.visible_to(user)
+        units = orgs.units_visible_to(user)
         own = scope_of(user).unit_ids
         if own:
             units = units.filter(pk__in=own)  # a unit's people record their own unit's work
@@ -141,14 +148,8 @@ class PlacementForm(_RecordForm):
         number, name = (data.get("household_number") or "").strip(), data.get("name")
         data["member"] = None
         if number and name:
-            from fupin.registry.models import Member
-
-            member = (
-                Member.objects.visible_to(self.user)
-                .filter(household__number=number, name=name)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            found = member_for(self.user, household_number=number, name=name)
+            member = found.pk if found else None
             if member is None:
                 self.add_error("household_number", _("该户中没有此姓名的家庭成员"))
             data["member"] = member
@@ -178,7 +179,7 @@ class TargetForm(forms.Form):
     """A unit's 责任书 targets for one year; the actuals are computed, never typed."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("帮扶单位"), queryset=orgs.units_visible_to(None))
     year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
     direct_funds = _target_money(_("直接投入帮扶资金(元)"))
     brought_in_funds = _target_money(_("引进帮扶资金(元)"))
@@ -191,7 +192,7 @@ class TargetForm(forms.Form):
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         own = scope_of(user).unit_ids
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=own)
+        self.fields["unit"].queryset = orgs.units_visible_to(user).filter(pk__in=own)
         if not self.initial.get("unit") and len(own) == 1:
             self.initial["unit"] = own[0]
         if editing:  # the unit and year are the row's identity

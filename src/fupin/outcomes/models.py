@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import Timestamped, Versioned
 from fupin.core.scoping import ScopedManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -28,7 +29,7 @@ class Channel(models.TextChoices):
     OTHER = "other", _("其他渠道")
 
 
-class Purchase(models.Model):
+class Purchase(Versioned, Timestamped):
     """消费帮扶: produce bought from an assisted area by a unit, or sold on the area's behalf."""
 
     unit = models.ForeignKey(
@@ -44,9 +45,6 @@ class Purchase(models.Model):
     date = models.DateField(_("日期"))
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, default=Channel.OTHER)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
@@ -81,7 +79,7 @@ class WageBand(models.TextChoices):
     ABOVE_5000 = "ge5000", _("5000元以上")
 
 
-class Placement(models.Model):
+class Placement(Versioned, Timestamped):
     """就业帮扶: one person placed in a job by (or through) an assisting unit. Names only, no ID."""
 
     unit = models.ForeignKey(
@@ -104,9 +102,6 @@ class Placement(models.Model):
     date = models.DateField(_("就业日期"))
     wage_band = models.CharField(_("月工资"), max_length=12, choices=WageBand.choices)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
@@ -122,7 +117,7 @@ class Placement(models.Model):
         return f"{self.name} {self.employer}"
 
 
-class IndicatorTarget(models.Model):
+class IndicatorTarget(Versioned, Timestamped):
     """A unit's pledged yearly indicators (定点帮扶责任书); the actuals are computed from records."""
 
     unit = models.ForeignKey(
@@ -136,9 +131,6 @@ class IndicatorTarget(models.Model):
     bought = models.DecimalField(_("购买农产品(元)"), **MONEY, default=0)
     sold = models.DecimalField(_("帮助销售农产品(元)"), **MONEY, default=0)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     # The unit's own people, and the places the unit assists (a county sees its assisting units' pledges).

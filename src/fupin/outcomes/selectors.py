@@ -6,16 +6,20 @@ from this app's records, funds from the projects app, training person-times from
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear, Substr
+from django.db.models import CharField, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf, Substr
 
+from fupin.assistance.choices import TrainingKind
+from fupin.assistance.selectors import training_person_times
 from fupin.outcomes.models import IndicatorTarget, Placement, PlacementKind, Purchase, PurchaseKind
+from fupin.projects.selectors import unit_fund_totals
 from fupin.regions.models import Region
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 INDICATORS = ("direct_funds", "brought_in_funds", "cadres_trained", "technicians_trained", "bought", "sold")
 MONEY_INDICATORS = frozenset({"direct_funds", "brought_in_funds", "bought", "sold"})
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -25,7 +29,8 @@ def _common_filters(records, filters: dict):
     if filters.get("unit"):
         records = records.filter(unit=filters["unit"])
     if filters.get("division"):
-        records = records.filter(region__code__startswith=filters["division"].code)
+        division = filters["division"]
+        records = records.filter(region__code__startswith=getattr(division, "code", division))
     if filters.get("year"):
         records = records.filter(date__year=filters["year"])
     if filters.get("kind"):
@@ -152,6 +157,69 @@ def placement_totals_by(placements, by: str) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["count"], str(r["key"])))
 
 
+def _key(by: str):
+    """The expression a summary groups by: the unit, the county (the place's first six digits), the year."""
+    return {"unit": F("unit_id"), "county": Substr("region_id", 1, 6), "year": ExtractYear("date")}[by]
+
+
+def _label(by: str):
+    if by == "unit":
+        return F("unit__name")
+    if by == "county":
+        county = Region.objects.filter(code=OuterRef("key"))
+        return Subquery(county.values(shown=Coalesce(NullIf("short_name", Value("")), "name"))[:1])
+    return Cast("key", CharField())
+
+
+SUMMARY_COLUMNS = ("key", "label", "bought", "sold", "total", "count", "placed", "graduates")
+
+
+def summary_rows(*, user, filters: dict | None = None, by: str = "unit"):
+    """Per unit, county or year: produce bought and sold for the assisted places (and the number of
+    records) beside the people placed in work, one row per key found in either kind of record,
+    largest first (years in order). The ORM has no full outer join, so it is spelled as the
+    purchases' groups with their placements beside them, plus the groups of placements whose key
+    has no purchase; a grouped queryset of dicts (SUMMARY_COLUMNS), paged and exported as any list."""
+    filters = filters or {}
+    key = _key(by)
+    purchases = purchase_list(user=user, filters=filters).order_by().annotate(key=key)
+    placements = placement_list(user=user, filters=filters).order_by().annotate(key=key)
+    placed = placements.filter(key=OuterRef("key")).values("key")
+    no_money, no_one = Value(ZERO, output_field=_MONEY), Value(0)
+    by_purchases = (
+        purchases.values("key")
+        .annotate(
+            label=_label(by),
+            bought=Coalesce(Sum("amount", filter=Q(kind=PurchaseKind.BOUGHT)), no_money, output_field=_MONEY),
+            sold=Coalesce(Sum("amount", filter=Q(kind=PurchaseKind.SOLD)), no_money, output_field=_MONEY),
+            total=Coalesce(Sum("amount"), no_money, output_field=_MONEY),
+            count=Count("id"),
+            placed=Coalesce(Subquery(placed.annotate(n=Count("id")).values("n")), no_one),
+            graduates=Coalesce(
+                Subquery(placed.filter(kind=PlacementKind.GRADUATE).annotate(n=Count("id")).values("n")),
+                no_one,
+            ),
+        )
+        .values(*SUMMARY_COLUMNS)
+    )
+    by_placements = (
+        placements.exclude(key__in=purchases.values("key"))
+        .values("key")
+        .annotate(
+            label=_label(by),
+            bought=no_money,
+            sold=no_money,
+            total=no_money,
+            count=no_one,
+            placed=Count("id"),
+            graduates=Count("id", filter=Q(kind=PlacementKind.GRADUATE)),
+        )
+        .values(*SUMMARY_COLUMNS)
+    )
+    order = ("key",) if by == "year" else ("-total", "-placed", "key")
+    return by_purchases.union(by_placements, all=True).order_by(*order)
+
+
 def record_years(user) -> list[int]:
     """The years that hold a visible purchase, placement or target (newest first), for year pickers."""
     years = set(
@@ -182,10 +250,6 @@ def indicator_actuals(*, unit_id: int, year: int) -> dict:
     app (`training_person_times`: classes the unit or a unit under it organised), produce bought and
     sold from this app's purchases by the unit.
     """
-    from fupin.assistance.choices import TrainingKind
-    from fupin.assistance.selectors import training_person_times
-    from fupin.projects.selectors import unit_fund_totals
-
     funds = unit_fund_totals(unit_id=unit_id, year=year)
     produce = purchase_totals(Purchase.objects.filter(unit_id=unit_id, date__year=year))
     return {
@@ -216,7 +280,7 @@ def target_list(*, user, filters: dict | None = None):
         targets = targets.filter(unit=filters["unit"])
     if filters.get("year"):
         targets = targets.filter(year=filters["year"])
-    return targets
+    return targets.order_by("-year", "unit__name", "id")
 
 
 def indicator_rows(targets) -> list[dict]:

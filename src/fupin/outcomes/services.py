@@ -9,17 +9,17 @@ stale one raises StaleVersion and changes nothing.
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
-from fupin.core.scoping import scope_of
+from fupin.core import validators
+from fupin.core.audit_actions import AuditAction
+from fupin.core.permissions import require
 from fupin.core.versioning import update_if_current
 from fupin.orgs import selectors as org_selectors
-from fupin.orgs.models import Unit
 from fupin.outcomes.models import (
     MONEY,
     Channel,
@@ -31,6 +31,7 @@ from fupin.outcomes.models import (
     WageBand,
 )
 from fupin.regions.models import Region
+from fupin.registry.selectors import member_for
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
@@ -40,35 +41,20 @@ FIRST_YEAR = 2013  # 精准扶贫 began in late 2013; nothing of this app is old
 # --- access -----------------------------------------------------------------------------------
 
 
-def _require_perm(by, perm: str) -> None:
-    if by is not None and not by.has_perm(f"outcomes.{perm}"):
-        raise PermissionDenied(_("没有权限操作该记录"))
-
-
-def _require_record_scope(by, *, unit_id: int, region_code: str) -> None:
-    """A record is the writer's when its unit is theirs or its place is in their area."""
-    if by is None:
-        return
-    scope = scope_of(by)
-    if unit_id not in scope.unit_ids and not scope.covers_code(region_code):
-        raise PermissionDenied(_("没有权限操作该记录"))
-
-
-def _visible_unit(by, unit_id, errors: dict) -> Unit | None:
-    units = Unit.objects.all() if by is None else Unit.objects.visible_to(by)
-    unit = units.filter(pk=unit_id).first() if isinstance(unit_id, int) else None
+def _visible_unit(by, unit_id, errors: dict):
+    unit = org_selectors.unit_for(by, unit_id)
     if unit is None:
         errors["unit"] = _("请选择有效的帮扶单位")
     return unit
 
 
-def assisted_county_prefixes(unit: Unit) -> list[str]:
+def assisted_county_prefixes(unit) -> list[str]:
     """The codes under which a unit's records may lie: the counties holding a place it assists
     (a unit assisting three villages of 兴海县 buys from anywhere in 兴海县)."""
     return sorted({place.region_id[:6] for place in org_selectors.unit_places(unit)})
 
 
-def _assisted_region(unit: Unit | None, code, field: str, errors: dict) -> Region | None:
+def _assisted_region(unit, code, field: str, errors: dict) -> Region | None:
     region = Region.objects.filter(code=code).first() if isinstance(code, str) and code else None
     if region is None:
         errors[field] = _("请选择有效的行政区划")
@@ -82,17 +68,6 @@ def _assisted_region(unit: Unit | None, code, field: str, errors: dict) -> Regio
 
 
 # --- validation helpers -------------------------------------------------------------------------
-
-
-def _text(errors: dict, field: str, value, limit: int, *, required: bool = True) -> str:
-    value = " ".join(str(value or "").split())
-    if required and not value:
-        errors[field] = _("此项为必填项")
-    elif len(value) > limit:
-        errors[field] = _("最多%(n)d个字") % {"n": limit}
-    elif any(ord(c) < 32 for c in value):
-        errors[field] = _("含有不允许的控制字符")
-    return value
 
 
 def _choice(errors: dict, field: str, value, choices) -> str:
@@ -147,27 +122,10 @@ def _date(errors: dict, field: str, value) -> datetime.date | None:
     return value
 
 
-def _year(errors: dict, field: str, value) -> int | None:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        errors[field] = _("请输入年份")
-        return None
-    last = timezone.localdate().year + 1  # a pledge may be signed for the coming year
-    if not FIRST_YEAR <= year <= last:
-        errors[field] = _("年份应在%(first)d年至%(last)d年之间") % {"first": FIRST_YEAR, "last": last}
-    return year
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def _save_new(by, request, obj):
     with transaction.atomic():
         obj.save(force_insert=True)
-        audit_model_change(actor=by, request=request, instance=obj, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=obj, action=AuditAction.CREATE)
     return obj
 
 
@@ -177,15 +135,13 @@ def _save_version(by, request, obj, before: dict, version: int, fields: list[str
     with transaction.atomic():
         update_if_current(obj, version, values)
         obj.refresh_from_db()
-        audit_model_change(
-            actor=by, request=request, instance=obj, action=AuditEvent.Action.UPDATE, before=before
-        )
+        audit_model_change(actor=by, request=request, instance=obj, action=AuditAction.UPDATE, before=before)
     return obj
 
 
 def _delete(by, request, obj) -> None:
     with transaction.atomic():
-        audit_model_change(actor=by, request=request, instance=obj, action=AuditEvent.Action.DELETE)
+        audit_model_change(actor=by, request=request, instance=obj, action=AuditAction.DELETE)
         type(obj)._base_manager.filter(pk=obj.pk).delete()
 
 
@@ -199,14 +155,21 @@ def _apply_purchase(by, purchase: Purchase, data: dict, errors: dict) -> None:
     purchase.unit = unit
     purchase.kind = _choice(errors, "kind", data["kind"], PurchaseKind)
     purchase.region = _assisted_region(unit, data["region"], "region", errors)
-    purchase.supplier = _text(errors, "supplier", data["supplier"], 100)
-    purchase.product = _text(errors, "product", data["product"], 100)
+    purchase.supplier = validators.text(
+        errors, "supplier", data["supplier"], max_length=100, required=True, single_line=True
+    )
+    purchase.product = validators.text(
+        errors, "product", data["product"], max_length=100, required=True, single_line=True
+    )
     purchase.amount = _amount(errors, "amount", data["amount"])
     purchase.date = _date(errors, "date", data["date"])
     purchase.channel = _choice(errors, "channel", data.get("channel") or Channel.OTHER, Channel)
-    purchase.note = _text(errors, "note", data.get("note"), 200, required=False)
-    _raise(errors)
-    _require_record_scope(by, unit_id=unit.pk, region_code=purchase.region_id)
+    purchase.note = validators.text(
+        errors, "note", data.get("note"), max_length=200, required=False, single_line=True
+    )
+    validators.raise_errors(errors)
+    # A record is the writer's when its unit is theirs or its place is in their area.
+    require(by, None, unit_id=unit.pk, code=purchase.region_id)
 
 
 def purchase_create(
@@ -224,7 +187,7 @@ def purchase_create(
     request=None,
 ) -> Purchase:
     """Record produce bought from (or sold on behalf of) a supplier in a county the unit assists."""
-    _require_perm(by, "add_purchase")
+    require(by, "outcomes.add_purchase")
     data = dict(unit=unit, kind=kind, region=region, supplier=supplier, product=product)
     data.update(amount=amount, date=date, channel=channel, note=note)
     purchase = Purchase()
@@ -234,8 +197,7 @@ def purchase_create(
 
 def purchase_update(*, by, purchase: Purchase, version: int, request=None, **fields) -> Purchase:
     """Change the given fields if `version` is still current (else StaleVersion)."""
-    _require_perm(by, "change_purchase")
-    _require_record_scope(by, unit_id=purchase.unit_id, region_code=purchase.region_id)
+    require(by, "outcomes.change_purchase", unit_id=purchase.unit_id, code=purchase.region_id)
     unknown = set(fields) - set(PURCHASE_FIELDS)
     if unknown:
         raise TypeError(f"purchase fields {sorted(unknown)} cannot be set here")
@@ -249,8 +211,7 @@ def purchase_update(*, by, purchase: Purchase, version: int, request=None, **fie
 
 
 def purchase_delete(*, by, purchase: Purchase, request=None) -> None:
-    _require_perm(by, "delete_purchase")
-    _require_record_scope(by, unit_id=purchase.unit_id, region_code=purchase.region_id)
+    require(by, "outcomes.delete_purchase", unit_id=purchase.unit_id, code=purchase.region_id)
     _delete(by, request, purchase)
 
 
@@ -263,14 +224,7 @@ def _member_of(by, member_id, errors: dict):
     """A registry member the writer may see; the link is optional (a person may be unregistered)."""
     if member_id in (None, ""):
         return None
-    from fupin.registry.models import Member
-
-    members = Member.objects.all() if by is None else Member.objects.visible_to(by)
-    member = (
-        members.select_related("household").filter(pk=member_id).first()
-        if isinstance(member_id, int)
-        else None
-    )
+    member = member_for(by, pk=member_id)
     if member is None:
         errors["member"] = _("请选择有效的建档立卡成员")
     return member
@@ -283,7 +237,7 @@ def _apply_placement(by, placement: Placement, data: dict, errors: dict) -> None
     placement.member = member
     name = data.get("name") or (member.name if member else "")
     region = data.get("region") or (member.household.village_id if member else "")
-    placement.name = _text(errors, "name", name, 50)
+    placement.name = validators.text(errors, "name", name, max_length=50, required=True, single_line=True)
     placement.region = _assisted_region(unit, region, "region", errors)
     # region_id, not region: reading an unset required relation raises instead of giving None.
     if (
@@ -292,13 +246,17 @@ def _apply_placement(by, placement: Placement, data: dict, errors: dict) -> None
         and member.household.village_id[:6] != region[:6]
     ):
         errors["region"] = _("户籍地区与所选建档立卡成员不一致")
-    placement.employer = _text(errors, "employer", data["employer"], 100)
+    placement.employer = validators.text(
+        errors, "employer", data["employer"], max_length=100, required=True, single_line=True
+    )
     placement.kind = _choice(errors, "kind", data["kind"], PlacementKind)
     placement.date = _date(errors, "date", data["date"])
     placement.wage_band = _choice(errors, "wage_band", data["wage_band"], WageBand)
-    placement.note = _text(errors, "note", data.get("note"), 200, required=False)
-    _raise(errors)
-    _require_record_scope(by, unit_id=unit.pk, region_code=placement.region_id)
+    placement.note = validators.text(
+        errors, "note", data.get("note"), max_length=200, required=False, single_line=True
+    )
+    validators.raise_errors(errors)
+    require(by, None, unit_id=unit.pk, code=placement.region_id)
 
 
 def placement_create(
@@ -316,7 +274,7 @@ def placement_create(
     request=None,
 ) -> Placement:
     """Record a job placement; with `member`, the name and home village default to the registry's."""
-    _require_perm(by, "add_placement")
+    require(by, "outcomes.add_placement")
     data = dict(unit=unit, name=name, member=member, region=region, employer=employer)
     data.update(kind=kind, date=date, wage_band=wage_band, note=note)
     placement = Placement()
@@ -325,8 +283,7 @@ def placement_create(
 
 
 def placement_update(*, by, placement: Placement, version: int, request=None, **fields) -> Placement:
-    _require_perm(by, "change_placement")
-    _require_record_scope(by, unit_id=placement.unit_id, region_code=placement.region_id)
+    require(by, "outcomes.change_placement", unit_id=placement.unit_id, code=placement.region_id)
     unknown = set(fields) - set(PLACEMENT_FIELDS)
     if unknown:
         raise TypeError(f"placement fields {sorted(unknown)} cannot be set here")
@@ -339,8 +296,7 @@ def placement_update(*, by, placement: Placement, version: int, request=None, **
 
 
 def placement_delete(*, by, placement: Placement, request=None) -> None:
-    _require_perm(by, "delete_placement")
-    _require_record_scope(by, unit_id=placement.unit_id, region_code=placement.region_id)
+    require(by, "outcomes.delete_placement", unit_id=placement.unit_id, code=placement.region_id)
     _delete(by, request, placement)
 
 
@@ -351,38 +307,34 @@ TARGET_COUNTS = ("cadres_trained", "technicians_trained")
 TARGET_FIELDS = (*TARGET_MONEY, *TARGET_COUNTS, "note")
 
 
-def may_set_targets(by, unit_id: int) -> bool:
-    """A pledge is signed by the unit itself: only its own people set its targets."""
-    return by is None or unit_id in scope_of(by).unit_ids
-
-
-def _require_own_unit(by, unit_id: int) -> None:
-    if not may_set_targets(by, unit_id):
-        raise PermissionDenied(_("只能填写本单位的责任书目标"))
-
-
 def _apply_target(target: IndicatorTarget, data: dict, errors: dict) -> None:
     for name in TARGET_MONEY:
         setattr(target, name, _amount(errors, name, data.get(name) or 0, positive=False))
     for name in TARGET_COUNTS:
         setattr(target, name, _count(errors, name, data.get(name)))
-    target.note = _text(errors, "note", data.get("note"), 200, required=False)
+    target.note = validators.text(
+        errors, "note", data.get("note"), max_length=200, required=False, single_line=True
+    )
 
 
 def target_set(*, by, unit: int, year: int, request=None, **values) -> IndicatorTarget:
     """Create a unit's targets for a year (one row per unit and year)."""
-    _require_perm(by, "add_indicatortarget")
+    require(by, "outcomes.add_indicatortarget")
     unknown = set(values) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"target fields {sorted(unknown)} cannot be set here")
     errors: dict = {}
     unit_obj = _visible_unit(by, unit, errors)
-    target = IndicatorTarget(unit=unit_obj, year=_year(errors, "year", year))
+    latest = timezone.localdate().year + 1  # a pledge may be signed for the coming year
+    target = IndicatorTarget(
+        unit=unit_obj, year=validators.year(errors, "year", year, earliest=FIRST_YEAR, latest=latest)
+    )
     _apply_target(target, values, errors)
     if not errors and IndicatorTarget.objects.filter(unit=unit_obj, year=target.year).exists():
         errors["year"] = _("该单位该年度的责任书目标已存在,请直接修改")
-    _raise(errors)
-    _require_own_unit(by, unit_obj.pk)
+    validators.raise_errors(errors)
+    # A pledge is signed by the unit itself: only its own people set its targets.
+    require(by, None, unit_id=unit_obj.pk, reason=_("只能填写本单位的责任书目标"))
     try:
         with transaction.atomic():
             return _save_new(by, request, target)
@@ -391,8 +343,8 @@ def target_set(*, by, unit: int, year: int, request=None, **values) -> Indicator
 
 
 def target_update(*, by, target: IndicatorTarget, version: int, request=None, **values) -> IndicatorTarget:
-    _require_perm(by, "change_indicatortarget")
-    _require_own_unit(by, target.unit_id)
+    require(by, "outcomes.change_indicatortarget")
+    require(by, None, unit_id=target.unit_id, reason=_("只能填写本单位的责任书目标"))
     unknown = set(values) - set(TARGET_FIELDS)
     if unknown:
         raise TypeError(f"target fields {sorted(unknown)} cannot be set here")
@@ -401,5 +353,5 @@ def target_update(*, by, target: IndicatorTarget, version: int, request=None, **
     current = {name: getattr(fresh, name) for name in TARGET_FIELDS}
     errors: dict = {}
     _apply_target(fresh, {**current, **values}, errors)
-    _raise(errors)
+    validators.raise_errors(errors)
     return _save_version(by, request, fresh, before, version, list(TARGET_FIELDS))

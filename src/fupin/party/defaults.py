@@ -116,8 +116,8 @@ def load_defaults() -> int:
         for order, (name, standards) in enumerate(GANSU_STANDARDS, start=1):
             category = ChecklistCategory.objects.create(checklist=checklist, name=name, order=order)
             ChecklistItem.objects.bulk_create(
-                ChecklistItem(category=category, text=text, weight=Decimal(points), order=i)
-                for i, (text, points) in enumerate(standards, start=1)
+                ChecklistItem(category=category, name=name, max_points=Decimal(points), order=i)
+                for i, (name, points) in enumerate(standards, start=1)
             )
     indicator_set, created = IndicatorSet.objects.get_or_create(
         name=HUIXIAN_SET, defaults={"issued_by": HUIXIAN_ISSUED_BY}

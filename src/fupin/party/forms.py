@@ -2,6 +2,7 @@
 writes go through party.services, which check scope and the rules again."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import no_control, scope_root
+from fupin.core.lists import FilterForm
 from fupin.core.photos import max_mb
-from fupin.core.scoping import scope_of
+from fupin.orgs.selectors import units_visible_to
 from fupin.party.choices import (
     ActivityKind,
     AssessmentResult,
@@ -41,37 +43,7 @@ ALL = [("", _("全部"))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-# --- query forms --------------------------------------------------------------------------------
-
-
-class QueryForm(forms.Form):
-    """The query form above a list: a division inside the user's scope and a keyword."""
-
-    division = RegionField(label=_("区划"), required=False)
-    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["division"] = RegionField(label=_("区划"), required=False, root=scope_root(user))
-
-    def clean_division(self):
-        region = self.cleaned_data.get("division")
-        if region is not None and not scope_of(self.user).covers_code(region.code):
-            raise ValidationError(_("所选区划不在您的数据范围内。"), code="outside")
-        return region.code if region else None
-
-    def clean_q(self):
-        return no_control(self.cleaned_data.get("q", ""))
-
-
-class OrgQueryForm(QueryForm):
-    kind = forms.ChoiceField(label=_("组织类型"), required=False, choices=ALL + OrgKind.choices)
-    level = forms.ChoiceField(label=_("组织层级"), required=False, choices=ALL + OrgLevel.choices)
-
-
-class MemberQueryForm(QueryForm):
-    stage = forms.ChoiceField(label=_("发展阶段"), required=False, choices=ALL + Stage.choices)
+# --- query forms (the lists' filters: fupin.core.lists) -------------------------------------------
 
 
 def _year_choices():
@@ -79,44 +51,80 @@ def _year_choices():
     return [(y, str(y)) for y in range(this, 2014, -1)]
 
 
-class YearQueryForm(QueryForm):
-    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+def _any_year_choices():
+    return ALL + _year_choices()
 
+
+def _year_field(choices=_year_choices):
+    return forms.TypedChoiceField(
+        label=_("年度"), required=False, coerce=int, empty_value=None, choices=choices
+    )
+
+
+class DivisionQueryForm(FilterForm):
+    """A division inside the user's scope (the picker starts at the user's place)."""
+
+    region_fields = ("division",)
+    division = RegionField(label=_("区划"), required=False)
+
+
+class KeywordQueryForm(DivisionQueryForm):
+    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
+
+
+class OrgQueryForm(KeywordQueryForm):
+    kind = forms.ChoiceField(label=_("组织类型"), required=False, choices=ALL + OrgKind.choices)
+    level = forms.ChoiceField(label=_("组织层级"), required=False, choices=ALL + OrgLevel.choices)
+
+
+class MemberQueryForm(KeywordQueryForm):
+    stage = forms.ChoiceField(label=_("发展阶段"), required=False, choices=ALL + Stage.choices)
+
+
+class YearQueryForm(DivisionQueryForm):
+    """A year that is always one (no 全部): the list is of one year, this year when none is sent."""
+
+    year = _year_field()
+
+
+class ScoreQueryForm(YearQueryForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = _year_choices()
-        del self.fields["q"]
+        # Scores are given after the year ends: the ranking opens on last year.
+        self.fields["year"].initial = timezone.localdate().year - 1
 
 
-class MeetingQueryForm(YearQueryForm):
+class MeetingQueryForm(DivisionQueryForm):
+    year = _year_field(_any_year_choices)
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=ALL + MeetingKind.choices)
 
 
-class WeakQueryForm(YearQueryForm):
+class WeakQueryForm(DivisionQueryForm):
+    year = _year_field(_any_year_choices)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + WeakStatus.choices)
 
 
-class ReserveQueryForm(QueryForm):
+class ReserveQueryForm(KeywordQueryForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + ReserveStatus.choices)
 
 
-class MonthQueryForm(QueryForm):
+def clean_month(value: str | None) -> datetime.date | None:
+    """The month "YYYY-MM" as its first day; empty is None."""
+    if not value:
+        return None
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
+    except ValueError:
+        raise ValidationError(_("月份格式应为 YYYY-MM"), code="month") from None
+
+
+class MonthQueryForm(DivisionQueryForm):
     month = forms.CharField(
         label=_("月份"), required=False, widget=forms.DateInput(attrs={"type": "month"}), max_length=7
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["q"]
-
     def clean_month(self):
-        value = self.cleaned_data.get("month") or ""
-        if not value:
-            return None
-        try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 - a calendar month
-        except ValueError:
-            raise ValidationError(_("月份格式应为 YYYY-MM"), code="month") from None
+        return clean_month(self.cleaned_data.get("month"))
 
 
 # --- edit forms ---------------------------------------------------------------------------------
@@ -146,13 +154,11 @@ class OrgForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from fupin.orgs.models import Unit
-
         self.fields["region"] = RegionField(label=_("所在区划"), required=False, root=scope_root(user))
         if self.instance.pk:
             self.initial.setdefault("region", self.instance.region_id)
         _scoped(self.fields["parent"], PartyOrg.objects.visible_to(user).exclude(level=OrgLevel.GROUP))
-        _scoped(self.fields["unit"], Unit.objects.visible_to(user))
+        _scoped(self.fields["unit"], units_visible_to(user))
 
     def clean(self):
         data = super().clean()
@@ -215,8 +221,6 @@ class MultipleFileField(forms.FileField):
 
 def split_names(text: str) -> list[str]:
     """Names typed one a line (or separated by 、,,;), stripped, blanks dropped, in order."""
-    import re
-
     return [name.strip() for name in re.split(r"[\n、,,;;]+", text or "") if name.strip()]
 
 
@@ -288,12 +292,12 @@ class ScoreForm(forms.Form):
             for item in category.items.all():
                 name = f"item_{item.pk}"
                 self.fields[name] = forms.DecimalField(
-                    label=item.text,
+                    label=item.name,
                     min_value=0,
-                    max_value=item.weight,
+                    max_value=item.max_points,
                     decimal_places=2,
-                    initial=item.weight,
-                    help_text=_("满分 %(w)s") % {"w": item.weight},
+                    initial=item.max_points,
+                    help_text=_("满分 %(w)s") % {"w": item.max_points},
                 )
                 names.append(name)
             self.groups.append((category, names))
@@ -388,7 +392,8 @@ class CadreScoreForm(forms.Form):
                 help_text=_("满分 %(w)s") % {"w": indicator.max_points},
             )
 
-    clean_month = MonthQueryForm.clean_month
+    def clean_month(self):
+        return clean_month(self.cleaned_data.get("month"))
 
     def points(self) -> dict:
         return {int(k[4:]): v for k, v in self.cleaned_data.items() if k.startswith("ind_")}

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import Created, StatusEvent, Timestamped, Updated, Versioned
 from fupin.core.scoping import ScopedManager
 from fupin.party.choices import (
     ActivityKind,
@@ -32,7 +34,7 @@ SCORE = {"max_digits": 6, "decimal_places": 2}
 ORG_SCOPE = {"region": "org__region__code", "unit": "org__unit_id"}
 
 
-class PartyOrg(models.Model):
+class PartyOrg(Versioned, Timestamped):
     """A party organisation (党委 / 党总支 / 党支部 / 党小组) on a division code and/or under a unit."""
 
     name = models.CharField(_("组织名称"), max_length=100)
@@ -67,9 +69,6 @@ class PartyOrg(models.Model):
     note = models.TextField(_("备注"), blank=True)
     # Set by the services when the last secretary leaves the post, cleared when one is appointed.
     secretary_vacant_since = models.DateField(_("书记空缺起始日"), null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
@@ -97,12 +96,10 @@ class PartyOrg(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("party:org_detail", args=[self.pk])
 
 
-class PartyMember(models.Model):
+class PartyMember(Versioned, Timestamped):
     """A party member or a person on the way to membership, in one organisation."""
 
     org = models.ForeignKey(
@@ -127,9 +124,6 @@ class PartyMember(models.Model):
     candidate_on = models.DateField(_("确定发展对象日期"), null=True, blank=True)
     joined_on = models.DateField(_("入党日期"), null=True, blank=True, help_text=_("接收为预备党员的日期"))
     full_on = models.DateField(_("转正日期"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = ORG_SCOPE["region"]
@@ -148,27 +142,17 @@ class PartyMember(models.Model):
         return self.stage == Stage.PROBATIONARY
 
 
-class MemberEvent(models.Model):
+class MemberEvent(StatusEvent):
     """One step of a person's recruitment or membership (who, when, from, to, why)."""
 
     member = models.ForeignKey(
         PartyMember, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="events"
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     on = models.DateField(_("生效日期"))
     from_stage = models.CharField(_("原阶段"), max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("新阶段"), max_length=16, choices=Stage.choices, blank=True)
     from_status = models.CharField(_("原状态"), max_length=16, choices=MemberStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=MemberStatus.choices, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
 
     objects = ScopedManager()
     scope_region_field = "member__org__region__code"
@@ -183,7 +167,7 @@ class MemberEvent(models.Model):
         return f"{self.member_id} {self.from_stage}→{self.to_stage}"
 
 
-class Meeting(models.Model):
+class Meeting(Versioned, Timestamped):
     """One record of organisational life: a 三会一课 meeting or a 主题党日."""
 
     org = models.ForeignKey(
@@ -207,9 +191,6 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = ORG_SCOPE["region"]
@@ -249,23 +230,56 @@ class MeetingPhoto(models.Model):
         return f"{self.meeting_id} #{self.pk}"
 
 
-# --- standardisation (reference data: checklists) -----------------------------------------------
+# --- scoring rubrics (reference data edited in the back office) ---------------------------------
+
+# Two rubrics score party work: the standardisation checklist (a branch, yearly) and the monthly
+# indicator set (a village cadre). Both are a named, issued, switchable list of criteria, each worth
+# at most some points; the checklist groups its criteria in categories.
 
 
-class Checklist(models.Model):
-    """A standardisation checklist (e.g. Gansu's 7 categories and 42 standards); reference data."""
+class Rubric(models.Model):
+    """A scoring rubric: a named list of criteria issued by some authority; reference data."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     issued_by = models.CharField(_("发布机关"), max_length=100, blank=True)
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
-        verbose_name = _("标准化考评表")
-        verbose_name_plural = _("标准化考评表")
 
     def __str__(self):
         return self.name
+
+
+class RubricItem(models.Model):
+    """One criterion of a rubric and the most points it can earn."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    max_points = models.DecimalField(_("满分"), **SCORE)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_points__gt=0), name="%(app_label)s_%(class)s_max_points_positive"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# --- standardisation (checklists) ---------------------------------------------------------------
+
+
+class Checklist(Rubric):
+    """A standardisation checklist (e.g. Gansu's 7 categories and 42 standards)."""
+
+    class Meta(Rubric.Meta):
+        verbose_name = _("标准化考评表")
+        verbose_name_plural = _("标准化考评表")
 
 
 class ChecklistCategory(models.Model):
@@ -287,27 +301,20 @@ class ChecklistCategory(models.Model):
         return self.name
 
 
-class ChecklistItem(models.Model):
-    """One standard with its weight (the most points it can earn)."""
+class ChecklistItem(RubricItem):
+    """One standard of a checklist category."""
 
     category = models.ForeignKey(
         ChecklistCategory, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="items"
     )
-    text = models.CharField(_("标准"), max_length=200)
-    weight = models.DecimalField(_("分值"), **SCORE)
-    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    class Meta:
+    class Meta(RubricItem.Meta):
         ordering = ["category", "order", "id"]
         verbose_name = _("考评标准")
         verbose_name_plural = _("考评标准")
-        constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="party_item_weight_positive")]
-
-    def __str__(self):
-        return self.text
 
 
-class BranchScore(models.Model):
+class BranchScore(Versioned, Updated):
     """A branch's yearly standardisation score against a checklist, with its star rating."""
 
     org = models.ForeignKey(
@@ -330,8 +337,6 @@ class BranchScore(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = ORG_SCOPE["region"]
@@ -375,7 +380,7 @@ class ItemScore(models.Model):
 # --- weak and lax branches ----------------------------------------------------------------------
 
 
-class WeakCase(models.Model):
+class WeakCase(Versioned, Timestamped):
     """A weak and lax (软弱涣散) branch case: criteria met, rectification plan, owner, deadline."""
 
     org = models.ForeignKey(
@@ -390,9 +395,6 @@ class WeakCase(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=WeakStatus.choices, default=WeakStatus.IDENTIFIED
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = ORG_SCOPE["region"]
@@ -407,24 +409,14 @@ class WeakCase(models.Model):
         return f"{self.org} {self.year}"
 
 
-class WeakCaseEvent(models.Model):
+class WeakCaseEvent(StatusEvent):
     """One step of a weak-branch case (who, when, from, to, why)."""
 
     case = models.ForeignKey(
         WeakCase, verbose_name=_("整顿事项"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     from_status = models.CharField(_("原状态"), max_length=16, choices=WeakStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=WeakStatus.choices)
-    reason = models.TextField(_("说明"), blank=True)
 
     objects = ScopedManager()
     scope_region_field = "case__org__region__code"
@@ -442,7 +434,7 @@ class WeakCaseEvent(models.Model):
 # --- reserve pool -------------------------------------------------------------------------------
 
 
-class ReserveCadre(models.Model):
+class ReserveCadre(Versioned, Timestamped):
     """A person in a village's reserve pool of cadres (后备干部库)."""
 
     org = models.ForeignKey(
@@ -466,9 +458,6 @@ class ReserveCadre(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=ReserveStatus.choices, default=ReserveStatus.IN_POOL
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = ORG_SCOPE["region"]
@@ -512,42 +501,25 @@ class ReserveAssessment(models.Model):
 # --- monthly cadre performance evaluation (绩效月考评) --------------------------------------------
 
 
-class IndicatorSet(models.Model):
-    """A set of monthly evaluation indicators (reference data, e.g. 徽县's 绩效月考评)."""
+class IndicatorSet(Rubric):
+    """A set of monthly evaluation indicators (e.g. 徽县's 绩效月考评)."""
 
-    name = models.CharField(_("名称"), max_length=100, unique=True)
-    issued_by = models.CharField(_("制定单位"), max_length=100, blank=True)
-    active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
-        ordering = ["name"]
+    class Meta(Rubric.Meta):
         verbose_name = _("考评指标体系")
         verbose_name_plural = _("考评指标体系")
 
-    def __str__(self):
-        return self.name
 
-
-class Indicator(models.Model):
-    """One indicator of a set, with the most points it can earn in a month."""
+class Indicator(RubricItem):
+    """One indicator of a set; its points are the most it can earn in a month."""
 
     indicator_set = models.ForeignKey(
         IndicatorSet, verbose_name=_("指标体系"), on_delete=models.CASCADE, related_name="indicators"
     )
-    name = models.CharField(_("指标"), max_length=100)
-    max_points = models.DecimalField(_("满分"), **SCORE)
-    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    class Meta:
+    class Meta(RubricItem.Meta):
         ordering = ["indicator_set", "order", "id"]
         verbose_name = _("考评指标")
         verbose_name_plural = _("考评指标")
-        constraints = [
-            models.CheckConstraint(condition=Q(max_points__gt=0), name="party_indicator_max_positive")
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class VillageCadre(models.Model):
@@ -574,7 +546,7 @@ class VillageCadre(models.Model):
         return f"{self.name}({self.post})"
 
 
-class CadreMonthScore(models.Model):
+class CadreMonthScore(Versioned, Updated):
     """A village cadre's score for one month against an indicator set."""
 
     cadre = models.ForeignKey(
@@ -594,8 +566,6 @@ class CadreMonthScore(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "cadre__org__region__code"
@@ -616,7 +586,7 @@ class CadreMonthScore(models.Model):
 # --- branch pairings (支部结对共建) ---------------------------------------------------------------
 
 
-class Pairing(models.Model):
+class Pairing(Versioned, Created):
     """A pairing of an assisting branch (enterprise, agency) with a village branch."""
 
     helper = models.ForeignKey(
@@ -628,8 +598,6 @@ class Pairing(models.Model):
     started_on = models.DateField(_("开始日期"))
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     note = models.TextField(_("共建内容"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     # Both sides see the pairing: the village's area through its branch, the unit through its own.
@@ -655,7 +623,7 @@ class Pairing(models.Model):
         return f"{self.helper} ↔ {self.village_branch}"
 
 
-class PairingActivity(models.Model):
+class PairingActivity(Created):
     """An activity under a pairing: a visit, a lecture, a donation in kind, a joint event."""
 
     pairing = models.ForeignKey(
@@ -680,7 +648,6 @@ class PairingActivity(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = ("pairing__village_branch__region__code", "pairing__helper__region__code")

@@ -6,10 +6,25 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, Greatest, Rank
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fupin.core import permissions
 from fupin.core.scoping import scope_of
 from fupin.party.choices import (
     MEETING_EVERY_MONTHS,
@@ -43,49 +58,38 @@ from fupin.party.models import (
 # Services refuse with PermissionDenied; pages show a button only when this says yes.
 
 
-def _own_prefixes(user) -> tuple[str, ...]:
-    cached = getattr(user, "_fupin_party_own", None)
-    if cached is None:
-        from fupin.accounts.selectors import own_region_prefixes
-
-        cached = tuple(own_region_prefixes(user))
-        user._fupin_party_own = cached
-    return cached
+def keepers(*orgs: PartyOrg | None) -> dict:
+    """Who keeps these organisations, as arguments of core.permissions (`may`, `require`): a unit's
+    organisation, wherever it sits, its unit; any other the users whose own data scopes cover its
+    division. None keeps nothing (but the system)."""
+    orgs = tuple(o for o in orgs if o is not None)
+    return {
+        "unit_id": [o.unit_id for o in orgs if o.unit_id is not None],
+        "code": [o.region_id for o in orgs if o.unit_id is None],
+        "own": True,
+    }
 
 
 def can_edit_org(user, org: PartyOrg | None) -> bool:
     """Whether `user` keeps `org` (see the rule above); None is the system (the demo, commands)."""
-    if user is None:
-        return True
-    if org is None or not user.is_authenticated or not user.is_active:
-        return False
-    if org.unit_id is not None:  # a unit's organisation, wherever it sits, is the unit's own
-        return org.unit_id in scope_of(user).unit_ids
-    code = org.region_id or ""
-    return bool(code) and any(code.startswith(prefix) for prefix in _own_prefixes(user))
+    return permissions.within(user, **keepers(org))
 
 
 def may(user, perm: str, org: PartyOrg | None) -> bool:
     """`user` holds party.<perm> and keeps `org`: the test behind every party write and button."""
-    if user is None:
-        return True
-    return user.has_perm(f"party.{perm}") and can_edit_org(user, org)
+    return permissions.may(user, f"party.{perm}", **keepers(org))
 
 
 def may_on_pairing(user, perm: str, pairing: Pairing) -> bool:
     """party.<perm> on a pairing: for whoever keeps either of its two branches."""
-    if user is None:
-        return True
-    return user.has_perm(f"party.{perm}") and (
-        can_edit_org(user, pairing.helper) or can_edit_org(user, pairing.village_branch)
-    )
+    return permissions.may(user, f"party.{perm}", **keepers(pairing.helper, pairing.village_branch))
 
 
 def editable_orgs(user):
     """The organisations `user` keeps, as a queryset (choices of forms that pick an organisation)."""
     scope = scope_of(user)
     q = Q(pk__in=[])
-    for prefix in _own_prefixes(user):
+    for prefix in permissions.own_prefixes(user):
         q |= Q(unit__isnull=True, region__code__startswith=prefix)
     if scope.unit_ids:
         q |= Q(unit_id__in=scope.unit_ids)
@@ -130,7 +134,7 @@ def member_list(*, user, org=None, q: str = "", stage: str = "", division: str |
         members = members.filter(name__contains=q)
     if stage:
         members = members.filter(stage=stage)
-    return _in_division(members, "org__region__code", division)
+    return _in_division(members, "org__region__code", division).order_by("org__name", "org_id", "id")
 
 
 def meeting_list(*, user, org=None, kind: str = "", year: int | None = None, division: str | None = None):
@@ -145,10 +149,16 @@ def meeting_list(*, user, org=None, kind: str = "", year: int | None = None, div
 
 
 def pairing_list(*, user, q: str = "", division: str | None = None):
-    pairings = Pairing.objects.visible_to(user).select_related("helper__unit", "village_branch__region")
+    """Pairings with their activity count and the value donated (`activity_count`, `donated`)."""
+    pairings = (
+        Pairing.objects.visible_to(user)
+        .select_related("helper__unit", "village_branch__region")
+        .annotate(activity_count=Count("activities"), donated=Sum("activities__donated_value"))
+    )
     if q:
         pairings = pairings.filter(Q(helper__name__contains=q) | Q(village_branch__name__contains=q))
-    return _in_division(pairings, "village_branch__region__code", division)
+    # An aggregate drops the default ordering: give it again, ending with the key.
+    return _in_division(pairings, "village_branch__region__code", division).order_by("-started_on", "id")
 
 
 def activity_list(*, user, pairing=None, kind: str = ""):
@@ -168,7 +178,7 @@ def weak_case_list(*, user, status: str = "", year: int | None = None, division:
         cases = cases.filter(status=status)
     if year:
         cases = cases.filter(year=year)
-    return _in_division(cases, "org__region__code", division)
+    return _in_division(cases, "org__region__code", division).order_by("-year", "org__name", "id")
 
 
 def reserve_list(*, user, q: str = "", status: str = "", division: str | None = None):
@@ -179,7 +189,7 @@ def reserve_list(*, user, q: str = "", status: str = "", division: str | None = 
         cadres = cadres.filter(name__contains=q)
     if status:
         cadres = cadres.filter(status=status)
-    return _in_division(cadres, "org__region__code", division)
+    return _in_division(cadres, "org__region__code", division).order_by("org__name", "name", "id")
 
 
 def cadre_list(*, user, org=None):
@@ -188,30 +198,57 @@ def cadre_list(*, user, org=None):
 
 
 # --- rankings -----------------------------------------------------------------------------------
+#
+# A ranking is rows (dicts) with a competition rank (1, 2, 2, 4: equal totals share a rank) computed
+# by the database over the whole selection, so any page of it, and its export, show the true rank.
+# Its rows page by number only: a keyset filter (core.lists, past the capped count) would narrow
+# the window and renumber the ranks.
 
 
-def _ranked(rows, key):
-    """Competition ranking (1, 2, 2, 4): equal totals share a rank."""
-    ranked, last, rank = [], None, 0
-    for index, row in enumerate(rows, start=1):
-        value = key(row)
-        if value != last:
-            rank, last = index, value
-        row.rank = rank
-        ranked.append(row)
-    return ranked
+def _ranked(rows, *fields, **expressions):
+    rank = Window(Rank(), order_by=F("total").desc())
+    return rows.values("id", "total", *fields, **expressions).annotate(rank=rank)
 
 
 def score_ranking(*, user, year: int, division: str | None = None):
-    scores = BranchScore.objects.visible_to(user).filter(year=year).select_related("org__region", "checklist")
-    scores = _in_division(scores, "org__region__code", division).order_by("-total", "org__name")
-    return _ranked(list(scores), lambda s: s.total)
+    """The year's standardisation scores in scope (and division), best first."""
+    scores = BranchScore.objects.visible_to(user).filter(year=year)
+    scores = _in_division(scores, "org__region__code", division)
+    return _ranked(
+        scores,
+        "org_id",
+        "year",
+        "star",
+        "satisfaction",
+        org_name=F("org__name"),
+        region_code=F("org__region_id"),
+        region_name=F("org__region__name"),
+        region_short=F("org__region__short_name"),
+    ).order_by("-total", "org__name", "id")
+
+
+def latest_cadre_month(user) -> datetime.date:
+    """The last month scored in scope (this month when none is): where the ranking opens."""
+    latest = (
+        CadreMonthScore.objects.visible_to(user).order_by("-month").values_list("month", flat=True).first()
+    )
+    return latest or timezone.localdate().replace(day=1)
 
 
 def cadre_ranking(*, user, month: datetime.date, division: str | None = None):
-    scores = CadreMonthScore.objects.visible_to(user).filter(month=month).select_related("cadre__org__region")
-    scores = _in_division(scores, "cadre__org__region__code", division).order_by("-total", "cadre__name")
-    return _ranked(list(scores), lambda s: s.total)
+    """The month's cadre scores in scope (and division), best first."""
+    scores = CadreMonthScore.objects.visible_to(user).filter(month=month)
+    scores = _in_division(scores, "cadre__org__region__code", division)
+    return _ranked(
+        scores,
+        "cadre_id",
+        "month",
+        "points",
+        name=F("cadre__name"),
+        post=F("cadre__post"),
+        org_id=F("cadre__org_id"),
+        org_name=F("cadre__org__name"),
+    ).order_by("-total", "cadre__name", "id")
 
 
 def cadre_history(cadre):
@@ -292,35 +329,61 @@ def meeting_calendar(org: PartyOrg, year: int, *, today: datetime.date | None = 
     return calendar
 
 
-def missed_meetings(*, user, year: int, division: str | None = None, today: datetime.date | None = None):
-    """Every missed period of every visible branch in the year: [(org, Period)], by division."""
+def _ended_periods(every: int, year: int, today: datetime.date) -> int:
+    """How many of the year's periods (of `every` months) have ended by `today`."""
+    if year < today.year:
+        return 12 // every
+    return (today.month - 1) // every if year == today.year else 0
+
+
+def overdue_branches(*, user, year: int, division: str | None = None, today: datetime.date | None = None):
+    """The visible branches that missed organisational life in `year`, each with the periods it
+    missed per kind (`missed_<kind>`) and in all (`missed`).
+
+    meeting_calendar's rule, counted by the database so that the list pages, sorts and exports like
+    any other: a period is missed when it has ended, is not before the branch was founded, and holds
+    no meeting of its kind (a 党小组会 of one of the branch's groups counts for the branch; it is owed
+    only by a branch with groups). Periods are numbered from 0 in the year: (month - 1) // every."""
     today = today or timezone.localdate()
-    branches = list(
-        org_list(user=user, level=OrgLevel.BRANCH, division=division).order_by("region_id", "name")
+    number = IntegerField()
+    branches = org_list(user=user, level=OrgLevel.BRANCH, division=division).annotate(
+        # The first month the branch owes anything in `year` (13: founded after it).
+        start_month=Case(
+            When(founded_on__year=year, then=Cast(ExtractMonth("founded_on"), number)),
+            When(founded_on__year__gt=year, then=Value(13)),
+            default=Value(1),
+            output_field=number,
+        ),
+        has_groups=Exists(PartyOrg.objects.filter(parent=OuterRef("pk"), level=OrgLevel.GROUP)),
     )
-    ids = [b.pk for b in branches]
-    with_groups = set(
-        PartyOrg.objects.filter(parent_id__in=ids, level=OrgLevel.GROUP).values_list("parent_id", flat=True)
+    total = Value(0, output_field=number)
+    missed = {}
+    for kind, every in MEETING_EVERY_MONTHS.items():
+        ended = _ended_periods(every, year, today)
+        owner = Q(org=OuterRef("pk"))
+        if kind == MeetingKind.GROUP:
+            owner |= Q(org__parent=OuterRef("pk"))
+        held = (
+            Meeting.objects.filter(owner, kind=kind, held_on__year=year)
+            .annotate(period=(Cast(ExtractMonth("held_on"), number) - 1) / every)
+            .filter(period__lt=ended, period__gte=(OuterRef("start_month") - 1) / every)
+            .order_by()
+            .values("kind")
+            .annotate(n=Count("period", distinct=True))
+            .values("n")
+        )
+        owed = Greatest(Value(ended) - (F("start_month") - 1) / every, Value(0), output_field=number)
+        count = owed - Coalesce(Subquery(held, output_field=number), Value(0))
+        if kind == MeetingKind.GROUP:
+            count = Case(When(has_groups=True, then=count), default=Value(0), output_field=number)
+        missed[f"missed_{kind}"] = count
+        total = total + F(f"missed_{kind}")
+    return (
+        branches.annotate(**missed)
+        .annotate(missed=total)
+        .filter(missed__gt=0)
+        .order_by("region_id", "name", "id")
     )
-    by_org: dict[int, list] = {pk: [] for pk in ids}
-    rows = Meeting.objects.filter(
-        Q(org_id__in=ids) | Q(org__parent_id__in=ids, kind=MeetingKind.GROUP), held_on__year=year
-    ).select_related("org")
-    for meeting in rows:
-        owner = meeting.org_id if meeting.org_id in by_org else meeting.org.parent_id
-        by_org[owner].append(meeting)
-    missed = []
-    for branch in branches:
-        branch.children_have_groups = branch.pk in with_groups
-        starts = branch.founded_on or datetime.date(year, 1, 1)
-        for kind in required_kinds(branch, has_groups=branch.pk in with_groups):
-            for period in _periods(kind, year, starts):
-                if period.end < today and not any(
-                    m.kind == kind and period.start <= m.held_on <= period.end for m in by_org[branch.pk]
-                ):
-                    period.state = "missed"
-                    missed.append((branch, period))
-    return missed
 
 
 # --- weak-branch criteria computed from records -------------------------------------------------

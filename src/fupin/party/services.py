@@ -7,14 +7,16 @@ with field errors in Chinese, runs in one transaction and writes an audit row. W
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core import validators
+from fupin.core.audit_actions import AuditAction
 from fupin.core.errors import TransitionRefused
+from fupin.core.permissions import require, within
 from fupin.core.photos import check_photo
 from fupin.core.scoping import scope_of
 from fupin.core.versioning import update_if_current
@@ -33,6 +35,7 @@ from fupin.party.models import (
     BranchScore,
     CadreMonthScore,
     ChecklistItem,
+    ItemScore,
     Meeting,
     MeetingPhoto,
     MemberEvent,
@@ -46,9 +49,9 @@ from fupin.party.models import (
     WeakCase,
     WeakCaseEvent,
 )
-from fupin.party.selectors import can_edit_org, may, may_on_pairing
+from fupin.party.selectors import can_edit_org, computed_criteria, keepers
 
-CREATE, UPDATE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE
+CREATE, UPDATE = AuditAction.CREATE, AuditAction.UPDATE
 PROBATION_DAYS = 365  # 预备期一年 (党章第七条)
 
 MAX_PHOTOS = 9  # per meeting record
@@ -57,16 +60,13 @@ MAX_PHOTOS = 9  # per meeting record
 # --- access -------------------------------------------------------------------------------------
 
 
+# Every write asks core.permissions.require for party.<perm> on organisations `by` keeps
+# (selectors.keepers: seeing is not enough, an assisting unit sees the branches it is paired with
+# but does not run them); None is the system.
+
+
 def org_in_scope(user, org: PartyOrg) -> bool:
-    scope = scope_of(user)
-    return scope.covers_code(org.region_id) or (org.unit_id is not None and org.unit_id in scope.unit_ids)
-
-
-def require(by, perm: str, org: PartyOrg | None) -> None:
-    """`by` holds party.<perm> and keeps `org` (selectors.can_edit_org: seeing is not enough, an
-    assisting unit sees the branches it is paired with but does not run them); None is the system."""
-    if by is not None and not may(by, perm, org):
-        raise PermissionDenied(_("没有权限操作该记录"))
+    return within(user, code=org.region_id, unit_id=org.unit_id)
 
 
 def _save_new(obj, *, by, request, exclude=()):
@@ -101,11 +101,6 @@ def _not_future(errors: dict, name: str, value) -> None:
         errors[name] = _("日期不能晚于今天")
 
 
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 # --- organisations ------------------------------------------------------------------------------
 
 ORG_FIELDS = ("name", "level", "kind", "parent", "region", "unit", "founded_on", "approved_by", "note")
@@ -126,7 +121,7 @@ def _check_org(by, org: PartyOrg) -> None:
     if org.region is None and org.unit is None:
         errors["region"] = _("请选择所在区划或所属单位")
     _not_future(errors, "founded_on", org.founded_on)
-    _raise(errors)
+    validators.raise_errors(errors)
 
 
 def _descends_from(org: PartyOrg, ancestor_pk: int) -> bool:
@@ -142,8 +137,7 @@ def _descends_from(org: PartyOrg, ancestor_pk: int) -> bool:
 
 @transaction.atomic
 def org_create(*, by, request=None, **fields) -> PartyOrg:
-    if by is not None and not by.has_perm("party.add_partyorg"):
-        raise PermissionDenied(_("没有权限操作该记录"))
+    require(by, "party.add_partyorg")
     unknown = set(fields) - set(ORG_FIELDS) - {"region_id", "unit_id", "parent_id"}
     if unknown:
         raise TypeError(f"organisation fields {sorted(unknown)} cannot be set here")
@@ -155,7 +149,7 @@ def org_create(*, by, request=None, **fields) -> PartyOrg:
 
 
 def org_update(*, by, org: PartyOrg, version: int, request=None, **fields) -> PartyOrg:
-    require(by, "change_partyorg", org)
+    require(by, "party.change_partyorg", **keepers(org))
     probe = PartyOrg._base_manager.get(pk=org.pk)
     for name, value in fields.items():
         setattr(probe, name, value)
@@ -202,10 +196,10 @@ def _sync_secretary(org: PartyOrg, on: datetime.date) -> None:
 
 @transaction.atomic
 def member_add(*, by, org: PartyOrg, request=None, **fields) -> PartyMember:
-    require(by, "add_partymember", org)
+    require(by, "party.add_partymember", **keepers(org))
     member = PartyMember(org=org, **fields)
     _check_person(by, member.person)
-    _raise(_stage_dates_in_order(member))
+    validators.raise_errors(_stage_dates_in_order(member))
     if member.post != Post.MEMBER and member.stage != Stage.FULL and member.stage != Stage.PROBATIONARY:
         raise ValidationError({"post": _("只有党员才能担任党内职务")})
     _save_new(member, by=by, request=request)
@@ -223,14 +217,14 @@ def member_add(*, by, org: PartyOrg, request=None, **fields) -> PartyMember:
 
 def member_update(*, by, member: PartyMember, version: int, request=None, **fields) -> PartyMember:
     """Edit name, post, link and dates; the stage and status change only through their workflows."""
-    require(by, "change_partymember", member.org)
+    require(by, "party.change_partymember", **keepers(member.org))
     fields.pop("stage", None)
     fields.pop("status", None)
     probe = PartyMember._base_manager.get(pk=member.pk)
     for name, value in fields.items():
         setattr(probe, name, value)
     _check_person(by, fields.get("person"))
-    _raise(_stage_dates_in_order(probe))
+    validators.raise_errors(_stage_dates_in_order(probe))
     if fields.get("post", Post.MEMBER) != Post.MEMBER and member.stage not in (
         Stage.PROBATIONARY,
         Stage.FULL,
@@ -251,7 +245,7 @@ def member_advance(
     *, by, member: PartyMember, on: datetime.date, version: int, reason: str = "", request=None
 ) -> PartyMember:
     """Move a person to the next recruitment stage on `on` (one step at a time, dates in order)."""
-    require(by, "change_partymember", member.org)
+    require(by, "party.change_partymember", **keepers(member.org))
     target = next_stage(member.stage)
     reasons = []
     if member.status != MemberStatus.ACTIVE:
@@ -285,7 +279,7 @@ def member_set_status(
     *, by, member: PartyMember, status: str, on: datetime.date, version: int, reason: str, request=None
 ) -> PartyMember:
     """Transfer out, leave, or record a death; a member who leaves also leaves any post."""
-    require(by, "change_partymember", member.org)
+    require(by, "party.change_partymember", **keepers(member.org))
     reasons = []
     if status not in MemberStatus.values or status == MemberStatus.ACTIVE:
         reasons.append(_("无效的状态"))
@@ -337,7 +331,7 @@ def _attendance(org: PartyOrg, attendees, guests, errors: dict, *, kept=()) -> t
     names = [str(g).strip() for g in guests or () if str(g).strip()]
     if len(names) > MAX_GUESTS:
         errors["guests"] = _("列席人员最多 %(n)d 人") % {"n": MAX_GUESTS}
-    elif any(len(g) > GUEST_NAME_MAX or any(ord(c) < 32 for c in g) for g in names):
+    elif any(len(g) > GUEST_NAME_MAX or validators.has_control(g) for g in names):
         errors["guests"] = _("列席人员姓名不能超过 %(n)d 个字,且不能含控制字符") % {"n": GUEST_NAME_MAX}
     present = {a.pk for a in attendees}
     figures = {"attendee_count": len(present), "absent_count": len(set(roster) - present)}
@@ -356,7 +350,7 @@ def meeting_record(
 ) -> Meeting:
     """Record a meeting with its attendees (members of the organisation, ticked), its guests
     (列席, by name) and photos; 实到/缺席 are derived from the members ticked."""
-    require(by, "add_meeting", org)
+    require(by, "party.add_meeting", **keepers(org))
     _no_typed_figures(fields)
     meeting = Meeting(org=org, recorded_by=by, **fields)
     errors: dict = {}
@@ -373,7 +367,7 @@ def meeting_record(
             checked.append((upload, check_photo(upload)))
         except ValidationError as exc:
             errors.setdefault("photos", exc.messages[0])
-    _raise(errors)
+    validators.raise_errors(errors)
     _save_new(meeting, by=by, request=request)
     meeting.attendees.set(attendees)
     for upload, content_type in checked:
@@ -388,7 +382,7 @@ def meeting_update(
 ) -> Meeting:
     """Edit a meeting; given `attendees` and/or `guests`, the lists are replaced and the figures
     derived again."""
-    require(by, "change_meeting", meeting.org)
+    require(by, "party.change_meeting", **keepers(meeting.org))
     _no_typed_figures(fields)
     errors: dict = {}
     _not_future(errors, "held_on", fields.get("held_on"))
@@ -400,7 +394,7 @@ def meeting_update(
         errors,
         kept=kept,
     )
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         fresh = _update(
             meeting, by=by, request=request, version=version, changes={**fields, "guests": names, **figures}
@@ -448,7 +442,7 @@ def score_record(
     request=None,
 ) -> BranchScore:
     """Record (or re-record) a branch's yearly score: item points keyed by item id, the total and stars."""
-    require(by, "add_branchscore", org)
+    require(by, "party.add_branchscore", **keepers(org))
     items = list(ChecklistItem.objects.filter(category__checklist=checklist))
     errors: dict = {}
     if not 2000 <= int(year) <= _today().year:
@@ -457,16 +451,16 @@ def score_record(
     if unknown:
         errors["points"] = _("考评标准不属于该考评表")
     values = {
-        i.pk: _points(points.get(i.pk, points.get(str(i.pk))), f"item_{i.pk}", errors, i.weight)
+        i.pk: _points(points.get(i.pk, points.get(str(i.pk))), f"item_{i.pk}", errors, i.max_points)
         for i in items
     }
     if satisfaction not in (None, ""):
         satisfaction = _points(satisfaction, "satisfaction", errors, Decimal(100))
     else:
         satisfaction = None
-    _raise(errors)
+    validators.raise_errors(errors)
     total = sum(values.values(), Decimal(0))
-    full = sum((i.weight for i in items), Decimal(0))
+    full = sum((i.max_points for i in items), Decimal(0))
     existing = BranchScore.objects.filter(org=org, year=year).first()
     fields = {
         "checklist": checklist,
@@ -483,7 +477,6 @@ def score_record(
             existing, by=by, request=request, version=version, changes={**fields, "scored_by": by}
         )
         score.items.all().delete()
-    from fupin.party.models import ItemScore
 
     ItemScore.objects.bulk_create([ItemScore(score=score, item_id=pk, points=v) for pk, v in values.items()])
     return score
@@ -504,9 +497,7 @@ def weak_identify(
     *, by, org: PartyOrg, year: int, criteria=(), description: str = "", at=None, request=None
 ) -> WeakCase:
     """Open a case: the criteria computed from records plus those judged by people (at least one)."""
-    require(by, "manage_weakcase", org)
-    from fupin.party.selectors import computed_criteria
-
+    require(by, "party.manage_weakcase", **keepers(org))
     computed = computed_criteria(org)
     chosen = list(dict.fromkeys([*computed, *criteria]))
     errors: dict = {}
@@ -516,7 +507,7 @@ def weak_identify(
         errors["criteria"] = _("请至少选择一项认定情形")
     if WeakCase.objects.filter(org=org, status__in=[WeakStatus.IDENTIFIED, WeakStatus.RECTIFYING]).exists():
         errors["org"] = _("该党组织已有未销号的整顿事项")
-    _raise(errors)
+    validators.raise_errors(errors)
     evidence = "\n".join(f"{WeakCriterion(c).label}:{e}" for c, e in computed.items())
     case = WeakCase(
         org=org, year=year, criteria=chosen, description="\n".join(x for x in (description, evidence) if x)
@@ -542,7 +533,7 @@ def weak_step(
     request=None,
 ) -> WeakCase:
     """Move a case: `plan` (rectification plan, owner and deadline), `close` (销号), `revoke`."""
-    require(by, "manage_weakcase", case.org)
+    require(by, "party.manage_weakcase", **keepers(case.org))
     if action not in WEAK_STEPS:
         raise TransitionRefused([_("无效的操作")])
     sources, target = WEAK_STEPS[action]
@@ -563,8 +554,6 @@ def weak_step(
     elif not reason.strip():
         reasons.append(_("请填写原因"))
     if action == "close":
-        from fupin.party.selectors import computed_criteria
-
         remaining = [c for c in computed_criteria(case.org) if c in case.criteria]
         if remaining:
             reasons += [_("仍存在:%(c)s") % {"c": WeakCriterion(c).label} for c in remaining]
@@ -589,12 +578,12 @@ def _check_reserve(cadre: ReserveCadre) -> None:
     if cadre.birth_year and not this_year - 70 <= cadre.birth_year <= this_year - 18:
         errors["birth_year"] = _("出生年份应使年龄在18至70岁之间")
     _not_future(errors, "added_on", cadre.added_on)
-    _raise(errors)
+    validators.raise_errors(errors)
 
 
 @transaction.atomic
 def reserve_add(*, by, org: PartyOrg, request=None, **fields) -> ReserveCadre:
-    require(by, "add_reservecadre", org)
+    require(by, "party.add_reservecadre", **keepers(org))
     if org.kind != OrgKind.VILLAGE:
         raise ValidationError({"org": _("后备干部须登记在村党组织")})
     cadre = ReserveCadre(org=org, **fields)
@@ -604,7 +593,7 @@ def reserve_add(*, by, org: PartyOrg, request=None, **fields) -> ReserveCadre:
 
 
 def reserve_update(*, by, cadre: ReserveCadre, version: int, request=None, **fields) -> ReserveCadre:
-    require(by, "change_reservecadre", cadre.org)
+    require(by, "party.change_reservecadre", **keepers(cadre.org))
     probe = ReserveCadre._base_manager.get(pk=cadre.pk)
     for name, value in fields.items():
         setattr(probe, name, value)
@@ -615,7 +604,7 @@ def reserve_update(*, by, cadre: ReserveCadre, version: int, request=None, **fie
 
 @transaction.atomic
 def reserve_assess(*, by, cadre: ReserveCadre, year: int, result: str, note: str = "", request=None):
-    require(by, "change_reservecadre", cadre.org)
+    require(by, "party.change_reservecadre", **keepers(cadre.org))
     if not cadre.added_on.year <= year <= _today().year:
         raise ValidationError({"year": _("考核年度应在入库年度至今年之间")})
     existing = ReserveAssessment.objects.filter(cadre=cadre, year=year).first()
@@ -636,7 +625,7 @@ def reserve_assess(*, by, cadre: ReserveCadre, year: int, result: str, note: str
 
 @transaction.atomic
 def cadre_add(*, by, org: PartyOrg, name: str, post: str, request=None) -> VillageCadre:
-    require(by, "add_villagecadre", org)
+    require(by, "party.add_villagecadre", **keepers(org))
     if org.kind != OrgKind.VILLAGE:
         raise ValidationError({"org": _("村干部须登记在村党组织")})
     duplicate = ValidationError({"name": _("该村已有同名同职务的村干部")})
@@ -664,7 +653,7 @@ def cadre_score(
 
     Re-recording a month replaces it; with `version` (the API's optimistic lock) only if unchanged.
     """
-    require(by, "add_cadremonthscore", cadre.org)
+    require(by, "party.add_cadremonthscore", **keepers(cadre.org))
     month = month.replace(day=1)
     errors: dict = {}
     if month > _today():
@@ -676,7 +665,7 @@ def cadre_score(
         str(i.pk): _points(points.get(i.pk, points.get(str(i.pk))), f"ind_{i.pk}", errors, i.max_points)
         for i in indicators
     }
-    _raise(errors)
+    validators.raise_errors(errors)
     total = sum(values.values(), Decimal(0))
     stored = {k: str(v) for k, v in values.items()}
     existing = CadreMonthScore.objects.filter(cadre=cadre, month=month).first()
@@ -696,10 +685,7 @@ def pairing_create(
     *, by, helper: PartyOrg, village_branch: PartyOrg, started_on, ended_on=None, note="", request=None
 ) -> Pairing:
     """Pair an assisting branch with a village branch; the actor must see at least one side."""
-    if by is not None and not (
-        by.has_perm("party.add_pairing") and (can_edit_org(by, helper) or can_edit_org(by, village_branch))
-    ):
-        raise PermissionDenied(_("没有权限操作该记录"))
+    require(by, "party.add_pairing", **keepers(helper, village_branch))
     errors: dict = {}
     if helper.pk == village_branch.pk:
         errors["village_branch"] = _("结对双方不能是同一个组织")
@@ -709,7 +695,7 @@ def pairing_create(
         errors["helper"] = _("帮扶方不能是村党组织")
     if ended_on and ended_on < started_on:
         errors["ended_on"] = _("结束日期不能早于开始日期")
-    _raise(errors)
+    validators.raise_errors(errors)
     pairing = Pairing(
         helper=helper,
         village_branch=village_branch,
@@ -725,8 +711,7 @@ def pairing_in_scope(user, pairing: Pairing) -> bool:
 
 
 def pairing_update(*, by, pairing: Pairing, version: int, request=None, **fields) -> Pairing:
-    if not may_on_pairing(by, "change_pairing", pairing):
-        raise PermissionDenied(_("没有权限操作该记录"))
+    require(by, "party.change_pairing", **keepers(pairing.helper, pairing.village_branch))
     ended = fields.get("ended_on", pairing.ended_on)
     if ended and ended < fields.get("started_on", pairing.started_on):
         raise ValidationError({"ended_on": _("结束日期不能早于开始日期")})
@@ -736,8 +721,7 @@ def pairing_update(*, by, pairing: Pairing, version: int, request=None, **fields
 @transaction.atomic
 def activity_add(*, by, pairing: Pairing, request=None, **fields) -> PairingActivity:
     # The paired unit records joint activities here, though it edits nothing of the village branch.
-    if not may_on_pairing(by, "add_pairingactivity", pairing):
-        raise PermissionDenied(_("没有权限操作该记录"))
+    require(by, "party.add_pairingactivity", **keepers(pairing.helper, pairing.village_branch))
     activity = PairingActivity(pairing=pairing, recorded_by=by, **fields)
     errors: dict = {}
     _not_future(errors, "held_on", activity.held_on)
@@ -747,5 +731,5 @@ def activity_add(*, by, pairing: Pairing, request=None, **fields) -> PairingActi
         errors["held_on"] = _("活动日期不能晚于结对结束日期(%(d)s)") % {"d": pairing.ended_on}
     if activity.kind == "donation" and not activity.donated_items:
         errors["donated_items"] = _("捐赠活动请填写捐赠物品")
-    _raise(errors)
+    validators.raise_errors(errors)
     return _save_new(activity, by=by, request=request)

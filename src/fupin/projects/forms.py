@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.forms import scope_root
+from fupin.core.lists import FilterForm
 from fupin.core.validators import past_date
-from fupin.orgs.models import Unit
-from fupin.projects.models import MONEY, Category, FundSource, Nature, Status
+from fupin.orgs.selectors import units_visible_to
+from fupin.projects.models import MONEY, Category, FundSource, LedgerEntry, Nature, Status
 from fupin.projects.services import PLACE_LEVELS
 from fupin.regions.forms import RegionField
 from fupin.regions.models import Region
@@ -45,22 +46,21 @@ def money_field(label, *, required=True, min_value=0):
     )
 
 
-class ProjectQueryForm(forms.Form):
+class ProjectQueryForm(FilterForm):
+    region_fields = ("division",)
     division = RegionField(label=_("区划"), required=False)
     category = forms.ChoiceField(label=_("项目类别"), required=False, choices=ALL + Category.choices)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)
     q = forms.CharField(label=_("项目名称"), required=False, max_length=50)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["division"] = RegionField(label=_("区划"), required=False, root=scope_root(user))
 
-    def clean_q(self):
-        q = self.cleaned_data.get("q", "")
-        if any(ord(c) < 32 for c in q):
-            raise ValidationError(_("含有不允许的控制字符"), code="control")
-        return q.strip()
+class SummaryQueryForm(FilterForm):
+    """分类汇总: the projects of a place and a project year."""
+
+    region_fields = ("division",)
+    division = RegionField(label=_("区划"), required=False)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)
 
 
 class ProjectForm(forms.Form):
@@ -72,7 +72,7 @@ class ProjectForm(forms.Form):
     year = forms.IntegerField(label=_("项目年度"), min_value=2010, max_value=2100)
     start_date = forms.DateField(label=_("计划开工日期"), required=False, widget=DATE)
     end_date = forms.DateField(label=_("计划完工日期"), required=False, widget=DATE)
-    unit = forms.ModelChoiceField(label=_("责任单位"), required=False, queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("责任单位"), required=False, queryset=units_visible_to(None))
     budget = money_field(_("资金规模(元)"))
     tasks = forms.CharField(label=_("建设任务"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     beneficiaries_text = forms.CharField(
@@ -91,7 +91,7 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"] = place_field(user, label=_("实施地点"), levels=PLACE_LEVELS)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")
+        self.fields["unit"].queryset = units_visible_to(user).order_by("name")
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -206,7 +206,7 @@ class SourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("资金来源"), choices=[("", _("请选择"))] + FundSource.Kind.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2010, max_value=2100)
     place = forms.CharField(label=_("所属区划"), required=False)
-    unit = forms.ModelChoiceField(label=_("出资单位"), required=False, queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("出资单位"), required=False, queryset=units_visible_to(None))
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     SERVICE_FIELD_ALIASES = {"place_code": "place", "unit_id": "unit"}
@@ -214,7 +214,7 @@ class SourceForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"] = place_field(user, label=_("所属区划"), required=False)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")
+        self.fields["unit"].queryset = units_visible_to(user).order_by("name")
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
@@ -224,9 +224,29 @@ class SourceForm(forms.Form):
         return data
 
 
-class SourceQueryForm(forms.Form):
+class SourceQueryForm(FilterForm):
     kind = forms.ChoiceField(label=_("资金来源"), required=False, choices=ALL + FundSource.Kind.choices)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)
+
+
+def _id_field():
+    return forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class EntryQueryForm(FilterForm):
+    """The ledger's filters. Only the kind is picked on the page; the others come with the link from
+    a figure (a project's, a source's, an allocation's, a summary category's) and travel hidden, so
+    choosing a kind keeps what the figure was about."""
+
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=ALL + LedgerEntry.Kind.choices)
+    project = _id_field()
+    source = _id_field()
+    allocation = _id_field()
+    category = forms.ChoiceField(required=False, choices=ALL + Category.choices, widget=forms.HiddenInput)
+    year = forms.IntegerField(required=False, min_value=2010, max_value=2100, widget=forms.HiddenInput)
+    division = forms.RegexField(
+        required=False, regex=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", widget=forms.HiddenInput
+    )
 
 
 class PublicityForm(forms.Form):

@@ -13,13 +13,15 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change
+from fupin.core import validators
+from fupin.core.audit_actions import AuditAction
+from fupin.core.permissions import require
 from fupin.core.validators import past_date
 from fupin.projects.errors import LedgerRefused
 from fupin.projects.models import FundSource, LedgerEntry, Project, Status
 from fupin.projects.selectors import allocation_remaining, project_money, source_available
-from fupin.projects.services import _raise, _text, money, require
+from fupin.projects.services import MAX_MONEY
 
 K = LedgerEntry.Kind
 # A project receives money from its proposal until it is accepted; pays out once work has started.
@@ -28,7 +30,7 @@ DISBURSABLE = (Status.IN_PROGRESS, Status.ACCEPTED)
 
 
 def _require_source(by, source: FundSource) -> None:
-    require(by, "manage_funds", code=source.place_id, unit_id=source.unit_id)
+    require(by, "projects.manage_funds", code=source.place_id, unit_id=source.unit_id)
 
 
 def _lock_source(source: FundSource) -> FundSource:
@@ -55,7 +57,7 @@ def _append(*, by, request, **fields) -> LedgerEntry:
             entry.save(force_insert=True)
     except (IntegrityError, DatabaseError) as exc:
         raise LedgerRefused([_("数据库拒绝了该分录(%(why)s)") % {"why": str(exc).splitlines()[0]}]) from exc
-    audit_model_change(actor=by, request=request, instance=entry, action=AuditEvent.Action.CREATE)
+    audit_model_change(actor=by, request=request, instance=entry, action=AuditAction.CREATE)
     return entry
 
 
@@ -63,10 +65,10 @@ def fund_budget(*, by, source: FundSource, amount, date=None, memo: str = "", re
     """Money arrives on a source (预算下达 / 到位)."""
     _require_source(by, source)
     errors: dict = {}
-    value = money(errors, "amount", amount, positive=True)
-    memo = _text(errors, "memo", memo, max_length=200) or _("预算下达")
+    value = validators.money(errors, "amount", amount, positive=True, limit=MAX_MONEY)
+    memo = validators.text(errors, "memo", memo, max_length=200) or _("预算下达")
     day = _date(errors, date)
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         _lock_source(source)
         return _append(
@@ -79,12 +81,12 @@ def fund_allocate(
 ) -> LedgerEntry:
     """Earmark part of a source's available balance for a project."""
     _require_source(by, source)
-    require(by, "manage_funds", code=project.place_id, unit_id=project.unit_id)
+    require(by, "projects.manage_funds", code=project.place_id, unit_id=project.unit_id)
     errors: dict = {}
-    value = money(errors, "amount", amount, positive=True)
-    memo = _text(errors, "memo", memo, max_length=200) or _("分配到项目")
+    value = validators.money(errors, "amount", amount, positive=True, limit=MAX_MONEY)
+    memo = validators.text(errors, "memo", memo, max_length=200) or _("分配到项目")
     day = _date(errors, date)
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         _lock_source(source)
         project = Project.objects.select_for_update().get(pk=project.pk)
@@ -128,12 +130,12 @@ def fund_disburse(
     source = allocation.source
     project = allocation.project
     _require_source(by, source)
-    require(by, "manage_funds", code=project.place_id, unit_id=project.unit_id)
+    require(by, "projects.manage_funds", code=project.place_id, unit_id=project.unit_id)
     errors: dict = {}
-    value = money(errors, "amount", amount, positive=True)
-    memo = _text(errors, "memo", memo, max_length=200) or _("拨付")
+    value = validators.money(errors, "amount", amount, positive=True, limit=MAX_MONEY)
+    memo = validators.text(errors, "memo", memo, max_length=200) or _("拨付")
     day = _date(errors, date)
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         # Lock order everywhere: source, then allocation (no deadlocks between writers).
         _lock_source(source)
@@ -170,11 +172,11 @@ def entry_reverse(*, by, entry: LedgerEntry, reason: str, date=None, request=Non
     source = entry.source
     _require_source(by, source)
     if entry.project_id:
-        require(by, "manage_funds", code=entry.project.place_id, unit_id=entry.project.unit_id)
+        require(by, "projects.manage_funds", code=entry.project.place_id, unit_id=entry.project.unit_id)
     errors: dict = {}
-    reason = _text(errors, "reason", reason, required=True, max_length=200)
+    reason = validators.text(errors, "reason", reason, required=True, max_length=200)
     day = _date(errors, date)
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         _lock_source(source)
         if entry.allocation_id:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.models import Created, StatusEvent, Timestamped, Updated, Versioned
 from fupin.core.scoping import ScopedManager, ScopedQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -67,7 +68,7 @@ PUBLIC_STATUSES = (
 )
 
 
-class Project(models.Model):
+class Project(Versioned, Timestamped):
     """A project of the library (项目库), on a village, township or county code."""
 
     name = models.CharField(_("项目名称"), max_length=100)
@@ -116,9 +117,6 @@ class Project(models.Model):
         related_name="+",
         editable=False,
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "place__code"
@@ -146,7 +144,7 @@ class Project(models.Model):
         return self.name
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(StatusEvent):
     """One step of a project's workflow: who, when, from which state to which, and why."""
 
     class Action(models.TextChoices):
@@ -163,15 +161,12 @@ class ProjectEvent(models.Model):
         # Not a state change: a beneficiary taken off the project stays in the history this way.
         REMOVE_BENEFICIARY = "remove_benef", _("删除受益对象")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        "accounts.User", verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="events"
     )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
-    reason = models.TextField(_("意见/原因"), blank=True)
 
     objects = ScopedManager()
     scope_region_field = "project__place__code"
@@ -186,7 +181,7 @@ class ProjectEvent(models.Model):
         return f"{self.project} {self.get_action_display()}"
 
 
-class Beneficiary(models.Model):
+class Beneficiary(Created):
     """A household (建档立卡户) or a whole village that benefits from a project, and what it gets."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="beneficiaries")
@@ -203,7 +198,6 @@ class Beneficiary(models.Model):
     )
     benefit = models.CharField(_("受益内容"), max_length=200)
     amount = models.DecimalField(_("受益金额(元)"), **MONEY, null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "project__place__code"
@@ -233,7 +227,7 @@ class Beneficiary(models.Model):
         return f"{self.project} · {self.village}"
 
 
-class FundSource(models.Model):
+class FundSource(Created):
     """A source of money for one year: 衔接资金 of a level of government, a unit's own money, donations.
 
     A source belongs to a place (the division whose money it is) and/or a unit (the assisting unit
@@ -272,7 +266,6 @@ class FundSource(models.Model):
         related_name="+",
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_region_field = "place__code"
@@ -388,7 +381,7 @@ class LedgerEntry(models.Model):
         raise TypeError("ledger entries are append-only")
 
 
-class CountyPublicity(models.Model):
+class CountyPublicity(Updated):
     """A county's 公示 settings, kept by the county itself: the 监督举报电话 (and who answers it)
     printed on the 公示 page of the county and of each of its villages. Data, not code: every
     county has its own number, and changes it without a release."""
@@ -407,7 +400,6 @@ class CountyPublicity(models.Model):
         related_name="+",
         editable=False,
     )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "county__code"

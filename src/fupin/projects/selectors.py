@@ -7,7 +7,7 @@ ledger entries (nothing is stored twice), so each figure on a screen links down 
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext as _
 
@@ -60,7 +60,7 @@ def project_list(*, user, filters: dict | None = None):
     filters = filters or {}
     projects = Project.objects.visible_to(user).select_related("place", "unit")
     division = filters.get("division")
-    if division is not None:
+    if division:
         projects = projects.filter(place__code__startswith=getattr(division, "code", division))
     for field in ("category", "status", "year"):
         if filters.get(field):
@@ -186,33 +186,62 @@ def entry_list(*, user, filters: dict | None = None):
     return entries.order_by("-id")
 
 
-def category_totals(*, user=None, prefix: str = "", year: int | None = None) -> list[dict]:
-    """Per category: number of projects and net allocated money (the 项目 × 资金 summary)."""
+def ledger_heading(*, user, filters: dict) -> dict:
+    """What a filtered ledger is about: the project, the source (if the user may see them) and the
+    allocation its filters name."""
+    heading = {}
+    if filters.get("project"):
+        heading["project"] = Project.objects.visible_to(user).filter(pk=filters["project"]).first()
+    if filters.get("source"):
+        heading["source"] = FundSource.objects.visible_to(user).filter(pk=filters["source"]).first()
+    if filters.get("allocation"):
+        heading["allocation"] = filters["allocation"]
+    return heading
+
+
+def category_summary(*, user=None, prefix: str = "", year: int | None = None):
+    """Per category, in the order of the categories: the number of projects, their planned money
+    and the money allocated to them net of reversals (the 项目 × 资金 summary). A grouped queryset
+    of dicts, so the page pages it and the export walks it like any list."""
     projects = Project.objects.visible_to(user) if user is not None else Project.objects.all()
     if prefix:
         projects = projects.filter(place__code__startswith=prefix)
     if year:
         projects = projects.filter(year=year)
-    rows = {
-        r["category"]: r
-        for r in projects.values("category").annotate(count=Count("id", distinct=True), budget=Sum("budget"))
-    }
-    allocated = dict(
-        LedgerEntry.objects.filter(project__in=projects.values("pk"), kind=K.ALLOCATION)
-        .values_list("project__category")
+    allocated = (
+        LedgerEntry.objects.filter(
+            project__in=projects.values("pk"), project__category=OuterRef("category"), kind=K.ALLOCATION
+        )
+        .order_by()
+        .values("project__category")
         .annotate(total=Sum("amount"))
-        .values_list("project__category", "total")
+        .values("total")
     )
+    money = DecimalField(max_digits=16, decimal_places=2)
+    order = Case(*(When(category=value, then=i) for i, value in enumerate(Category.values)))
+    return (
+        projects.order_by()
+        .values("category")
+        .annotate(
+            count=Count("id", distinct=True),
+            # Round: SQLite sums decimals as floats.
+            budget=Round(Coalesce(Sum("budget"), Value(ZERO)), 2, output_field=money),
+            allocated=Round(Coalesce(Subquery(allocated), Value(ZERO)), 2, output_field=money),
+        )
+        .order_by(order)
+    )
+
+
+def category_totals(*, user=None, prefix: str = "", year: int | None = None) -> list[dict]:
+    """category_summary as a list, each row with its category's label."""
     return [
         {
-            "category": value,
-            "label": label,
-            "count": rows[value]["count"],
-            "budget": _q(rows[value]["budget"]),
-            "allocated": _q(allocated.get(value)),
+            **row,
+            "label": Category(row["category"]).label,
+            "budget": _q(row["budget"]),
+            "allocated": _q(row["allocated"]),
         }
-        for value, label in Category.choices
-        if value in rows
+        for row in category_summary(user=user, prefix=prefix, year=year)
     ]
 
 

@@ -8,21 +8,20 @@ projects.workflow, money movements in projects.ledger.
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core import validators
+from fupin.core.audit_actions import AuditAction
 from fupin.core.errors import TransitionRefused
-from fupin.core.scoping import scope_of
+from fupin.core.permissions import require, within
 from fupin.core.versioning import update_if_current
-from fupin.orgs.models import Unit
+from fupin.orgs.selectors import unit_for
 from fupin.projects.models import (
-    CENT,
     Beneficiary,
     Category,
     CountyPublicity,
@@ -33,72 +32,13 @@ from fupin.projects.models import (
     Status,
 )
 from fupin.regions.models import Region
+from fupin.registry.selectors import household_for
 
 PLACE_LEVELS = (Region.Level.COUNTY, Region.Level.TOWNSHIP, Region.Level.VILLAGE)
 MAX_MONEY = Decimal("1e12")
 
 
-# --- access -------------------------------------------------------------------------------------
-
-
-def covers(by, *, code: str | None = None, unit_id: int | None = None) -> bool:
-    """The place `code` or the unit is in `by`'s scope (None is the system: everything)."""
-    if by is None:
-        return True
-    scope = scope_of(by)
-    return scope.covers_code(code) or (unit_id is not None and unit_id in scope.unit_ids)
-
-
-def require(by, perm: str, *, code: str | None = None, unit_id: int | None = None) -> None:
-    """`by` holds `projects.<perm>` and the record is in their scope."""
-    if by is None:
-        return
-    if not by.has_perm(f"projects.{perm}") or not covers(by, code=code, unit_id=unit_id):
-        raise PermissionDenied(_("没有权限操作该记录"))
-
-
-# --- validation helpers -------------------------------------------------------------------------
-
-
-def money(errors: dict, field: str, value, *, required: bool = True, positive: bool = False) -> Decimal:
-    """A yuan amount with at most two decimals, never a float; errors land under `field`."""
-    if value in (None, ""):
-        if required:
-            errors[field] = _("此项为必填项")
-        return Decimal(0)
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        errors[field] = _("请输入金额(元)")
-        return Decimal(0)
-    if not amount.is_finite() or abs(amount) >= MAX_MONEY:
-        errors[field] = _("金额超出范围")
-        return Decimal(0)
-    if amount < 0:
-        errors[field] = _("金额不能为负数")
-    elif positive and amount == 0:
-        errors[field] = _("金额必须大于零")
-    if amount != amount.quantize(CENT):
-        errors[field] = _("金额最多保留两位小数")
-    return amount.quantize(CENT)
-
-
-def _text(errors: dict, field: str, value, *, required: bool = False, max_length: int = 2000) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[field] = _("此项为必填项")
-    elif len(value) > max_length:
-        errors[field] = _("最多%(n)d个字") % {"n": max_length}
-    elif any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        errors[field] = _("含有不允许的控制字符")
-    return value
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
+# Field rules (text, money, errors collected per field) are core.validators'.
 
 
 # --- projects -----------------------------------------------------------------------------------
@@ -126,7 +66,7 @@ def _apply_project_fields(project: Project, fields: dict, errors: dict, by) -> l
         if name not in PROJECT_FIELDS:
             raise TypeError(f"unknown project field {name}")
         if name == "name":
-            value = _text(errors, name, value, required=True, max_length=100)
+            value = validators.text(errors, name, value, required=True, max_length=100)
         elif name == "category":
             if value not in Category.values:
                 errors[name] = _("请选择项目类别")
@@ -150,14 +90,11 @@ def _apply_project_fields(project: Project, fields: dict, errors: dict, by) -> l
         elif name == "unit_id":
             value = value or None
             if value is not None:
-                unit = Unit.objects.filter(pk=value).first()
-                if unit is None or (
-                    by is not None and not Unit.objects.visible_to(by).filter(pk=value).exists()
-                ):
+                if unit_for(by, value) is None:  # out of scope reads as missing
                     errors["unit"] = _("请选择有效的责任单位")
                     continue
         elif name == "budget":
-            value = money(errors, name, value)
+            value = validators.money(errors, name, value, limit=MAX_MONEY)
         elif name == "target_households":
             try:
                 value = int(value or 0)
@@ -167,7 +104,7 @@ def _apply_project_fields(project: Project, fields: dict, errors: dict, by) -> l
             if not 0 <= value <= 1_000_000:
                 errors[name] = _("户数应在0至1000000之间")
         elif name in ("performance_targets", "benefit_mechanism", "tasks", "beneficiaries_text"):
-            value = _text(errors, name, value)
+            value = validators.text(errors, name, value, max_length=2000)
         setattr(project, name, value)
         touched.append(name)
     start, end = getattr(project, "start_date", None), getattr(project, "end_date", None)
@@ -180,15 +117,14 @@ def _place(errors: dict, code: str, by) -> Region | None:
     place = Region.objects.filter(code=code or "", level__in=PLACE_LEVELS).first()
     if place is None:
         errors["place_code"] = _("请选择项目所在的县、乡镇或行政村")
-    elif not covers(by, code=place.code):
+    elif not within(by, code=place.code):
         errors["place_code"] = _("所选区划不在您的数据范围内")
     return place
 
 
 def project_create(*, by, place_code: str, request=None, at=None, **fields) -> Project:
     """A new project in the library, as a draft (草稿)."""
-    if by is not None and not by.has_perm("projects.add_project"):
-        raise PermissionDenied(_("没有权限新增项目"))
+    require(by, "projects.add_project", reason=_("没有权限新增项目"))
     errors: dict = {}
     place = _place(errors, place_code, by)
     project = Project(place=place, created_by=by, status=Status.DRAFT)
@@ -196,7 +132,7 @@ def project_create(*, by, place_code: str, request=None, at=None, **fields) -> P
     fields.setdefault("category", "")
     fields.setdefault("name", "")
     _apply_project_fields(project, fields, errors, by)
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         project.save(force_insert=True)
         created = ProjectEvent.objects.create(
@@ -204,13 +140,13 @@ def project_create(*, by, place_code: str, request=None, at=None, **fields) -> P
         )
         if at is not None:  # a past project replayed (the demo): the event carries the time it records
             ProjectEvent.objects.filter(pk=created.pk).update(at=at)
-        audit_model_change(actor=by, request=request, instance=project, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=project, action=AuditAction.CREATE)
     return project
 
 
 def project_update(*, by, project: Project, version: int, request=None, **fields) -> Project:
     """Change a draft's fields if `version` is still current (else StaleVersion)."""
-    require(by, "change_project", code=project.place_id, unit_id=project.unit_id)
+    require(by, "projects.change_project", code=project.place_id, unit_id=project.unit_id)
     fresh = Project._base_manager.get(pk=project.pk)
     if fresh.status != Status.DRAFT:
         raise TransitionRefused(
@@ -222,14 +158,14 @@ def project_update(*, by, project: Project, version: int, request=None, **fields
     if place_code is not None and place_code != fresh.place_id:
         fresh.place = _place(errors, place_code, by)
     touched = _apply_project_fields(fresh, fields, errors, by)
-    _raise(errors)
+    validators.raise_errors(errors)
     values = {name: getattr(fresh, name) for name in touched}
     values["place_id"] = fresh.place_id
     with transaction.atomic():
         update_if_current(fresh, version, values, status=Status.DRAFT)
         fresh.refresh_from_db()
         audit_model_change(
-            actor=by, request=request, instance=fresh, action=AuditEvent.Action.UPDATE, before=before
+            actor=by, request=request, instance=fresh, action=AuditAction.UPDATE, before=before
         )
     return fresh
 
@@ -248,17 +184,18 @@ def beneficiary_add(
     request=None,
 ) -> Beneficiary:
     """Link a household (of the project's area) or a whole village to a project, with its benefit."""
-    from fupin.registry.models import Household
-
-    require(by, "change_project", code=project.place_id, unit_id=project.unit_id)
+    require(by, "projects.change_project", code=project.place_id, unit_id=project.unit_id)
     errors: dict = {}
-    benefit = _text(errors, "benefit", benefit, required=True, max_length=200)
-    value = money(errors, "amount", amount, required=False) if amount not in (None, "") else None
+    benefit = validators.text(errors, "benefit", benefit, required=True, max_length=200)
+    value = (
+        validators.money(errors, "amount", amount, required=False, limit=MAX_MONEY)
+        if amount not in (None, "")
+        else None
+    )
     if project.status == Status.EVALUATED:
         raise TransitionRefused([_("项目已完成绩效评价,不能再增加受益对象")])
     if household is not None:
-        households = Household.objects.visible_to(by) if by is not None else Household.objects.all()
-        if not households.filter(pk=household.pk).exists():
+        if household_for(by, pk=household.pk) is None:
             errors["household"] = _("请选择有效的受益户")
         elif not household.village_id.startswith(project.place_id):
             errors["household"] = _("受益户不在项目实施地点范围内")
@@ -272,12 +209,12 @@ def beneficiary_add(
         elif Beneficiary.objects.filter(project=project, household=None, village=village).exists():
             errors["village_code"] = _("该村已是本项目的受益村")
         village_id = village.code if village else None
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         row = Beneficiary.objects.create(
             project=project, household=household, village_id=village_id, benefit=benefit, amount=value
         )
-        audit_model_change(actor=by, request=request, instance=row, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=row, action=AuditAction.CREATE)
     return row
 
 
@@ -285,7 +222,7 @@ def _beneficiary_fresh(by, beneficiary: Beneficiary) -> tuple[Beneficiary, Proje
     """The row and its project, locked, after the same checks as the add path: permission and
     scope on the project, and no change once the project has been evaluated."""
     project = Project._base_manager.select_for_update().get(pk=beneficiary.project_id)
-    require(by, "change_project", code=project.place_id, unit_id=project.unit_id)
+    require(by, "projects.change_project", code=project.place_id, unit_id=project.unit_id)
     row = Beneficiary._base_manager.select_for_update().filter(pk=beneficiary.pk, project=project).first()
     if row is None:
         raise TransitionRefused([_("该受益对象已被删除,请刷新后重试")])
@@ -307,10 +244,10 @@ def _beneficiary_label(row: Beneficiary) -> str:
 def beneficiary_remove(*, by, beneficiary: Beneficiary, reason: str, request=None) -> None:
     """Take a household or village off a project; the project's history keeps who, why and whom."""
     errors: dict = {}
-    reason = _text(errors, "reason", reason, max_length=200)
+    reason = validators.text(errors, "reason", reason, max_length=200)
     if not reason and "reason" not in errors:
         errors["reason"] = _("请填写删除原因")
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         row, project = _beneficiary_fresh(by, beneficiary)
         label = _beneficiary_label(row)
@@ -322,7 +259,7 @@ def beneficiary_remove(*, by, beneficiary: Beneficiary, reason: str, request=Non
             to_status=project.status,
             reason=_("%(who)s:%(reason)s") % {"who": label, "reason": reason},
         )
-        audit_model_change(actor=by, request=request, instance=row, action=AuditEvent.Action.DELETE)
+        audit_model_change(actor=by, request=request, instance=row, action=AuditAction.DELETE)
         row.delete()
 
 
@@ -337,12 +274,14 @@ def beneficiary_update(
     errors: dict = {}
     values: dict = {}
     if benefit is not _UNSET:
-        values["benefit"] = _text(errors, "benefit", benefit, required=True, max_length=200)
+        values["benefit"] = validators.text(errors, "benefit", benefit, required=True, max_length=200)
     if amount is not _UNSET:
         values["amount"] = (
-            money(errors, "amount", amount, required=False) if amount not in (None, "") else None
+            validators.money(errors, "amount", amount, required=False, limit=MAX_MONEY)
+            if amount not in (None, "")
+            else None
         )
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         row, _project = _beneficiary_fresh(by, beneficiary)
         before = audit_snapshot(row)
@@ -350,9 +289,7 @@ def beneficiary_update(
             setattr(row, name, value)
         if values:
             row.save(update_fields=list(values))
-        audit_model_change(
-            actor=by, request=request, instance=row, action=AuditEvent.Action.UPDATE, before=before
-        )
+        audit_model_change(actor=by, request=request, instance=row, action=AuditAction.UPDATE, before=before)
     return row
 
 
@@ -372,8 +309,8 @@ def source_create(
 ) -> FundSource:
     """A new fund source (its amount comes from budget entries in the ledger)."""
     errors: dict = {}
-    name = _text(errors, "name", name, required=True, max_length=100)
-    note = _text(errors, "note", note, max_length=200)
+    name = validators.text(errors, "name", name, required=True, max_length=100)
+    note = validators.text(errors, "note", note, max_length=200)
     if kind not in FundSource.Kind.values:
         errors["kind"] = _("请选择资金来源")
     try:
@@ -387,7 +324,7 @@ def source_create(
         place = Region.objects.filter(code=place_code).first()
         if place is None:
             errors["place_code"] = _("请选择有效的行政区划")
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    unit = unit_for(by, unit_id) if unit_id else None  # out of scope reads as missing
     if unit_id and unit is None:
         errors["unit"] = _("请选择有效的单位")
     if place is None and unit is None and "place_code" not in errors:
@@ -396,11 +333,13 @@ def source_create(
         errors["unit"] = _("帮扶单位的资金须填写出资单位")
     if FundSource.objects.filter(name=name, year=year).exists() and not errors.get("year"):
         errors["name"] = _("同一年度已有同名的资金来源")
-    _raise(errors)
-    require(by, "manage_funds", code=place.code if place else None, unit_id=unit.pk if unit else None)
+    validators.raise_errors(errors)
+    require(
+        by, "projects.manage_funds", code=place.code if place else None, unit_id=unit.pk if unit else None
+    )
     with transaction.atomic():
         source = FundSource.objects.create(name=name, kind=kind, year=year, place=place, unit=unit, note=note)
-        audit_model_change(actor=by, request=request, instance=source, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=source, action=AuditAction.CREATE)
     return source
 
 
@@ -418,12 +357,12 @@ def publicity_save(*, by, county_code: str, hotline: str, office: str = "", requ
     county = Region.objects.filter(code=county_code or "", level=Region.Level.COUNTY).first()
     if county is None:
         errors["county"] = _("请选择县级区划")
-    hotline = _text(errors, "hotline", hotline, required=True, max_length=40).replace("—", "-")
+    hotline = validators.text(errors, "hotline", hotline, required=True, max_length=40).replace("—", "-")
     if "hotline" not in errors and not HOTLINE_RE.fullmatch(hotline):
         errors["hotline"] = _("请填写固定电话(含区号,如0974-8512317)、手机号码或12317等服务号码")
-    office = _text(errors, "office", office, max_length=100)
-    _raise(errors)
-    require(by, "approve_project", code=county.code)
+    office = validators.text(errors, "office", office, max_length=100)
+    validators.raise_errors(errors)
+    require(by, "projects.approve_project", code=county.code)
     with transaction.atomic():
         row = CountyPublicity.objects.select_for_update().filter(county=county).first()
         before = audit_snapshot(row) if row else None
@@ -435,7 +374,7 @@ def publicity_save(*, by, county_code: str, hotline: str, office: str = "", requ
             actor=by,
             request=request,
             instance=row,
-            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             before=before,
         )
     return row

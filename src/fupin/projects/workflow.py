@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core.audit_actions import AuditAction
 from fupin.core.errors import TransitionRefused
+from fupin.core.permissions import require
 from fupin.projects.models import Project, ProjectEvent, Status
 from fupin.projects.selectors import beneficiary_counts, project_money
-from fupin.projects.services import require
 
 A = ProjectEvent.Action
 MIN_PUBLICITY_DAYS = 5
@@ -138,7 +138,7 @@ def project_transition(
     on = on or timezone.localdate()
     if action != "reject" and action not in STEPS:
         raise TransitionRefused([_("未知的操作")])
-    require(by, step_perm(project, action), code=project.place_id, unit_id=project.unit_id)
+    require(by, f"projects.{step_perm(project, action)}", code=project.place_id, unit_id=project.unit_id)
     with transaction.atomic():
         project = _locked(project)
         before_status = project.status
@@ -182,7 +182,7 @@ def project_transition(
         if at is not None:  # a past step replayed (the demo): the event carries the time it records
             ProjectEvent.objects.filter(pk=step_event.pk).update(at=at)
         audit_model_change(
-            actor=by, request=request, instance=project, action=AuditEvent.Action.UPDATE, before=before
+            actor=by, request=request, instance=project, action=AuditAction.UPDATE, before=before
         )
     return project
 

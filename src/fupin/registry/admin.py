@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from fupin.admin_site import ScopedModelAdmin
+from fupin.audit.services import audit_model_change
 from fupin.registry.models import DuplicateReport, ExitThreshold, Household, Member, PovertyLine
 
 # Only masked values and plain columns are shown; *_enc and *_bidx never reach a page.
@@ -109,8 +110,6 @@ class ReferenceDataAdmin(ModelAdmin):
     save and delete is audited like ScopedModelAdmin's."""
 
     def save_model(self, request, obj, form, change):
-        from fupin.audit.services import audit_model_change
-
         before = type(obj)._base_manager.filter(pk=obj.pk).first() if change else None
         super().save_model(request, obj, form, change)
         audit_model_change(
@@ -122,8 +121,6 @@ class ReferenceDataAdmin(ModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        from fupin.audit.services import audit_model_change
-
         audit_model_change(actor=request.user, request=request, instance=obj, action="delete", before=obj)
         super().delete_model(request, obj)
 

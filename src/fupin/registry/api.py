@@ -27,6 +27,7 @@ from fupin.apitypes import (
     SearchText,
     Text,
 )
+from fupin.core.permissions import require
 from fupin.core.scoping import get_visible_or_404, scope_of
 from fupin.registry import selectors
 from fupin.registry.choices import (
@@ -95,7 +96,10 @@ class HouseholdOut(Schema):
 
 
 class HouseholdPage(Schema):
-    count: int
+    count: int = Field(description="符合条件的农户数,最多数到 1000(见 count_capped)")
+    count_capped: bool = Field(
+        False, description="为 true 时符合条件的农户多于 count(列表显示为“共 1000+ 条”),可继续按 offset 翻页"
+    )
     items: list[HouseholdOut]
 
 
@@ -198,15 +202,27 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilter]):
     """The page is answered as JSON built straight from the rows' values, in HouseholdOut's fields
     and order (the schema conformance tests check it): model instances, and validating every field
     of every row again on the way out (ninja's attribute getter), were most of the request's CPU.
+
+    The count is capped like the list page's 共 1000+ 条: counting every match exactly took 854 ms
+    for a national viewer at ten million members. The page's households are chosen before their
+    village names are joined (selectors.household_page).
     """
     from fupin.api import api
 
     data = filters.model_dump()
     households = selectors.household_list(user=request.user, filters=data)
-    rows = households.values(*_LIST_VALUES)[filters.offset : filters.offset + filters.limit]
+    count = selectors.count_up_to(households, selectors.COUNT_CAP)
+    rows = selectors.household_page_values(
+        households, filters.offset, filters.offset + filters.limit, _LIST_VALUES
+    )
     labels = {value: str(label) for value, label in Status.choices}
     items = [_list_item(row, labels) for row in rows]
-    return api.create_response(request, {"count": households.count(), "items": items}, status=200)
+    answer = {
+        "count": min(count, selectors.COUNT_CAP),
+        "count_capped": count > selectors.COUNT_CAP,
+        "items": items,
+    }
+    return api.create_response(request, answer, status=200)
 
 
 @router.post("/households", response={201: HouseholdOut, **WRITE_ERRORS}, summary="新增农户")
@@ -495,13 +511,10 @@ class RegistryTransitionIn(Schema):
     summary="状态变更:识别、提出/审核/批准脱贫、返贫",
 )
 def transition(request: HttpRequest, household_id: Path[DbId], payload: RegistryTransitionIn):
-    from django.core.exceptions import PermissionDenied
-
-    from fupin.registry.views import TRANSITION_PERMS, run_transition
+    from fupin.registry.lifecycle import TRANSITION_PERMS, run_transition
 
     household = _visible_household(request, household_id)
-    if not request.user.has_perm(TRANSITION_PERMS[payload.action]):
-        raise PermissionDenied(_("没有权限执行该操作。"))
+    require(request, TRANSITION_PERMS[payload.action], reason=_("没有权限执行该操作。"))
     try:
         run_transition(
             payload.action,

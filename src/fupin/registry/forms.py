@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core import validators
 from fupin.core.forms import VersionedForm, no_control, scope_root
+from fupin.core.lists import FilterForm
 from fupin.regions.forms import RegionField
 from fupin.registry import selectors
 from fupin.registry.choices import (
@@ -35,8 +36,10 @@ BAND_CHOICES = [
 ]
 
 
-class HouseholdQueryForm(forms.Form):
-    """The query form above the household list (查询/重置)."""
+class HouseholdQueryForm(FilterForm):
+    """The query form above the household list (查询/重置), and the API list's parameters."""
+
+    region_fields = ("division",)
 
     division = RegionField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
@@ -59,23 +62,11 @@ class HouseholdQueryForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        root = scope_root(user)
-        self.fields["division"] = RegionField(label=_("区划"), required=False, root=root)
-
     def clean_division(self):
         region = self.cleaned_data.get("division")
         if region is not None and not selectors.division_in_scope(self.user, region.code):
             raise ValidationError(_("所选区划不在您的数据范围内。"), code="outside")
         return region
-
-    def clean_q(self):
-        q = self.cleaned_data.get("q", "")
-        if any(ord(c) < 32 for c in q):
-            raise ValidationError(_("含有不允许的控制字符"), code="control")
-        return q.strip()
 
 
 class ClearExportForm(forms.Form):

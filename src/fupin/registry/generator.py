@@ -18,6 +18,12 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection, connections, transaction
+from django.db.models import DateField, JSONField, Max
+from django.utils import timezone
+
+from fupin.regions.models import Region
+from fupin.regions.names import initials_of
 from fupin.registry.choices import (
     Attribute,
     Cause,
@@ -31,6 +37,7 @@ from fupin.registry.choices import (
     WorkStatus,
 )
 from fupin.registry.idnumbers import check_digit
+from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, YearlyIncome
 
 # Poverty lines as the seed migration has them; the writer never needs the database for these.
 DEFAULT_LINES = {2014: 2736, 2015: 2800, 2016: 2855, 2017: 3026, 2018: 3535, 2019: 3747, 2020: 4000}
@@ -475,9 +482,6 @@ def write_generated(
 
 
 def _household_objects(data: dict):
-    from fupin.regions.names import initials_of
-    from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, YearlyIncome
-
     household = Household(
         number=data["number"],
         village_id=data["village_code"],
@@ -549,8 +553,6 @@ _EVENT_WINDOWS = {"identify": ((5, 1), 150), "exit_approve": ((12, 5), 20), "ret
 
 def event_time(village: str, action: str, year: int) -> datetime.datetime:
     """The moment a generated status event records (not when it was written): see _EVENT_WINDOWS."""
-    from django.utils import timezone
-
     (month, day), days = _EVENT_WINDOWS[action]
     on = datetime.date(year, month, day) + datetime.timedelta(days=int(village[-5:]) * 7 % days)
     return timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
@@ -559,8 +561,6 @@ def event_time(village: str, action: str, year: int) -> datetime.datetime:
 def _keep_event_times(times: list, written: list) -> None:
     """bulk_create stamps auto_now_add columns with the current time; put back the time each
     generated event records, one UPDATE per distinct time (a few per village)."""
-    from fupin.registry.models import HouseholdEvent
-
     by_time: dict = {}
     for event, at in zip(written, times, strict=True):
         by_time.setdefault(at, []).append(event.pk)
@@ -602,10 +602,6 @@ _MEMBER_PLAIN = (  # the birth date is not stored: set_id_number keeps the year
 
 def write_batch(batch: list[dict]) -> tuple[int, int]:
     """Store one batch in one transaction; skips numbers and persons already registered."""
-    from django.db import connection, transaction
-
-    from fupin.registry.models import Household, Member
-
     built = [_household_objects(data) for data in batch]
     numbers = {h.number for h, *_rest in built}
     taken_numbers = set(Household._base_manager.filter(number__in=numbers).values_list("number", flat=True))
@@ -639,8 +635,6 @@ def _link(built) -> tuple[list, list, list, list]:
 
 
 def _bulk_batch(built) -> None:
-    from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, YearlyIncome
-
     Household.objects.bulk_create([b[0] for b in built])
     members, incomes, checks, events = _link(built)
     Member.objects.bulk_create(members, batch_size=500)
@@ -651,8 +645,6 @@ def _bulk_batch(built) -> None:
 
 
 def _copy_batch(built, connection) -> None:
-    from fupin.registry.models import Household, HouseholdEvent, LivingCheck, Member, YearlyIncome
-
     households = [b[0] for b in built]
     table = Household._meta.db_table
     with connection.cursor() as cursor:
@@ -674,9 +666,6 @@ def _copy_batch(built, connection) -> None:
 
 
 def _copy(connection, model, objs, *, with_pk: bool) -> None:
-    from django.db import connections
-    from django.db.models import DateField, JSONField
-
     connection = connections[connection.alias]  # the real wrapper, not the per-call proxy
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -699,10 +688,6 @@ def _copy(connection, model, objs, *, with_pk: bool) -> None:
 
 def next_numbers(villages: list[str]) -> dict[str, int]:
     """The next household sequence of each village (one query), so new numbers follow existing ones."""
-    from django.db.models import Max
-
-    from fupin.registry.models import Household
-
     rows = (
         Household._base_manager.filter(village_id__in=villages, number__regex=r"^\d{17}$")
         .values("village_id")
@@ -723,8 +708,6 @@ def is_village_committee(code: str, name: str) -> bool:
 
 def village_committees(prefix: str, count: int | None = None) -> list[str]:
     """Codes of the 村民委员会 under a division code, in code order (the first `count`)."""
-    from fupin.regions.models import Region
-
     rows = (
         Region.objects.filter(code__startswith=prefix, level=Region.Level.VILLAGE)
         .order_by("code")

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_snapshot
+from fupin.core.audit_actions import AuditAction
 from fupin.core.errors import TransitionRefused
+from fupin.core.permissions import require
 from fupin.registry.choices import EventAction, ExitReview, Status
 from fupin.registry.models import Household, HouseholdEvent, LivingCheck, PovertyLine, YearlyIncome
-from fupin.registry.services import require
 
 CHECK_LABELS = {
     "food": gettext_lazy("不愁吃"),
@@ -77,7 +77,7 @@ def _transition(*, by, request, household, action, reason, before_status, **chan
         reason=reason,
     )
     audit_model_change(
-        actor=by, request=request, instance=household, action=AuditEvent.Action.UPDATE, before=before
+        actor=by, request=request, instance=household, action=AuditAction.UPDATE, before=before
     )
     return household
 
@@ -91,7 +91,7 @@ def _need_reason(reason: str) -> str:
 
 def household_identify(*, by, household: Household, reason: str, request=None) -> Household:
     """已登记 → 未脱贫 (identified as poor), or 返贫 → 未脱贫 (taken back into assistance)."""
-    require(by, "identify_household", household.village_id)
+    require(by, "registry.identify_household", code=household.village_id)
     reason = _need_reason(reason)
     with transaction.atomic():
         household = _locked(household)
@@ -115,7 +115,7 @@ def household_identify(*, by, household: Household, reason: str, request=None) -
 
 def exit_propose(*, by, household: Household, year: int, reason: str, request=None) -> Household:
     """The village proposes the exit of a poor (or returned) household for `year`."""
-    require(by, "propose_exit", household.village_id)
+    require(by, "registry.propose_exit", code=household.village_id)
     reason = _need_reason(reason)
     with transaction.atomic():
         household = _locked(household)
@@ -143,7 +143,7 @@ def exit_propose(*, by, household: Household, year: int, reason: str, request=No
 
 def exit_check(*, by, household: Household, approve: bool, reason: str, request=None) -> Household:
     """The township checks a proposed exit: passes it to the county, or sends it back."""
-    require(by, "check_exit", household.village_id)
+    require(by, "registry.check_exit", code=household.village_id)
     reason = _need_reason(reason)
     with transaction.atomic():
         household = _locked(household)
@@ -171,7 +171,7 @@ def exit_check(*, by, household: Household, approve: bool, reason: str, request=
 
 def exit_approve(*, by, household: Household, approve: bool, reason: str, request=None) -> Household:
     """The county approves a checked exit (→ 已脱贫 with its year) or sends it back."""
-    require(by, "approve_exit", household.village_id)
+    require(by, "registry.approve_exit", code=household.village_id)
     reason = _need_reason(reason)
     with transaction.atomic():
         household = _locked(household)
@@ -202,7 +202,7 @@ def exit_approve(*, by, household: Household, approve: bool, reason: str, reques
 
 def household_return(*, by, household: Household, reason: str, request=None) -> Household:
     """已脱贫 → 返贫 (fell back into poverty); the exit year is kept as history in the events."""
-    require(by, "identify_household", household.village_id)
+    require(by, "registry.identify_household", code=household.village_id)
     reason = _need_reason(reason)
     with transaction.atomic():
         household = _locked(household)
@@ -222,3 +222,48 @@ def household_return(*, by, household: Household, reason: str, request=None) -> 
             before_status=household.status,
             status=Status.RETURNED,
         )
+
+
+# --- a step by its name: the household page's buttons and the API -------------------------------
+
+# action -> (permission, step); the steps check the rules, this only routes.
+TRANSITIONS = {
+    "identify": ("registry.identify_household", household_identify),
+    "propose_exit": ("registry.propose_exit", exit_propose),
+    "check_exit": ("registry.check_exit", exit_check),
+    "approve_exit": ("registry.approve_exit", exit_approve),
+    "return": ("registry.identify_household", household_return),
+}
+TRANSITION_PERMS = {action: perm for action, (perm, _step) in TRANSITIONS.items()}
+
+
+def run_transition(
+    action: str,
+    *,
+    by,
+    household: Household,
+    approve: bool = True,
+    reason: str = "",
+    year: int | None = None,
+    request=None,
+) -> Household:
+    """Take the step named `action`; TransitionRefused/StaleVersion/ValidationError pass up.
+
+    Proposing an exit needs a year: the one given, else the latest year with an income record.
+    """
+    step = TRANSITIONS[action][1]
+    common = {"by": by, "household": household, "reason": reason, "request": request}
+    if action in ("check_exit", "approve_exit"):
+        return step(approve=approve, **common)
+    if action == "propose_exit":
+        if year is None:
+            year = (
+                YearlyIncome.objects.filter(household=household)
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .first()
+            )
+        if year is None:
+            raise TransitionRefused([_("缺少收入数据,无法提出脱贫")])
+        return step(year=year, **common)
+    return step(**common)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core import crypto
 from fupin.core.masking import mask_account, mask_id_number, mask_phone
+from fupin.core.models import StatusEvent, Timestamped, Versioned
 from fupin.core.scoping import ScopedManager
 from fupin.registry.choices import (
     Attribute,
@@ -54,7 +55,7 @@ class PovertyLine(models.Model):
         return f"{self.year}: {self.amount}"
 
 
-class Household(models.Model):
+class Household(Versioned, Timestamped):
     """A registered household (户) on a village code."""
 
     number = models.CharField(_("户编号"), max_length=20, unique=True)
@@ -97,9 +98,6 @@ class Household(models.Model):
         _("拟脱贫年度"), null=True, blank=True, editable=False
     )
     member_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "village__code"
@@ -142,7 +140,7 @@ def last4_index(digits: str) -> str:
     return crypto.blind_index("id4", digits.upper())
 
 
-class Member(models.Model):
+class Member(Versioned, Timestamped):
     """A person of a household. One person is registered once in the whole system (id_bidx is unique)."""
 
     household = models.ForeignKey(
@@ -176,9 +174,6 @@ class Member(models.Model):
     dibao = models.BooleanField(_("享受低保"), default=False)
     medical_insurance = models.BooleanField(_("参加城乡居民基本医疗保险"), default=True)
     pension_insurance = models.BooleanField(_("参加城乡居民基本养老保险"), default=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ScopedManager()
     scope_region_field = "household__village__code"
@@ -339,25 +334,15 @@ class LivingCheck(models.Model):
         return [item for item in self.ITEMS if not getattr(self, item)]
 
 
-class HouseholdEvent(models.Model):
+class HouseholdEvent(StatusEvent):
     """One step of a household's history: a status change or an exit-review step (who, when, why)."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     action = models.CharField(_("事项"), max_length=24, choices=EventAction.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices, blank=True)
-    reason = models.TextField(_("原因"), blank=True)
 
     objects = ScopedManager()
     scope_region_field = "household__village__code"

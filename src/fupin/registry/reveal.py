@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import _region_code_of, audit_denied, audit_record
 from fupin.core import crypto
+from fupin.core.audit_actions import AuditAction
 from fupin.core.masking import mask_account, mask_id_number, mask_phone
 from fupin.registry.choices import Health
 from fupin.registry.models import Household, Member
@@ -43,7 +43,7 @@ def reveal(*, by, request, obj, field: str) -> str:
     stored = model._base_manager.filter(pk=obj.pk).values_list(column, flat=True).get()
     value = crypto.decrypt(stored)
     audit_record(
-        action=AuditEvent.Action.REVEAL,
+        action=AuditAction.REVEAL,
         actor=by,
         request=request,
         obj=obj,

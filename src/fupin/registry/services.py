@@ -14,10 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_model_change, audit_record, audit_snapshot
 from fupin.core import crypto, validators
-from fupin.core.scoping import scope_of
+from fupin.core.audit_actions import AuditAction
+from fupin.core.permissions import require
 from fupin.core.versioning import update_if_current
 from fupin.regions.models import Region
 from fupin.regions.names import initials_of
@@ -47,17 +47,6 @@ from fupin.registry.models import (
 FIRST_YEAR = 2010
 
 
-# --- access -----------------------------------------------------------------------------------
-
-
-def require(by, perm: str, code: str | None) -> None:
-    """`by` holds `registry.<perm>` and the place `code` is in their scope; None is the system."""
-    if by is None:
-        return
-    if not by.has_perm(f"registry.{perm}") or not scope_of(by).covers_code(code):
-        raise PermissionDenied(_("没有权限操作该记录"))
-
-
 # --- validation helpers -------------------------------------------------------------------------
 
 
@@ -68,39 +57,6 @@ def _choice(errors: dict, field: str, value, choices, *, required: bool = True) 
         return
     if value not in choices.values:
         errors[field] = _("“%(value)s”不是有效的选项") % {"value": value}
-
-
-def _money(errors: dict, field: str, value, *, negative: bool = False) -> Decimal:
-    try:
-        amount = Decimal(str(value if value not in (None, "") else 0))
-    except InvalidOperation:
-        errors[field] = _("请输入金额(元)")
-        return Decimal(0)
-    if not amount.is_finite() or abs(amount) >= Decimal("1e10"):
-        errors[field] = _("金额超出范围")
-        return Decimal(0)
-    if amount < 0 and not negative:
-        errors[field] = _("金额不能为负数")
-    if amount != amount.quantize(Decimal("0.01")):
-        errors[field] = _("金额最多保留两位小数")
-    return amount.quantize(Decimal("0.01"))
-
-
-def _year(errors: dict, field: str, value, *, required: bool = True) -> int | None:
-    if value in (None, ""):
-        if required:
-            errors[field] = _("此项为必填项")
-        return None
-    try:
-        return validators.past_year(value)
-    except ValidationError as exc:
-        errors[field] = exc.messages[0]
-        return None
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 # --- households ---------------------------------------------------------------------------------
@@ -175,7 +131,7 @@ def _apply_household_fields(household: Household, fields: dict, errors: dict) ->
                 except InvalidOperation:
                     errors[name] = _("请输入住房面积(平方米)")
         elif name == "housing_year":
-            value = _year(errors, name, value, required=False)
+            value = validators.year(errors, name, value, required=False)
         elif name in ("relocated", "safe_water", "electricity"):
             value = bool(value)
         elif name in ("group_name", "bank_name"):
@@ -250,7 +206,7 @@ def household_create(
     village = Region.objects.filter(code=village_code or "", level=Region.Level.VILLAGE).first()
     if village is None:
         errors["village_code"] = _("请选择有效的行政村")
-    require(by, "add_household", village_code if village else None)
+    require(by, "registry.add_household", code=village_code if village else None)
     household = Household(village=village)
     _apply_household_fields(
         household,
@@ -280,7 +236,7 @@ def household_create(
             errors["number"] = _("户编号最多20位")
     head_member, report = None, None
     if head is not None:
-        require(by, "add_member", village_code if village else None)
+        require(by, "registry.add_member", code=village_code if village else None)
         head_member, report = _new_head(by=by, household=household, head=head, errors=errors)
     if errors:
         _record_duplicate(report, request)
@@ -295,7 +251,7 @@ def household_create(
         HouseholdEvent.objects.create(
             household=household, actor=by, action=EventAction.CREATE, to_status=household.status
         )
-        audit_model_change(actor=by, request=request, instance=household, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=household, action=AuditAction.CREATE)
         if head_member is not None:
             head_member.household = household
             try:
@@ -305,9 +261,7 @@ def household_create(
                 # Registered by another writer since the check: the household goes too.
                 raise ValidationError({"head.id_number": _("该身份证号已登记,同一人只能登记一次")}) from None
             _sync_household(household)
-            audit_model_change(
-                actor=by, request=request, instance=head_member, action=AuditEvent.Action.CREATE
-            )
+            audit_model_change(actor=by, request=request, instance=head_member, action=AuditAction.CREATE)
     return household
 
 
@@ -338,18 +292,18 @@ def _new_head(*, by, household: Household, head: dict, errors: dict):
 
 def household_update(*, by, household: Household, version: int, request=None, **fields) -> Household:
     """Change the given fields if `version` is still current (else StaleVersion; nothing is lost)."""
-    require(by, "change_household", household.village_id)
+    require(by, "registry.change_household", code=household.village_id)
     fresh = Household._base_manager.get(pk=household.pk)
     before = audit_snapshot(fresh)
     errors: dict = {}
     touched = _apply_household_fields(fresh, fields, errors)
-    _raise(errors)
+    validators.raise_errors(errors)
     values = {name: getattr(fresh, name) for name in touched}
     with transaction.atomic():
         update_if_current(fresh, version, values)
         fresh.refresh_from_db()
         audit_model_change(
-            actor=by, request=request, instance=fresh, action=AuditEvent.Action.UPDATE, before=before
+            actor=by, request=request, instance=fresh, action=AuditAction.UPDATE, before=before
         )
     return fresh
 
@@ -517,7 +471,7 @@ def _record_duplicate(report: DuplicateReport | None, request) -> None:
     with transaction.atomic():
         report.save()
         audit_record(
-            action=AuditEvent.Action.CREATE,
+            action=AuditAction.CREATE,
             actor=report.by,
             request=request,
             obj=report,
@@ -558,7 +512,7 @@ def member_add(
     **fields,
 ) -> Member:
     """Add a person; sex and birth date come from the ID number (and must agree when given)."""
-    require(by, "add_member", household.village_id)
+    require(by, "registry.add_member", code=household.village_id)
     unknown = set(fields) - MEMBER_FIELDS
     if unknown:
         raise TypeError(f"member fields {sorted(unknown)} cannot be set here")
@@ -590,14 +544,14 @@ def member_add(
             # Another writer registered the same person between our check and our insert.
             raise ValidationError({"id_number": _("该身份证号已登记,同一人只能登记一次")}) from None
         _sync_household(household)
-        audit_model_change(actor=by, request=request, instance=member, action=AuditEvent.Action.CREATE)
+        audit_model_change(actor=by, request=request, instance=member, action=AuditAction.CREATE)
     return member
 
 
 def member_update(*, by, member: Member, version: int, request=None, **fields) -> Member:
     """Change the given fields if `version` is still current (else StaleVersion)."""
     household = member.household
-    require(by, "change_member", household.village_id)
+    require(by, "registry.change_member", code=household.village_id)
     unknown = set(fields) - MEMBER_FIELDS
     if unknown:
         raise TypeError(f"member fields {sorted(unknown)} cannot be set here")
@@ -627,7 +581,7 @@ def member_update(*, by, member: Member, version: int, request=None, **fields) -
         if {"name", "relation"} & set(fields):
             _sync_household(fresh.household)
         audit_model_change(
-            actor=by, request=request, instance=fresh, action=AuditEvent.Action.UPDATE, before=before
+            actor=by, request=request, instance=fresh, action=AuditAction.UPDATE, before=before
         )
     return fresh
 
@@ -635,7 +589,7 @@ def member_update(*, by, member: Member, version: int, request=None, **fields) -
 def member_remove(*, by, member: Member, reason: str, request=None) -> None:
     """Remove a person (death, marriage out, moved away …) with the reason, kept in the history."""
     household = member.household
-    require(by, "delete_member", household.village_id)
+    require(by, "registry.delete_member", code=household.village_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写减少成员的原因")})
@@ -645,7 +599,7 @@ def member_remove(*, by, member: Member, reason: str, request=None) -> None:
     ):
         raise ValidationError({"relation": _("请先将其他成员设为户主,再删除原户主")})
     with transaction.atomic():
-        audit_model_change(actor=by, request=request, instance=member, action=AuditEvent.Action.DELETE)
+        audit_model_change(actor=by, request=request, instance=member, action=AuditAction.DELETE)
         HouseholdEvent.objects.create(
             household=household,
             actor=by,
@@ -672,22 +626,22 @@ def income_record(
     request=None,
 ) -> YearlyIncome:
     """Record (or replace) a household's income for a year; per-capita uses the current member count."""
-    require(by, "change_yearlyincome", household.village_id)
+    require(by, "registry.change_yearlyincome", code=household.village_id)
     errors: dict = {}
-    year = _year(errors, "year", year)
+    year = validators.year(errors, "year", year)
     if year is not None and "year" not in errors and year < FIRST_YEAR:
         errors["year"] = _("年度不能早于%(year)d年") % {"year": FIRST_YEAR}
     amounts = {
-        "wages": _money(errors, "wages", wages),
-        "business": _money(errors, "business", business, negative=True),
-        "transfers": _money(errors, "transfers", transfers),
-        "property": _money(errors, "property", property),
-        "production_costs": _money(errors, "production_costs", production_costs),
+        "wages": validators.money(errors, "wages", wages, required=False),
+        "business": validators.money(errors, "business", business, required=False, negative=True),
+        "transfers": validators.money(errors, "transfers", transfers, required=False),
+        "property": validators.money(errors, "property", property, required=False),
+        "production_costs": validators.money(errors, "production_costs", production_costs, required=False),
     }
     people = Household._base_manager.filter(pk=household.pk).values_list("member_count", flat=True).get()
     if people <= 0:
         errors["people"] = _("该户还没有家庭成员,无法计算人均纯收入")
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         income = YearlyIncome._base_manager.select_for_update().filter(household=household, year=year).first()
         before = audit_snapshot(income) if income else None
@@ -701,7 +655,7 @@ def income_record(
             actor=by,
             request=request,
             instance=income,
-            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
             before=before,
         )
     return income
@@ -718,10 +672,10 @@ def check_record(
     request=None,
 ) -> LivingCheck:
     """Record (or replace) the 两不愁三保障 + water check of a year; every failed item needs a reason."""
-    require(by, "change_livingcheck", household.village_id)
+    require(by, "registry.change_livingcheck", code=household.village_id)
     reasons = {k: (v or "").strip() for k, v in (reasons or {}).items()}
     errors: dict = {}
-    year = _year(errors, "year", year)
+    year = validators.year(errors, "year", year)
     unknown = set(results) - set(LivingCheck.ITEMS)
     if unknown:
         raise TypeError(f"unknown check items {sorted(unknown)}")
@@ -730,7 +684,7 @@ def check_record(
             errors[item] = _("请填写是否达标")
         elif not results[item] and not reasons.get(item):
             errors[item] = _("未达标时请填写原因")
-    _raise(errors)
+    validators.raise_errors(errors)
     with transaction.atomic():
         check = LivingCheck._base_manager.select_for_update().filter(household=household, year=year).first()
         before = audit_snapshot(check) if check else None
@@ -744,7 +698,7 @@ def check_record(
             actor=by,
             request=request,
             instance=check,
-            action=AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
             before=before,
         )
     return check
@@ -762,6 +716,6 @@ def duplicate_resolve(*, by, report: DuplicateReport, request=None) -> Duplicate
         report.resolved = True
         report.save(update_fields=["resolved"])
         audit_model_change(
-            actor=by, request=request, instance=report, action=AuditEvent.Action.UPDATE, before=before
+            actor=by, request=request, instance=report, action=AuditAction.UPDATE, before=before
         )
     return report

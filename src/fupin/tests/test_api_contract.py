@@ -30,6 +30,23 @@ def test_each_component_is_the_schema_of_the_class_the_operation_uses(client, db
     assert wrong == []
 
 
+def test_each_operation_id_names_one_operation():
+    """An app's API split into areas keeps its ids (FupinAPI.get_openapi_operation_id drops the area),
+    so two handlers of one name in two areas of an app would share an id."""
+    ids = [op["operationId"] for ops in api.get_openapi_schema()["paths"].values() for op in ops.values()]
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+def test_each_path_is_served_by_one_router():
+    """The first router serving a path takes every request to it: a method of the same path on
+    another area's router would answer 405."""
+    routers: dict[str, list] = {}
+    for router in api._get_bound_routers():
+        for path in router.path_operations:
+            routers.setdefault(router.prefix + path, []).append(router)
+    assert [path for path, serving in routers.items() if len(serving) > 1] == []
+
+
 def test_the_household_member_operation_documents_the_household_member():
     document = api.get_openapi_schema()
     body = document["paths"]["/api/registry/households/{household_id}/members"]["post"]["requestBody"]

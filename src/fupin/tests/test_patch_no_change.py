@@ -6,7 +6,9 @@ import pytest
 
 from fupin.accounts.tokens import token_issue
 from fupin.api import api
-from fupin.tests.test_scope_matrix import API, objs  # noqa: F401  (the fixture: 兴海县's world)
+
+# The fixture and the world of the scope matrix: 兴海县's records of every app, built once here too.
+from fupin.tests.test_scope_matrix import API, WORLD_LAYERS, objs  # noqa: F401
 
 
 def _patch_operations():

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from fupin.accounts.tokens import token_issue
 from fupin.api import api
-from fupin.testing import HOUSEHOLD, MARKER, Page, plain_url
+from fupin.testing import HOUSEHOLD, MARKER, Page, plain_url, xlsx_rows
 
 
 def _plain(name: str):
@@ -35,7 +35,7 @@ PAGES: dict[str, Page] = {
     "orgs:unit_detail": Page(lambda o: reverse("orgs:unit_detail", args=[o["datang"].pk]), "detail"),
     "regions:browse": Page(_plain("regions:browse"), "reference"),
     "audit:event_list": Page(_plain("audit:event_list"), "forbidden"),
-    "audit:export": Page(_plain("audit:export"), "forbidden"),
+    "audit:event_export": Page(_plain("audit:event_export"), "forbidden"),
     "registry:household_list": Page(_plain("registry:household_list"), "list", HOUSEHOLD),
     "registry:household_create": Page(_plain("registry:household_create"), "list-no-marker"),
     "registry:household_detail": Page(_hh("registry:household_detail"), "detail"),
@@ -56,9 +56,11 @@ PAGES: dict[str, Page] = {
     ),
     "registry:import_upload": Page(_plain("registry:import_upload"), "list-no-marker"),
     "registry:import_template": Page(_plain("registry:import_template"), "reference"),  # a blank form
-    "registry:export": Page(_plain("registry:export"), "export", HOUSEHOLD),
+    "registry:household_export": Page(_plain("registry:household_export"), "export", HOUSEHOLD),
     # The 明文导出 form (its POST: registry/tests/test_export_list.py proves the outsider's file is empty).
-    "registry:export_clear": Page(_plain("registry:export_clear"), "list-no-marker", HOUSEHOLD),
+    "registry:household_export_clear": Page(
+        _plain("registry:household_export_clear"), "list-no-marker", HOUSEHOLD
+    ),
 }
 
 # Pages that show no records: signing in and out, two-factor, language, liveness, the user's own account.
@@ -198,23 +200,26 @@ for _matrix in APP_MATRICES:
     ADMIN_OBJECTS.update(_matrix.ADMIN_OBJECTS)
 
 
-@pytest.fixture
-def objs(cast):
+def _duplicate(made: dict) -> dict:
+    """A duplicate between 兴海县 and a third county (not the outsider's): both counties see it."""
     from fupin.registry.models import DuplicateReport
-    from fupin.registry.tests.fixtures_screens import make_households
 
-    households = make_households()
-    # A duplicate between 兴海县 and a third county (not the outsider's): both counties see it.
     duplicate = DuplicateReport.objects.create(
         existing_county="632524",
         attempted_county="130530",
         id_number_bidx="x" * 32,
         id_number_enc="",
     )
-    made = {**cast, **households, "duplicate": duplicate}
-    for matrix in APP_MATRICES:
-        made.update(matrix.objects(made))
-    return made
+    return {"duplicate": duplicate}
+
+
+# The whole of 兴海县's world, built once for the module: every app's matrix records (tests/matrix.py).
+WORLD_LAYERS = ("households", *(m.__name__.split(".")[1] for m in APP_MATRICES), _duplicate)
+
+
+@pytest.fixture
+def objs(world):
+    return world
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -310,12 +315,7 @@ def test_it_closes_system_admin_screens_to_business_roles(client, objs, label):
 
 
 def _xlsx_text(response) -> str:
-    import io
-
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    return "\n".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)
+    return "\n".join(str(c) for row in xlsx_rows(response) for c in row)
 
 
 def test_it_keeps_each_users_tokens_their_own(client, objs):

@@ -2,24 +2,23 @@
 field, never a 500 — including the combinations a generator rarely tries (a registry member with a
 region that is malformed, unassisted or out of scope)."""
 
-import pytest
-
 from fupin.accounts.tokens import token_issue
 
 # A code of no division, a province (too high), a county outside 兴海县, a village nobody has.
 BAD_CODES = ["00", "63", "620821", "632524999999"]
 
 
-@pytest.fixture
-def world(cast):
+def _records(made: dict) -> dict:
     from fupin.projects.tests.factories import make_project, make_source
-    from fupin.registry.tests.fixtures_screens import make_households
 
-    member = make_households()["zhaxi"].members.get(name="卓玛")
+    member = made["zhaxi"].members.get(name="卓玛")
     source = make_source()
-    project = make_project(unit=cast["datang"])
-    _token, key = token_issue(user=cast["county"], name="refusals")
+    project = make_project(unit=made["datang"])
+    _token, key = token_issue(user=made["county"], name="refusals")
     return {"member": member, "source": source, "project": project, "key": key}
+
+
+WORLD_LAYERS = ("households", _records)
 
 
 def _writes(cast, world):

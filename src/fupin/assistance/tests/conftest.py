@@ -2,24 +2,14 @@ import datetime
 
 import pytest
 
-from fupin.assistance.tests import matrix
-from fupin.registry.tests.fixtures_screens import make_households
+from fupin import testing
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    """Visit photos go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def world(cast):
-    """The cast, the registry's households and this app's matrix records of 兴海县."""
-    made = {**cast, **make_households()}
-    made.update(matrix.objects(made))
-    for key in ("zhaxi", "wang", "li"):
-        made[key].refresh_from_db()
-    return made
+@pytest.fixture(scope="module")
+def world_layers(request):
+    """Each module shares one world: the cast, the registry's households and this app's matrix
+    records of 兴海县 (tests/matrix.py); a module may declare other WORLD_LAYERS."""
+    return testing.world_layers_of(request.module, default=("assistance",))
 
 
 @pytest.fixture

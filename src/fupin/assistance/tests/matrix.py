@@ -67,7 +67,7 @@ PAGES: dict = {
     ),
     "assistance:posting_new": Page(plain_url("assistance:posting_new"), "list-no-marker"),
     "assistance:posting_end": Page(_obj("assistance:posting_end", "posting"), "detail"),
-    "assistance:coverage": Page(plain_url("assistance:coverage"), "list", CADRE),
+    "assistance:coverage_list": Page(plain_url("assistance:coverage_list"), "list", CADRE),
     "assistance:coverage_export": Page(plain_url("assistance:coverage_export"), "export", CADRE),
     "assistance:measure_new": Page(plain_url("assistance:measure_new"), "list-no-marker"),
     "assistance:plan_detail": Page(_obj("assistance:plan_detail", "zhaxi"), "detail"),
@@ -79,7 +79,7 @@ PAGES: dict = {
     "assistance:training_new": Page(plain_url("assistance:training_new"), "list-no-marker"),
     "assistance:training_detail": Page(_obj("assistance:training_detail", "training"), "detail"),
     "assistance:training_edit": Page(_obj("assistance:training_edit", "training"), "detail"),
-    "assistance:training_summary": Page(plain_url("assistance:training_summary"), "list", MARKER),
+    "assistance:training_summary_list": Page(plain_url("assistance:training_summary_list"), "list", MARKER),
     "assistance:training_summary_export": Page(
         plain_url("assistance:training_summary_export"), "export", MARKER
     ),
@@ -112,7 +112,8 @@ API: dict = {
         lambda o: f"/api/assistance/teams/{o['team'].pk}/transitions",
         ("POST", lambda o: {"to": "active", "version": o["team"].version}),
     ),
-    "/api/assistance/coverage": (lambda o: "/api/assistance/coverage", "list", CADRE),
+    "/api/assistance/coverage": (lambda o: "/api/assistance/coverage", "list", NINGQU[:9]),
+    "/api/assistance/coverage/villages": (lambda o: "/api/assistance/coverage/villages", "list", CADRE),
     "/api/assistance/measures": (lambda o: "/api/assistance/measures", "list", CADRE),
     "/api/assistance/measures/{measure_id}/transitions": (
         lambda o: f"/api/assistance/measures/{o['measure'].pk}/transitions",

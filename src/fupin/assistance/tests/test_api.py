@@ -80,8 +80,13 @@ def test_it_reports_person_times_and_coverage(client, world):
         "person_times": 0
     }
     coverage = client.get("/api/assistance/coverage", **auth).json()
-    assert coverage["villages"] == coverage["covered"] == 1
-    assert coverage["rows"][0]["first_secretaries"] == [CADRE]
+    assert coverage["villages"] == coverage["covered"] == 1 and "rows" not in coverage
+    assert [c["code"] for c in coverage["counties"]] == ["632524"]
+    villages = client.get("/api/assistance/coverage/villages", **auth).json()
+    assert villages["count"] == 1 and villages["items"][0]["first_secretaries"] == [CADRE]
+    assert villages["items"][0]["code"] == "632524101206" and villages["items"][0]["county"] == "兴海县"
+    uncovered = client.get("/api/assistance/coverage/villages", {"uncovered": "true"}, **auth).json()
+    assert uncovered["count"] == 0
     bad = client.get("/api/assistance/trainings/person-times?region_prefix=12345", **auth)
     assert bad.status_code == 422 and "区划代码" in bad.json()["detail"]
 

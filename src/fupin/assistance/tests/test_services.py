@@ -195,8 +195,15 @@ def test_it_refuses_a_class_without_attendees(world):
 
 def test_it_reports_first_secretary_coverage_of_poor_villages(world):
     """宁曲村 has a poor household and a serving first secretary; 民族村's households are not poor."""
+    villages = list(selectors.poor_villages(user=world["county"]))
+    selectors.add_first_secretaries(villages)
+    assert [(v.code, v.poor_households, v.secretaries) for v in villages] == [
+        ("632524101206", 1, ["多杰才旦"])
+    ]
     report = selectors.first_secretary_coverage(user=world["county"])
-    assert [(r.code, r.covered, r.secretaries) for r in report.rows] == [("632524101206", True, ["多杰才旦"])]
+    assert report.villages == report.covered == 1
+    assert [(t.code, t.villages, t.covered) for t in report.townships] == [("632524101", 1, 1)]
+    assert not selectors.poor_villages(user=world["county"], uncovered_only=True).exists()
     posting = world["posting"]
     services.posting_end(
         by=world["county"], posting=posting, version=posting.version, end=datetime.date(2024, 1, 1)
@@ -204,7 +211,9 @@ def test_it_reports_first_secretary_coverage_of_poor_villages(world):
     report = selectors.first_secretary_coverage(user=world["county"])
     assert report.villages == 1 and report.covered == 0
     assert report.counties[0].code == "632524" and report.counties[0].rate == 0
-    assert selectors.first_secretary_coverage(user=world["outsider"]).rows == []
+    assert selectors.poor_villages(user=world["county"], uncovered_only=True).count() == 1
+    assert not selectors.poor_villages(user=world["outsider"]).exists()
+    assert selectors.first_secretary_coverage(user=world["outsider"]).counties == []
 
 
 def test_it_flags_households_not_visited_within_the_interval(world, settings):

@@ -1,22 +1,19 @@
 """The pages: the phone visit flow, the timeline on the household page, lists, exports, workflows."""
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from fupin.assistance.lists import ROUTES
 from fupin.assistance.models import Cadre, Measure, Pairing, Visit
-from fupin.assistance.tables import TABLES
 from fupin.assistance.tests.matrix import CADRE, PNG
 from fupin.audit.models import AuditEvent
+from fupin.testing import xlsx_rows
 
-
-def _xlsx(response) -> list[list]:
-    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    return [list(row) for row in book.active.iter_rows(values_only=True)]
+_xlsx = xlsx_rows
+TABLES = {spec.url.split(":")[1]: spec for spec in ROUTES.values()}
 
 
 def test_it_records_a_visit_and_shows_it_on_the_household_timeline(client, world):
@@ -101,11 +98,18 @@ def test_it_filters_a_list_by_division(client, world):
 
 
 def test_it_exports_the_coverage_report(client, world):
+    """The poor villages page and export alike; the totals by county and township stand above them."""
     client.force_login(world["county"])
-    page = client.get(reverse("assistance:coverage")).content.decode()
-    assert "宁曲村" in page and CADRE in page
+    page = client.get(reverse("assistance:coverage_list")).content.decode()
+    villages = page[page.index('id="coverage-villages"') :]
+    assert "宁曲村" in villages and CADRE in villages
+    summary = page[page.index('id="coverage-counties"') : page.index('id="coverage-villages"')]
+    assert "632524" in summary and "632524101" in summary  # the county, and its township
     rows = _xlsx(client.get(reverse("assistance:coverage_export")))
+    assert rows[1][:2] == ["兴海县", "河卡镇"]
     assert rows[1][2:7] == ["宁曲村", "632524101206", 1, CADRE, "是"]
+    covered = client.get(reverse("assistance:coverage_list"), {"uncovered": "on"})
+    assert covered.context["page"].count == 0 and covered.context["report"].covered == 1
 
 
 def test_it_refuses_a_small_team_on_the_page_with_the_reason(client, world):
@@ -176,8 +180,12 @@ def test_it_records_a_training_class_with_names_and_counts(client, world):
         },
     )
     assert answer.status_code == 302, answer.content.decode()[:3000]
-    summary = client.get(reverse("assistance:training_summary"), {"year": 2020}).content.decode()
-    assert 'id="training-total">10<' in summary
+    summary = client.get(reverse("assistance:training_summary_list"), {"year": 2020})
+    assert 'id="training-total">10<' in summary.content.decode()
+    rows = [r["cells"] for r in summary.context["rows"]]
+    assert [(c[4][0], c[5][0]) for c in rows] == [("1", "10")]  # one class, 10 person-times
+    technicians = client.get(reverse("assistance:training_summary_list"), {"year": 2020, "kind": "cadre"})
+    assert 'id="training-total">0<' in technicians.content.decode()
 
 
 def test_it_ends_a_pairing_through_its_form(client, world):

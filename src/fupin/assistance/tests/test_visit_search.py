@@ -6,7 +6,7 @@ search only knew names and ID numbers (it now shares the registry's search, numb
 import pytest
 from django.urls import reverse
 
-from fupin.registry.tests.fixtures_screens import HEAD_ID
+from fupin.testing import HEAD_ID
 
 NOT_FOUND = "在您的数据范围内没有找到该农户"
 

@@ -18,3 +18,11 @@ def sign_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(scope="module")
+def world_layers(request):
+    """Each module shares one cast (fupin.testing), built once; a module may declare WORLD_LAYERS."""
+    from fupin import testing
+
+    return testing.world_layers_of(request.module, default=())

@@ -26,7 +26,7 @@ PAGES: dict = {
     "outcomes:placement_delete": Page(
         object_url("outcomes:placement_delete", "placement"), "post", data=lambda o: {}
     ),
-    "outcomes:summary": Page(plain_url("outcomes:summary"), "list"),
+    "outcomes:summary_list": Page(plain_url("outcomes:summary_list"), "list"),
     "outcomes:summary_export": Page(plain_url("outcomes:summary_export"), "export"),
     "outcomes:indicator_list": Page(plain_url("outcomes:indicator_list"), "list"),
     "outcomes:indicator_export": Page(plain_url("outcomes:indicator_export"), "export"),

@@ -53,11 +53,10 @@ def _buy(unit, amount, day, kind=PurchaseKind.BOUGHT):
                              product="牦牛肉", amount=amount, date=day, channel=Channel.CANTEEN)  # fmt: skip
 
 
-@pytest.fixture
-def world(cast):
+def _records(made: dict) -> None:
     from fupin.orgs.models import AssistedPlace
 
-    datang, other = cast["datang"], cast["jingchuan_unit"]
+    datang, other = made["datang"], made["jingchuan_unit"]
     AssistedPlace.objects.get_or_create(unit=other, region_id="632524")
     # One source of 年度 2020 receives money in 2019 and 2020: each year counts what arrived in it.
     direct = _source(datang, FundSource.Kind.UNIT_DIRECT, 2020)
@@ -85,7 +84,9 @@ def world(cast):
     _buy(other, "50000.00", dt.date(2020, 3, 1))
     for year in EXPECTED:
         services.target_set(by=None, unit=datang.pk, year=year, direct_funds="1")
-    return cast
+
+
+WORLD_LAYERS = (_records,)
 
 
 def _typed(expected: dict) -> dict:

@@ -1,5 +1,6 @@
 """Reads: scoped lists, totals by unit/county/year, the six 责任书 actuals and the amount filter."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -37,6 +38,29 @@ def test_it_totals_by_unit_county_and_year(cast, records):
     ]
     (unit,) = selectors.purchase_totals_by(purchases, "unit")
     assert unit["label"] == "大唐青海能源开发有限公司"
+
+
+def test_the_summary_has_a_row_for_every_key_of_either_kind_of_record(cast, records):
+    """Produce and placements side by side; a year with placements but no purchase keeps its row."""
+    from fupin.outcomes import services
+    from fupin.outcomes.models import PlacementKind, WageBand
+
+    services.placement_create(
+        by=None, unit=cast["datang"].pk, name="卓玛", region="632524101206", employer="兴海县医院",
+        kind=PlacementKind.WORKER, date=datetime.date(2021, 3, 1), wage_band=WageBand.FROM_2000,
+    )  # fmt: skip
+    rows = list(selectors.summary_rows(user=cast["county"], by="year"))
+    assert [(r["key"], r["bought"], r["sold"], r["count"], r["placed"], r["graduates"]) for r in rows] == [
+        (2019, Decimal("300000.00"), Decimal("0.00"), 1, 0, 0),
+        (2020, Decimal("1200000.50"), Decimal("80000.00"), 2, 1, 1),
+        (2021, Decimal("0.00"), Decimal("0.00"), 0, 1, 0),
+    ]
+    (county,) = selectors.summary_rows(user=cast["county"], by="county")
+    assert (county["key"], county["label"], county["total"], county["placed"]) == (
+        "632524", "兴海县", Decimal("1580000.50"), 2
+    )  # fmt: skip
+    (unit,) = selectors.summary_rows(user=cast["county"], filters={"year": 2021}, by="unit")
+    assert (unit["label"], unit["total"], unit["placed"]) == ("大唐青海能源开发有限公司", Decimal("0.00"), 1)
 
 
 def test_it_computes_the_produce_actuals_from_records(cast, records):

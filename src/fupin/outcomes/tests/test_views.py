@@ -1,13 +1,11 @@
 """Every page of the app with the Django client: lists, forms, exports, the 责任书 table."""
 
-import io
-
-import openpyxl
 import pytest
 from django.urls import reverse
 
 from fupin.audit.models import AuditEvent
 from fupin.outcomes.models import IndicatorTarget, Placement, Purchase
+from fupin.testing import xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +28,8 @@ def _html(client, name, *args, **params) -> str:
     return response.content.decode()
 
 
-def _sheet(response) -> list[tuple]:
-    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    return list(book.active.iter_rows(values_only=True))
+def _sheet(response) -> list[list]:
+    return xlsx_rows(response)
 
 
 def test_it_shows_the_overview_in_wan_yuan(county, records):
@@ -60,8 +57,8 @@ def test_it_exports_purchases_formula_escaped_and_audited(county, records):
     response = county.get(reverse("outcomes:purchase_export"))
     rows = _sheet(response)
     assert rows[0][0] == "日期" and len(rows) == 4
-    assert "'=HYPERLINK(1)" in [row[-1] for row in rows]
-    assert 1200000.5 in [row[7] for row in rows]
+    assert "=HYPERLINK(1)" in [row[-1] for row in rows]  # kept as text (Excel's quote prefix)
+    assert 1200000.5 in [row[7] for row in rows]  # money is a number a spreadsheet adds up
     assert AuditEvent.objects.filter(action="export", object_type="outcomes.purchase").exists()
 
 
@@ -96,7 +93,11 @@ def test_it_edits_with_the_version_and_refuses_a_stale_save(county, records):
 
 
 def test_it_deletes_a_purchase(county, records):
-    response = county.post(reverse("outcomes:purchase_delete", args=[records["p2019"].pk]))
+    url = reverse("outcomes:purchase_delete", args=[records["p2019"].pk])
+    assert url in _html(county, "outcomes:purchase_list")  # the list's 删除 leads to a confirmation
+    assert "确定删除该记录吗" in _html(county, "outcomes:purchase_delete", records["p2019"].pk)
+    assert Purchase.objects.filter(pk=records["p2019"].pk).exists()
+    response = county.post(url)
     assert response.status_code == 302
     assert not Purchase.objects.filter(pk=records["p2019"].pk).exists()
 
@@ -121,7 +122,7 @@ def test_it_lists_exports_and_adds_placements(county, cast, records):
 
 
 def test_it_summarises_by_county_and_exports_it(county, records):
-    html = _html(county, "outcomes:summary", by="county")
+    html = _html(county, "outcomes:summary_list", by="county")
     assert "兴海县" in html and "158.00万元" in html
     rows = _sheet(county.get(reverse("outcomes:summary_export"), {"by": "year"}))
     assert [r[0] for r in rows[1:]] == ["2019", "2020"]

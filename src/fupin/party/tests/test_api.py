@@ -1,15 +1,9 @@
 """The party API: writes through the services, 409 for stale or refused steps, 422 in Chinese."""
 
-import pytest
 from django.utils import timezone
 
 from fupin.accounts.tokens import token_issue
 from fupin.party.tests import matrix
-
-
-@pytest.fixture
-def world(cast):
-    return {**cast, **matrix.objects(cast)}
 
 
 def _auth(user) -> dict:
@@ -101,11 +95,29 @@ def test_it_keeps_the_weak_case_workflow_to_those_who_may_run_it(client, world):
 
 def test_it_ranks_scores_and_lists_pairings_in_scope(client, world):
     year = world["party_score"].year
-    scores = client.get(f"/api/party/scores?year={year}&division=632524", **_auth(world["county"])).json()
+    answer = client.get(f"/api/party/scores?year={year}&division=632524", **_auth(world["county"])).json()
+    scores = answer["items"]
     assert scores[0]["org_name"] == matrix.BRANCH and scores[0]["rank"] == 1 and scores[0]["star"] == 4
-    pairings = client.get("/api/party/pairings", **_auth(world["unitofficer"])).json()
+    assert answer["count"] == len(scores) and answer["capped"] is False
+    pairings = client.get("/api/party/pairings", **_auth(world["unitofficer"])).json()["items"]
     assert pairings[0]["helper_unit"] == "大唐青海能源开发有限公司"
-    assert client.get("/api/party/pairings", **_auth(world["outsider"])).json() == []
+    assert client.get("/api/party/pairings", **_auth(world["outsider"])).json()["items"] == []
+    # The page's form checks the query: a division outside the caller's scope is refused, named.
+    refused = client.get("/api/party/scores?division=620821", **_auth(world["county"]))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["loc"] == ["query", "division"]
+
+
+def test_it_pages_meetings_and_counts_missed_meetings_per_branch(client, world):
+    auth = _auth(world["county"])
+    meetings = client.get("/api/party/meetings?limit=1", **auth).json()
+    assert meetings["count"] >= 1 and len(meetings["items"]) == 1
+    assert meetings["items"][0]["photo_count"] == 1 and meetings["items"][0]["attendee_ids"]
+    year = timezone.localdate().year - 1
+    overdue = client.get(f"/api/party/meetings/overdue?year={year}", **auth).json()["items"]
+    branch = next(o for o in overdue if o["org_name"] == matrix.BRANCH)
+    assert branch["missed_members"] == 3 and branch["missed"] == sum(
+        v for k, v in branch.items() if k.startswith("missed_")
+    )
 
 
 # --- the writes of organisations, pairings, scores, reserves and village cadres ------------------
@@ -266,13 +278,13 @@ def test_it_records_a_yearly_standardisation_score(client, world):
 
     county, branch = world["county"], world["party_branch"]
     items = list(ChecklistItem.objects.all())
-    full = {str(i.pk): str(i.weight) for i in items}
+    full = {str(i.pk): str(i.max_points) for i in items}
     url = f"/api/party/orgs/{branch.pk}/scores"
     year = timezone.localdate().year
     made = _send(client, "post", url, {"year": year, "points": full, "satisfaction": "95.5"}, county)
     assert made.status_code == 201
     assert made.json()["star"] == 5 and made.json()["points"] == full and made.json()["version"] == 1
-    over = {**full, str(items[0].pk): str(items[0].weight + 1)}
+    over = {**full, str(items[0].pk): str(items[0].max_points + 1)}
     too_much = _send(client, "post", url, {"year": year, "points": over}, county)
     assert too_much.status_code == 422 and "得分应在0至" in too_much.json()["detail"]
     assert too_much.json()["errors"][0]["loc"] == ["body", f"points.{items[0].pk}"]

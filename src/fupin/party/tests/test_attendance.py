@@ -1,6 +1,7 @@
 """Meeting attendance comes from the members ticked and the guests named, never from a typed number
 (a 6-member branch once saved a meeting with 99 attendees): form, service, API and the migration."""
 
+import datetime
 import importlib
 
 import pytest
@@ -12,18 +13,18 @@ from django.utils import timezone
 from fupin.accounts.tokens import token_issue
 from fupin.party import services
 from fupin.party.models import Meeting
-from fupin.party.tests import matrix
 
 
-@pytest.fixture
-def world(cast):
-    made = {**cast, **matrix.objects(cast)}
+def _six(made: dict) -> dict:
+    """Five more members: a branch of six."""
     branch = made["party_branch"]
-    # Five more members: a branch of six.
-    made["six"] = [made["party_member"]] + [
-        services.member_add(by=None, org=branch, name=f"党员{n}", stage="applicant") for n in range(5)
-    ]
-    return made
+    return {
+        "six": [made["party_member"]]
+        + [services.member_add(by=None, org=branch, name=f"党员{n}", stage="applicant") for n in range(5)]
+    }
+
+
+WORLD_LAYERS = ("party", _six)
 
 
 def _today():
@@ -147,3 +148,39 @@ def test_the_migration_derives_the_figures_and_keeps_the_typed_ones_in_the_minut
     meeting.refresh_from_db()
     assert (meeting.attendee_count, meeting.absent_count) == (1, 5)
     assert meeting.minutes == "学习\n(原登记:实到 99 人,缺席 0 人)"
+
+
+def test_an_out_of_scope_or_missing_attendee_gets_the_same_answer(client, world):
+    """An attendee id of a branch of another county, and an id of no member at all, answer the
+    same 422 with the same errors, the payload's other mistakes included: an id reveals nothing."""
+    from fupin import testing
+
+    far = services.org_create(
+        by=None, name="泾川县某村党支部", level="branch", kind="village", region_id=testing.JINGCHUAN
+    )
+    stranger = services.member_add(by=None, org=far, name="外县党员", stage="applicant")
+    missing = stranger.pk + 1000
+    url = f"/api/party/orgs/{world['party_branch'].pk}/meetings"
+    auth = _auth(world["cadre"])
+    tomorrow = (_today() + datetime.timedelta(days=1)).isoformat()
+    answers = [
+        client.post(
+            url,
+            {
+                "kind": "lesson",
+                "held_on": tomorrow,
+                "topic": "党课",
+                "attendee_ids": [world["six"][0].pk, pk],
+            },
+            content_type="application/json",
+            **auth,
+        )
+        for pk in (stranger.pk, missing)
+    ]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json() == answers[1].json()
+    assert {tuple(e["loc"]) for e in answers[0].json()["errors"]} >= {
+        ("body", "attendee_ids"),
+        ("body", "held_on"),
+    }
+    assert not Meeting.objects.filter(topic="党课").exists()

@@ -14,20 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fupin import testing
-from fupin.accounts.roles import Role
 from fupin.accounts.tokens import token_issue
 from fupin.party import selectors, services
 from fupin.party.models import Meeting, PairingActivity, PartyMember
-from fupin.party.tests import matrix
 
-
-@pytest.fixture
-def world(cast):
-    made = {**cast, **matrix.objects(cast)}
-    made["township"] = testing.make_user(
-        "township", roles=[Role.TOWNSHIP_OFFICER], scopes=["632524203"], full_name="乡镇干部"
-    )
-    return made
+# The party world and the township officer of 唐乃亥乡, who keeps 民族村's branch too.
+WORLD_LAYERS = ("party", lambda made: {"township": testing.make_township_officer()})
 
 
 def _auth(user) -> dict:

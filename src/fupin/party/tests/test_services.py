@@ -18,11 +18,6 @@ from fupin.party.tests import matrix
 D = datetime.date
 
 
-@pytest.fixture
-def world(cast):
-    return {**cast, **matrix.objects(cast)}
-
-
 def _today():
     return timezone.localdate()
 
@@ -136,18 +131,55 @@ def test_it_refuses_a_photo_that_is_not_an_image_or_too_big(world, settings):
 
 def test_it_lists_missed_meetings_per_county_and_township(world):
     year = _today().year - 1
-    missed = selectors.missed_meetings(user=world["county"], year=year, division="632524203")
-    assert {org.name for org, _p in missed} == {matrix.BRANCH}
-    kinds = {p.kind for _o, p in missed}
-    assert {"committee", "theme_day", "lesson"} <= kinds
-    assert not [p for _o, p in missed if p.kind == "members" and p.start.month == 1]  # held 10 March
-    assert selectors.missed_meetings(user=world["county"], year=year, division="632524101") == []
-    assert selectors.missed_meetings(user=world["outsider"], year=year) == []
+    missed = list(selectors.overdue_branches(user=world["county"], year=year, division="632524203"))
+    assert [org.name for org in missed] == [matrix.BRANCH]
+    branch = missed[0]
+    assert branch.missed_committee and branch.missed_theme_day and branch.missed_lesson
+    assert branch.missed_members == 3  # held on 10 March: the first quarter is done
+    assert not selectors.overdue_branches(user=world["county"], year=year, division="632524101").exists()
+    assert not selectors.overdue_branches(user=world["outsider"], year=year).exists()
+
+
+@pytest.mark.parametrize("months_ago", [0, 4, 14])
+def test_it_counts_missed_meetings_as_the_calendar_does(world, months_ago):
+    """The database's count (for the list) and the calendar's periods (for one branch) agree,
+    for a branch founded mid-year, with a group, meetings of the group and meetings out of order."""
+    today = _today()
+    year = today.year if months_ago < 12 else today.year - 1
+    county = world["county"]
+    young = services.org_create(
+        by=None,
+        name="宁曲村党支部",
+        level="branch",
+        kind="village",
+        region_id="632524101206",
+        founded_on=D(year, 5, 20),
+    )
+    group = services.org_create(
+        by=None, name="第一党小组", level="group", kind="village", parent=young, region_id="632524101206"
+    )
+    held = [
+        ("group", group, D(year, 6, 3)),
+        ("lesson", young, D(year, 4, 2)),
+        ("members", young, D(year, 8, 9)),
+    ]
+    for kind, org, on in held:
+        if on <= today:
+            services.meeting_record(by=None, org=org, kind=kind, held_on=on, topic="会议")
+    past = today - datetime.timedelta(days=30 * months_ago)
+    counted = {o.pk: o for o in selectors.overdue_branches(user=county, year=year, today=past)}
+    for org in PartyOrg.objects.visible_to(county).filter(level="branch"):
+        calendar = selectors.meeting_calendar(org, year, today=past)
+        expected = {k: sum(p.state == "missed" for p in periods) for k, periods in calendar.items()}
+        row = counted.get(org.pk)
+        got = {k: getattr(row, f"missed_{k}") for k in calendar} if row else dict.fromkeys(calendar, 0)
+        assert got == expected, org.name
+        assert (row.missed if row else 0) == sum(expected.values())
 
 
 def test_it_totals_stars_and_ranks_scores_with_ties(world):
     checklist = world["party_score"].checklist
-    items = list(checklist.categories.values_list("items__id", "items__weight"))
+    items = list(checklist.categories.values_list("items__id", "items__max_points"))
     assert len(items) == 42 and sum(w for _i, w in items) == Decimal(100)
     assert world["party_score"].total == Decimal(84) and world["party_score"].star == 4
     other = services.org_create(
@@ -158,9 +190,9 @@ def test_it_totals_stars_and_ranks_scores_with_ties(world):
         by=None, org=other, checklist=checklist, year=year, points={i: 2 for i, _w in items}
     )
     ranking = selectors.score_ranking(user=world["county"], year=year)
-    assert [s.rank for s in ranking] == [1, 1]
+    assert [s["rank"] for s in ranking] == [1, 1]
     assert [
-        s.org.name for s in selectors.score_ranking(user=world["county"], year=year, division="632524101")
+        s["org_name"] for s in selectors.score_ranking(user=world["county"], year=year, division="632524101")
     ] == ["宁曲村党支部"]
     with pytest.raises(ValidationError) as error:
         services.score_record(by=None, org=other, checklist=checklist, year=year, points={items[0][0]: 99})
@@ -251,11 +283,13 @@ def test_it_totals_and_ranks_monthly_cadre_scores(world):
         points={i.pk: i.max_points - 5 for i in indicator_set.indicators.all()},
     )
     ranking = selectors.cadre_ranking(user=world["county"], month=month)
-    assert [(s.cadre.name, s.total, s.rank) for s in ranking] == [
+    assert [(s["name"], s["total"], s["rank"]) for s in ranking] == [
         ("才让", Decimal(100), 1),
         ("旦正", Decimal(75), 2),
     ]
-    assert selectors.cadre_ranking(user=world["outsider"], month=month) == []
+    # The rank is over the whole month, whatever page or order the rows are read in.
+    assert [(s["name"], s["rank"]) for s in ranking.order_by("total")[1:]] == [("才让", 1)]
+    assert not selectors.cadre_ranking(user=world["outsider"], month=month).exists()
 
 
 def test_it_checks_pairing_activity_dates_and_donations(world):

@@ -1,10 +1,6 @@
 """The party pages: recording a meeting with photos, field messages, the calendar, exports,
 workflow buttons and permissions."""
 
-import io
-
-import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +8,7 @@ from django.utils import timezone
 from fupin.audit.models import AuditEvent
 from fupin.party.models import BranchScore, Meeting, PartyMember
 from fupin.party.tests import matrix
-
-
-@pytest.fixture
-def world(cast):
-    return {**cast, **matrix.objects(cast)}
+from fupin.testing import xlsx_rows
 
 
 def test_it_records_a_meeting_with_a_photo_and_shows_it_done_on_the_calendar(client, world):
@@ -81,8 +73,7 @@ def test_it_refuses_a_photo_that_is_not_an_image_on_the_page(client, world):
 def test_it_exports_the_org_list_and_audits_the_export(client, world):
     client.force_login(world["county"])
     answer = client.get(reverse("party:org_export"), {"kind": "village"})
-    book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
-    cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
+    cells = [c for row in xlsx_rows(answer) for c in row]
     assert matrix.BRANCH in cells and "大唐青海公司机关第一党支部" not in cells  # the filter applies
     assert AuditEvent.objects.filter(action="export", object_type="party.partyorg").exists()
 
@@ -134,9 +125,9 @@ def test_it_scores_a_branch_with_the_checklist_form(client, world):
 def test_it_shows_the_overdue_list_by_township(client, world):
     client.force_login(world["county"])
     year = timezone.localdate().year - 1
-    page = client.get(reverse("party:overdue"), {"year": year, "division": "632524203"}).content.decode()
+    page = client.get(reverse("party:overdue_list"), {"year": year, "division": "632524203"}).content.decode()
     assert matrix.BRANCH in page and "支部委员会" in page
-    other = client.get(reverse("party:overdue"), {"year": year, "division": "620821"}).content.decode()
+    other = client.get(reverse("party:overdue_list"), {"year": year, "division": "620821"}).content.decode()
     assert "所选区划不在" in other or matrix.BRANCH not in other
 
 

@@ -31,9 +31,9 @@ def _b(o) -> str:
 
 
 PAGES: dict = {
-    "projects:home": Page(plain_url("projects:home"), "list"),
-    "projects:export": Page(plain_url("projects:export"), "export"),
-    "projects:summary": Page(plain_url("projects:summary"), "list", "产业"),
+    "projects:project_list": Page(plain_url("projects:project_list"), "list"),
+    "projects:project_export": Page(plain_url("projects:project_export"), "export"),
+    "projects:summary_list": Page(plain_url("projects:summary_list"), "list", "产业"),
     "projects:summary_export": Page(plain_url("projects:summary_export"), "export", "产业"),
     "projects:project_create": Page(plain_url("projects:project_create"), "list-no-marker"),
     "projects:project_detail": Page(_project("projects:project_detail"), "detail"),

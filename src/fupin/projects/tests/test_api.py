@@ -1,7 +1,5 @@
 """The projects API: scoped reads, writes through the services, refusals as 409 with Chinese reasons."""
 
-import pytest
-
 from fupin import testing
 from fupin.accounts.tokens import token_issue
 from fupin.projects.models import Status
@@ -17,13 +15,14 @@ def call(client, user, method, url, body=None):
     return send(url, **kwargs)
 
 
-@pytest.fixture
-def world(cast):
+def _records(made: dict) -> dict:
     return {
-        **cast,
         "source": make_source(),
-        "project": make_project(unit=cast["datang"], status=Status.PROPOSED),
+        "project": make_project(unit=made["datang"], status=Status.PROPOSED),
     }
+
+
+WORLD_LAYERS = (_records,)
 
 
 def test_it_creates_a_draft_and_refuses_a_stale_patch(client, world):

@@ -15,20 +15,18 @@ from fupin.core.errors import TransitionRefused
 from fupin.projects import services
 from fupin.projects.models import Beneficiary, ProjectEvent, Status
 from fupin.projects.tests.factories import approve, make_project, make_source
-from fupin.registry.tests.fixtures_screens import make_households
 
 
-@pytest.fixture
-def world(cast):
-    households = make_households()
+def _project(made: dict) -> dict:
     project = make_project(name="兴海县饮水工程", category="housing_water", place=testing.XINGHAI)
     zhaxi = services.beneficiary_add(
-        by=None, project=project, household=households["zhaxi"], benefit="通自来水", amount="800.00"
+        by=None, project=project, household=made["zhaxi"], benefit="通自来水", amount="800.00"
     )
-    wang = services.beneficiary_add(
-        by=None, project=project, household=households["wang"], benefit="通自来水"
-    )
-    return {**cast, **households, "project": project, "zhaxi_b": zhaxi, "wang_b": wang}
+    wang = services.beneficiary_add(by=None, project=project, household=made["wang"], benefit="通自来水")
+    return {"project": project, "zhaxi_b": zhaxi, "wang_b": wang}
+
+
+WORLD_LAYERS = ("households", _project)
 
 
 def _evaluate(project):

@@ -13,7 +13,7 @@ from fupin.core.masking import ID_NUMBER_RE, MOBILE_RE
 from fupin.projects import services, workflow
 from fupin.projects.models import Status
 from fupin.projects.tests.factories import TODAY, approve, make_project, make_source
-from fupin.registry.tests.fixtures_screens import HEAD_ID, PHONE, WIFE_ID, make_households
+from fupin.testing import HEAD_ID, PHONE, WIFE_ID
 
 HEALTH_TERMS = ("残疾", "大病", "慢性病", "因病", "因残", "患有", "健康状况")
 PEOPLE = ("扎西", "卓玛", "王芳")
@@ -28,9 +28,7 @@ def leaks(html: str) -> list[str]:
     return found
 
 
-@pytest.fixture
-def world(cast):
-    households = make_households()
+def _projects(world: dict) -> dict:
     source = make_source()
     public = make_project(
         name="兴海县安全饮水工程",
@@ -38,23 +36,27 @@ def world(cast):
         place=testing.XINGHAI,
         benefit_mechanism=f"受益户统一管护,联系人电话{PHONE},身份证{HEAD_ID}",
     )
-    services.beneficiary_add(by=None, project=public, household=households["zhaxi"], benefit="通自来水")
-    services.beneficiary_add(by=None, project=public, household=households["wang"], benefit="通自来水")
+    services.beneficiary_add(by=None, project=public, household=world["zhaxi"], benefit="通自来水")
+    services.beneficiary_add(by=None, project=public, household=world["wang"], benefit="通自来水")
     approve(public, source)
     workflow.project_transition(by=None, project=public, action="publicise", on=TODAY, publicity_days=7)
     services.publicity_save(by=None, county_code=testing.XINGHAI, hotline=HOTLINE, office="兴海县乡村振兴局")
     village = make_project(name="民族村牦牛养殖合作社", benefit_mechanism=f"分红到户,扎西电话{PHONE}")
-    services.beneficiary_add(by=None, project=village, household=households["zhaxi"], benefit="分红")
+    services.beneficiary_add(by=None, project=village, household=world["zhaxi"], benefit="分红")
     approve(village, source)
     draft = make_project(name="尚在草稿的项目")
-    return {**cast, **households, "public": public, "draft": draft}
+    return {"public": public, "draft": draft}
+
+
+WORLD_LAYERS = ("households", _projects)
 
 
 def public_urls() -> list[str]:
-    """Every public page of the app (views_public), for the county and the village of the fixtures."""
-    from fupin.projects import urls, views_public
+    """Every public page of the app (views.public), for the county and the village of the fixtures."""
+    from fupin.projects import urls
+    from fupin.projects.views import public
 
-    names = [p.name for p in urls.urlpatterns if p.callback.__module__ == views_public.__name__]
+    names = [p.name for p in urls.urlpatterns if p.callback.__module__ == public.__name__]
     assert names == ["public_place"], "a new public page must be scanned here too"
     return [
         reverse(f"projects:{n}", args=[code])

@@ -11,8 +11,9 @@ from django.urls import reverse
 from fupin import testing
 from fupin.audit.models import AuditEvent
 from fupin.projects import ledger
-from fupin.projects.models import Project, Status
+from fupin.projects.models import LedgerEntry, Project, Status
 from fupin.projects.tests.factories import TODAY, make_project, make_source
+from fupin.testing import xlsx_rows
 
 
 @pytest.fixture
@@ -51,14 +52,14 @@ def form_data(**overrides):
 
 def test_it_lists_the_library_with_money_linked_to_the_ledger(client, funded):
     client.force_login(funded["county"])
-    html = client.get(reverse("projects:home")).content.decode()
+    html = client.get(reverse("projects:project_list")).content.decode()
     assert "民族村牦牛养殖合作社" in html and "大唐青海能源开发有限公司" in html
     link = f"{reverse('projects:entry_list')}?project={funded['project'].pk}&amp;kind=disbursement"
     assert f'<a href="{link}">150,000.50</a>' in html
     # The figure's link leads to exactly the entries that add up to it.
-    ledger_page = client.get(link.replace("&amp;", "&")).content.decode()
-    assert figure(ledger_page, "disbursement") == "150,000.50 元"
-    assert ledger_page.count('<tr id="entry-') == 2
+    ledger = client.get(link.replace("&amp;", "&"))
+    assert figure(ledger.content.decode(), "disbursement") == "150,000.50 元"
+    assert ledger.context["page"].count == 2
 
 
 def test_the_cadre_adds_a_project_through_the_form(client, cast):
@@ -154,26 +155,52 @@ def test_the_village_cadre_cannot_touch_money(client, funded):
     assert answer.status_code == 403
 
 
+def test_an_entry_is_reversed_from_the_ledger_with_a_reason(client, funded):
+    client.force_login(funded["county"])
+    payment = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.DISBURSEMENT).latest("id")
+    url = reverse("projects:reverse", args=[payment.pk])
+    assert url in client.get(reverse("projects:entry_list")).content.decode()
+    assert "30,000.00" in client.get(url).content.decode()  # the page names the entry it corrects
+    assert client.post(url, {"reason": ""}).status_code == 200  # a reason is required
+    assert client.post(url, {"reason": "重复拨付"}).status_code == 302
+    assert LedgerEntry.objects.filter(reverses=payment).exists()
+    # The allocation still has money paid out of it: refused, with the reason on the page.
+    refused = client.post(reverse("projects:reverse", args=[funded["allocation"].pk]), {"reason": "录错"})
+    assert (
+        refused.status_code == 200 and not LedgerEntry.objects.filter(reverses=funded["allocation"]).exists()
+    )
+
+    client.force_login(funded["cadre"])
+    assert client.get(url).status_code == 403
+
+
 def test_exports_are_formula_escaped_and_audited(client, funded):
     Project.objects.filter(pk=funded["project"].pk).update(name="=HYPERLINK(1)")
     client.force_login(funded["county"])
     for name in (
-        "projects:export",
+        "projects:project_export",
         "projects:source_export",
         "projects:entry_export",
         "projects:summary_export",
     ):
         answer = client.get(reverse(name))
         assert answer.status_code == 200
-        book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
-        cells = [c for row in book.active.iter_rows(values_only=True) for c in row if isinstance(c, str)]
-        assert not any(c.startswith("=") for c in cells), name
+        data = b"".join(answer.streaming_content)
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        cells = [c for row in book.active.iter_rows() for c in row if isinstance(c.value, str)]
+        # Text that Excel would run keeps its value and is marked as text (Excel's quote prefix).
+        assert all(c.quotePrefix for c in cells if c.value.startswith("=")), name
+        assert not any(c.data_type == "f" for row in book.active.iter_rows() for c in row), name
     assert AuditEvent.objects.filter(action="export", object_type__startswith="projects.").count() == 4
+    # Money is a number Excel and WPS can add up, never text.
+    rows = xlsx_rows(client.get(reverse("projects:project_export")))
+    budget = rows[0].index("资金规模(元)")
+    assert rows[1][budget] == 300000.0 and rows[1][budget + 2] == 150000.5
 
 
 def test_the_summary_shows_wan_yuan_per_category(client, funded):
     client.force_login(funded["county"])
-    html = client.get(reverse("projects:summary")).content.decode()
+    html = client.get(reverse("projects:summary_list")).content.decode()
     assert "产业" in html and "30.00万元" in html
     # The category's allocated figure links to the entries that make it up.
     link = re.search(r'href="([^"]*kind=allocation&amp;category=industry)">30.00万元', html).group(1)
@@ -182,10 +209,13 @@ def test_the_summary_shows_wan_yuan_per_category(client, funded):
 
 def test_the_menu_opens_the_library_and_only_drafting_roles_may_add(client, cast):
     client.force_login(cast["cadre"])
-    assert reverse("projects:home") in client.get(reverse("core:home")).content.decode()
-    assert reverse("projects:project_create") in client.get(reverse("projects:home")).content.decode()
+    assert reverse("projects:project_list") in client.get(reverse("core:home")).content.decode()
+    assert reverse("projects:project_create") in client.get(reverse("projects:project_list")).content.decode()
     client.force_login(cast["unitofficer"])
-    assert reverse("projects:project_create") not in client.get(reverse("projects:home")).content.decode()
+    assert (
+        reverse("projects:project_create")
+        not in client.get(reverse("projects:project_list")).content.decode()
+    )
     assert client.get(reverse("projects:project_create")).status_code == 403
 
 

@@ -13,7 +13,7 @@ def test_it_lists_provinces_and_children(client_in):
     assert [p["code"] for p in provinces] == ["62", "63"]
     children = client_in.get("/api/regions/632524/children").json()
     assert [(c["code"], c["short_name"], c["child_count"]) for c in children] == [
-        ("632524101", "子科滩镇", 1),
+        ("632524101", "河卡镇", 1),
         ("632524203", "唐乃亥乡", 1),
     ]
 

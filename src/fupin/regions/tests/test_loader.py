@@ -9,6 +9,8 @@ from fupin.regions.files import SHIPPED_DATA
 from fupin.regions.loader import LoadFailed, load_divisions
 from fupin.regions.models import Region
 
+# No shared cast: most tests load divisions into an empty table (the one cast test makes its own).
+WORLD_LAYERS = None
 REAL_DATA = Path("/work/shared/data/divisions")
 
 GOOD = {

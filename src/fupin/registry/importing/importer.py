@@ -20,9 +20,9 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
 from fupin.core import crypto
+from fupin.core.audit_actions import AuditAction
 from fupin.core.masking import mask_id_number
 from fupin.core.scoping import scope_of
 from fupin.regions.models import Region
@@ -265,7 +265,7 @@ def _cross_row_checks(staging: Staging, sink) -> None:
 def _audit(user, filename: str, result: ImportResult, errors: int) -> None:
     c = result.counts
     audit_record(
-        action=AuditEvent.Action.CREATE if c.changed else AuditEvent.Action.OTHER,
+        action=AuditAction.CREATE if c.changed else AuditAction.OTHER,
         actor=user if getattr(user, "pk", None) else None,
         object_type="registry.household",
         object_repr=_("导入贫困户信息"),
@@ -289,7 +289,7 @@ def _record_duplicates(reports: list[DuplicateReport], user) -> None:
         for report in reports[:1000]:
             report.save()
             audit_record(
-                action=AuditEvent.Action.CREATE,
+                action=AuditAction.CREATE,
                 actor=report.by,
                 obj=report,
                 region_code=report.attempted_county,

@@ -83,6 +83,8 @@ def _produce(rows: Iterator, sender, size: int) -> None:
 
 
 def _consume(receiver, child) -> Iterator:
+    # Here, not at the top: readers imports this module (read_ahead), so readers is complete by
+    # the time a read runs.
     from fupin.registry.importing.readers import FileRejected
 
     try:

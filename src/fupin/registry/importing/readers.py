@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from fupin.registry.importing import readahead
 from fupin.registry.importing.template import BY_HEADER, COLUMNS, normalize_header
+from fupin.registry.importing.xlsx import SheetError, open_first_sheet
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_UNCOMPRESSED = 4 * 1024 * 1024 * 1024
@@ -185,8 +186,6 @@ def _scan_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _xlsx_rows(path: Path) -> tuple[list, Iterator[tuple[int, list]]]:
-    from fupin.registry.importing.xlsx import SheetError, open_first_sheet
-
     try:
         rows = open_first_sheet(path)
         first = next(rows, None)

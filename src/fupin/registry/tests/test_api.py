@@ -4,12 +4,10 @@ import pytest
 
 from fupin.accounts.tokens import token_issue
 from fupin.audit.models import AuditEvent
-from fupin.registry.tests import fixtures_screens
-from fupin.registry.tests.fixtures_screens import HEAD_ID, PHONE
+from fupin.testing import HEAD_ID, PHONE
 
 BASE = "/api/registry"
-
-households = fixtures_screens.households
+WORLD_LAYERS = ("households",)
 
 
 @pytest.fixture

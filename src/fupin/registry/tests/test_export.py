@@ -9,6 +9,7 @@ from python_calamine import CalamineWorkbook
 from fupin.audit.models import AuditEvent
 from fupin.registry.importing.importer import run_import
 from fupin.registry.tests._import_data import VILLAGE, sample_rows, to_csv
+from fupin.testing import response_bytes
 
 
 def _import(tmp_path, cast, **overrides):
@@ -31,7 +32,7 @@ def test_it_exports_only_the_users_scope(client, cast, tmp_path):
     """The outsider's export has none of 632524's households."""
     _import(tmp_path, cast)
     client.force_login(cast["outsider"])
-    rows = _sheet(client.get(reverse("registry:export")).content)
+    rows = _sheet(response_bytes(client.get(reverse("registry:household_export"))))
     assert len(rows) == 1  # the header alone
     assert AuditEvent.objects.filter(action="export", actor_username="outsider").exists()
 
@@ -42,17 +43,19 @@ def test_it_masks_personal_data_and_escapes_formulas(client, cast, tmp_path):
     rows = _import(tmp_path, cast, **{"村民小组": "=HYPERLINK(1)", "开户银行": "@bank"})
     client.force_login(cast["cadre"])
     assert not cast["cadre"].has_perm("registry.reveal_household")
-    sheet = _sheet(client.get(reverse("registry:export")).content)
+    sheet = _sheet(response_bytes(client.get(reverse("registry:household_export"))))
     header, first = sheet[0], sheet[1]
     record = dict(zip(header, first, strict=True))
     assert record["身份证号"] == rows[0]["身份证号"][:4] + "*" * 10 + rows[0]["身份证号"][-4:]
     assert record["联系电话"] == "138****8000"
     assert record["健康状况"] == "***"
     assert record["村民小组"] == "'=HYPERLINK(1)" and record["开户银行"] == "'@bank"
-    body = b"".join(client.get(reverse("registry:export") + "?format=csv").streaming_content).decode()
+    body = b"".join(
+        client.get(reverse("registry:household_export") + "?format=csv").streaming_content
+    ).decode()
     assert rows[0]["身份证号"] not in body and "138****8000" in body
     event = AuditEvent.objects.filter(action="export").last()
-    assert event.changes["count"] == 6 and not event.changes["revealed"]
+    assert event.changes["count"] == 6 and event.changes["masked"]
 
 
 def test_it_reveals_only_on_the_clear_export_form(client, cast, tmp_path):
@@ -60,18 +63,19 @@ def test_it_reveals_only_on_the_clear_export_form(client, cast, tmp_path):
     values come from the 明文导出 form, with a purpose, and the audit says so."""
     rows = _import(tmp_path, cast)
     client.force_login(cast["county"])
-    sheet = _sheet(client.get(reverse("registry:export")).content)
+    sheet = _sheet(response_bytes(client.get(reverse("registry:household_export"))))
     record = dict(zip(sheet[0], sheet[1], strict=True))
     assert record["身份证号"] != rows[0]["身份证号"] and record["健康状况"] == "***"
-    assert AuditEvent.objects.filter(action="export").order_by("-id").first().changes["revealed"] is False
+    assert AuditEvent.objects.filter(action="export").order_by("-id").first().changes["masked"] is True
     response = client.post(
-        reverse("registry:export_clear"), {"purpose": "医保参保核对", "format": "xlsx", "confirm": "on"}
+        reverse("registry:household_export_clear"),
+        {"purpose": "医保参保核对", "format": "xlsx", "confirm": "on"},
     )
-    sheet = _sheet(response.content)
+    sheet = _sheet(response_bytes(response))
     record = dict(zip(sheet[0], sheet[1], strict=True))
     assert record["身份证号"] == rows[0]["身份证号"] and record["健康状况"] == "长期慢性病"
     event = AuditEvent.objects.filter(action="export").order_by("-id").first()
-    assert event.changes["revealed"] is True and event.changes["purpose"] == "医保参保核对"
+    assert event.changes["masked"] is False and event.changes["purpose"] == "医保参保核对"
 
 
 def test_it_exports_from_the_command_line(cast, tmp_path):

@@ -11,11 +11,10 @@ from fupin.accounts.roles import Role
 from fupin.registry import services
 from fupin.registry.idnumbers import make_id_number
 from fupin.registry.models import Household, Member
-from fupin.registry.tests import fixtures_screens
-from fupin.registry.tests.fixtures_screens import HEAD_ID
+from fupin.testing import HEAD_ID
 
-county_client = fixtures_screens.county_client
-households = fixtures_screens.households
+WORLD_LAYERS = ("households",)
+
 
 NEW_HEAD_ID = make_id_number(area_code="632524", birth_date=datetime.date(1966, 6, 6), sequence=21, male=True)
 CREATE = "registry:household_create"

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from fixtures_core are "redefined" as arguments
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -6,8 +5,9 @@ from fupin.accounts.roles import Role
 from fupin.core.errors import TransitionRefused
 from fupin.registry import lifecycle, services
 from fupin.registry.models import Household
-from fupin.registry.tests.fixtures_core import minzu  # noqa: F401
 from fupin.testing import make_user
+
+WORLD_LAYERS = ("minzu",)
 
 ALL_PASS = dict.fromkeys(["food", "clothing", "education", "medical", "housing", "water"], True)
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from fixtures_core are "redefined" as arguments
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -7,7 +6,9 @@ from django.test import RequestFactory
 from fupin.audit.models import AuditEvent
 from fupin.registry.reveal import reveal
 from fupin.registry.services import member_update
-from fupin.registry.tests.fixtures_core import minzu, person_id  # noqa: F401
+from fupin.testing import person_id
+
+WORLD_LAYERS = ("minzu",)
 
 
 def _request(user):

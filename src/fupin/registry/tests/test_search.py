@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fupin.registry import bench_search, selectors, services
+from fupin.registry import selectors, services
 from fupin.registry.idnumbers import make_id_number
-from fupin.registry.tests import fixtures_screens
-from fupin.registry.tests.fixtures_screens import HEAD_ID, WIFE_ID
+from fupin.testing import HEAD_ID, WIFE_ID
 
-households = fixtures_screens.households
+WORLD_LAYERS = ("households",)
+
 SISTER_ID = make_id_number(area_code="632524", birth_date=datetime.date(1975, 4, 1), sequence=22, male=False)
 NIECE_ID = make_id_number(area_code="632524", birth_date=datetime.date(1999, 2, 3), sequence=24, male=False)
 OUTSIDE_ID = make_id_number(area_code="620821", birth_date=datetime.date(1990, 5, 6), sequence=26, male=False)
@@ -95,15 +95,3 @@ def test_the_capped_count_of_a_name_search_is_the_households_count(cast, househo
         for cap in (1, 2, 3, 1000):
             assert selectors.count_up_to(found, cap) == min(exact, cap + 1), (q, cap)
     assert len(list(selectors.household_list(user=cast["county"], filters={"q": "z"}))) == 2  # not 李强's
-
-
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the hand-written SQL is PostgreSQL's")
-def test_the_search_gives_the_hand_written_sqls_page_and_count(cast, households):
-    """bench_search's check on real rows: for every mode, the list's first page and its capped and
-    exact counts equal those of the hand-written SQL it is measured against."""
-    wang = households["wang"]
-    services.member_add(by=None, household=wang, name="卓萨", id_number=SISTER_ID, relation="other")
-    services.member_add(by=None, household=wang, name="扎西", id_number=NIECE_ID, relation="other")
-    for cap in (0, 1, 1000):
-        results = bench_search.run(prefix="632524", n=12, warmup=0, cap=cap)
-        assert {r["mode"] for r in results} == set(bench_search.MODES)

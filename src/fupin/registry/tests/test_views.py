@@ -8,14 +8,11 @@ from django.urls import reverse
 from fupin.audit.models import AuditEvent
 from fupin.registry.idnumbers import make_id_number
 from fupin.registry.models import Household, YearlyIncome
-from fupin.registry.tests import fixtures_screens
-from fupin.registry.tests.fixtures_screens import HEAD_ID, PHONE, WIFE_ID
+from fupin.testing import HEAD_ID, PHONE, WIFE_ID
 
+WORLD_LAYERS = ("households",)
 LIST = "registry:household_list"
 NEW_HEAD_ID = make_id_number(area_code="632524", birth_date=datetime.date(1966, 6, 6), sequence=21, male=True)
-
-county_client = fixtures_screens.county_client
-households = fixtures_screens.households
 
 
 def _list(client, **params) -> str:
@@ -69,10 +66,10 @@ def test_it_filters(county_client, households, params, expected):
     assert {name for name in ("扎西", "王芳") if f"<td>{name}</td>" in html} == expected
 
 
-def test_it_ignores_a_division_outside_the_scope(county_client, households):
+def test_it_lists_nothing_for_a_division_outside_the_scope(county_client, households):
     html = _list(county_client, division="620821100206")
     assert "李强" not in html
-    assert "扎西" in html  # the bad filter is reported under the field and ignored
+    assert "<td>扎西</td>" not in html and "所选区划不在允许的范围内" in html  # refused, and said why
 
 
 @pytest.mark.parametrize(

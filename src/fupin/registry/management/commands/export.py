@@ -5,6 +5,7 @@ Masked by default, like the list's 导出. `--clear` writes the clear values and
 clear export needs their registry.reveal_household.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -37,9 +38,7 @@ class Command(BaseCommand):
             raise CommandError(_("--county 应为区划代码(数字,最多12位)"))
         account = None
         if user:
-            from fupin.accounts.models import User
-
-            account = User.objects.filter(username=user, is_active=True).first()
+            account = get_user_model().objects.filter(username=user, is_active=True).first()
             if account is None:
                 raise CommandError(_("用户 %(name)s 不存在或已停用") % {"name": user})
             if clear and not may_export_clear(account):
@@ -50,12 +49,11 @@ class Command(BaseCommand):
             households = selectors.household_list(user=account, filters=filters)
         else:
             households = Household.objects.filter(village__code__startswith=county)
-        rows = export_rows(selectors.members_of(households), reveal=clear)
         if format == "csv":
             with open(output, "w", encoding="utf-8", newline="") as fh:
-                count = write_csv(fh, rows)
+                count = write_csv(fh, households, reveal=clear)
         else:
-            count = write_xlsx(output, rows)
+            count = write_xlsx(output, export_rows(selectors.members_of(households), reveal=clear))
         audit_export(
             count=count,
             reveal=clear,

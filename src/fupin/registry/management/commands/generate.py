@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from fupin.audit.models import AuditEvent
 from fupin.audit.services import audit_record
+from fupin.core.audit_actions import AuditAction
 from fupin.regions.models import Region
 from fupin.registry.generator import generate_households, next_numbers, village_committees, write_generated
 
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         )
         made_households, made_members = write_generated(rows, batch_size=batch_size, progress=progress)
         audit_record(
-            action=AuditEvent.Action.OTHER,
+            action=AuditAction.OTHER,
             object_type="registry.household",
             region_code=county or "",
             detail=_("生成模拟数据:%(h)d 户 %(m)d 人") % {"h": made_households, "m": made_members},

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -25,9 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run, report, partial, user, **options):
         account = None
         if user:
-            from fupin.accounts.models import User
-
-            account = User.objects.filter(username=user, is_active=True).first()
+            account = get_user_model().objects.filter(username=user, is_active=True).first()
             if account is None:
                 raise CommandError(_("用户 %(name)s 不存在或已停用") % {"name": user})
         path = Path(file)

@@ -1,0 +1,10 @@
+import pytest
+
+from fupin import testing
+
+
+@pytest.fixture(scope="module")
+def world_layers(request):
+    """Each module shares one world: the cast and this app's matrix records of 兴海县
+    (tests/matrix.py); a module may declare other WORLD_LAYERS."""
+    return testing.world_layers_of(request.module, default=("party",))

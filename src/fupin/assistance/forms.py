@@ -39,9 +39,11 @@ def _date(label, *, required=True, initial=None):
     )
 
 
-def _text(label, *, required=True, max_length=200, rows=None, **attrs):
+def _text(label, *, required=True, max_length=200, rows=None, help_text="", **attrs):
     widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget)
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=widget, help_text=help_text
+    )
 
 
 class NoControlChars:

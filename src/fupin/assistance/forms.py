@@ -20,9 +20,9 @@ from fupin.assistance.choices import (
     UnitLevel,
 )
 from fupin.assistance.models import Cadre, WorkTeam
-from fupin.core.forms import VersionedForm, scope_root
+from fupin.core import forms as core_forms
+from fupin.core.forms import VersionedForm
 from fupin.core.lists import FilterForm
-from fupin.core.scoping import scope_of
 from fupin.core.validators import has_control
 from fupin.orgs import selectors as orgs
 from fupin.regions.forms import RegionField
@@ -57,32 +57,8 @@ class NoControlChars:
         return cleaned
 
 
-class ScopedForm(NoControlChars, forms.Form):
-    """A form that knows its user: region pickers start at the user's place; choices are theirs."""
-
-    region_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        root = scope_root(user)
-        for name in self.region_fields:
-            old = self.fields[name]
-            field = RegionField(label=old.label, required=old.required, root=root)
-            if root and len(root) == 12:
-                # A village cadre has one place: it is the answer, no picker needed.
-                field = RegionField(label=old.label, required=old.required, widget=forms.HiddenInput)
-                field.initial = root
-                self.initial.setdefault(name, root)
-            self.fields[name] = field
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.region_fields:
-            region = cleaned.get(name)
-            if region is not None and not scope_of(self.user).covers_code(region.code):
-                self.add_error(name, _("所选区划不在您的数据范围内。"))
-        return cleaned
+class ScopedForm(NoControlChars, core_forms.ScopedForm):
+    """An assistance entry form: its user's pickers and scope (core), no control characters."""
 
 
 # --- query forms --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from fupin.core.menu import section_for
 from fupin.core.permissions import require
 from fupin.core.scoping import scope_of
 from fupin.core.validators import has_control
+from fupin.regions.forms import RegionField
 
 
 def scope_root(user) -> str | None:
@@ -102,3 +103,35 @@ def form_page(
     section = section_for(request)
     context.update(form=form, title=title, back=back, crumbs=[*([section] if section else []), *crumbs])
     return render(request, template, context)
+
+
+class ScopedForm(forms.Form):
+    """A form that knows its user: each division picker in `region_fields` starts at the user's place
+    (a village cadre's one village is the answer, no picker needed), and a division outside the
+    user's scope is refused. The base of entry forms and of query forms (core.lists.FilterForm)."""
+
+    region_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        root = scope_root(user)
+        for name in self.region_fields:
+            old = self.fields[name]
+            if root and len(root) == 12:
+                field = RegionField(label=old.label, required=old.required, widget=forms.HiddenInput)
+                field.initial = root
+                self.initial.setdefault(name, root)
+            else:
+                field = RegionField(
+                    label=old.label, required=old.required, root=root, levels=getattr(old, "levels", None)
+                )
+            self.fields[name] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.region_fields:
+            region = cleaned.get(name)
+            if region is not None and not scope_of(self.user).covers_code(region.code):
+                self.add_error(name, _("所选区划不在您的数据范围内。"))
+        return cleaned

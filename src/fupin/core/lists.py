@@ -64,12 +64,10 @@ from pydantic import create_model
 
 from fupin.audit.services import audit_record
 from fupin.core.exports import XLSX_TYPE, _attachment
-from fupin.core.forms import no_control, scope_root
+from fupin.core.forms import ScopedForm, no_control
 from fupin.core.masking import mask_text
 from fupin.core.pagination import PAGE_PARAM, PAGE_SIZES, SIZE_PARAM, _positive_int, count_up_to
 from fupin.core.permissions import require
-from fupin.core.scoping import scope_of
-from fupin.regions.forms import RegionField
 
 # The kinds of column: how a value is shown on the page and written in the sheet.
 TEXT, INT, MONEY, DECIMAL, DATE, DATETIME, BOOL = (
@@ -154,27 +152,10 @@ class ListSpec:
 # --- the one query-form base --------------------------------------------------------------------
 
 
-class FilterForm(forms.Form):
-    """The one base of query forms: it knows its user (a division picker starts at the user's place,
-    and a division outside the user's scope is refused), refuses control characters, and gives the
+class FilterForm(ScopedForm):
+    """The one base of query forms: a ScopedForm (its division pickers start at the user's place and
+    refuse a division outside the user's scope) that refuses control characters and gives the
     cleaned filters as a plain dict. Declare `region_fields` for the pickers."""
-
-    region_fields: tuple[str, ...] = ()
-
-    def __init__(self, data=None, *args, user, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        self.user = user
-        root = scope_root(user)
-        for name in self.region_fields:
-            old = self.fields[name]
-            if root and len(root) == 12:
-                # A village cadre has one place: it is the answer, no picker needed.
-                new = RegionField(label=old.label, required=False, widget=forms.HiddenInput)
-                new.initial = root
-                self.initial.setdefault(name, root)
-            else:
-                new = RegionField(label=old.label, required=False, root=root)
-            self.fields[name] = new
 
     def clean(self):
         cleaned = super().clean()
@@ -184,10 +165,6 @@ class FilterForm(forms.Form):
                     cleaned[name] = no_control(value)
                 except forms.ValidationError as error:
                     self.add_error(name, error)
-        for name in self.region_fields:
-            region = cleaned.get(name)
-            if region is not None and not scope_of(self.user).covers_code(region.code):
-                self.add_error(name, _("所选区划不在您的数据范围内。"))
         return cleaned
 
     def filters(self) -> dict:

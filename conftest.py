@@ -16,6 +16,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once():
+    """A job runs inside the call that queues it (huey's immediate mode, its queue in memory), so a
+    test sees it done; fupin/jobs/tests/test_worker.py starts a real consumer on a real queue."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded photos and import files of a test go to its own folder, never to var/media."""

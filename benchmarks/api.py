@@ -8,8 +8,9 @@ from fupin as production runs it, against a bare WSGI app that runs exactly the 
   (user `bench_county_<code>`, made here with the county's data scope).
 - the limit: `benchmarks/api_bare.py` under the same gunicorn options; it executes, in order,
   the statements fupin ran for one such request (captured with Django's query log on this
-  database: the token look-up, the scope, the page and the count) and answers the page as JSON.
-  Both answers must hold the same count and the same households, or the run stops.
+  database: the token look-up, the capped count and the page), checks the bearer key as fupin
+  does (hashed, looked up with fupin's statement, refused when revoked, expired or inactive) and
+  answers the same JSON. Both answers must be equal, whole, or the run stops.
 - load: `wrk` (Debian package) with N concurrent keep-alive connections, or, when wrk is not
   installed, a small threaded Python client (the output says which). Both servers are warmed up,
   then measured in alternating rounds (who goes first alternates), so that other work on the
@@ -17,6 +18,7 @@ from fupin as production runs it, against a bare WSGI app that runs exactly the 
 """
 
 import http.client
+import inspect
 import json
 import os
 import re
@@ -39,11 +41,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from fupin.accounts.models import ApiToken, DataScope, User, UserRole
+from fupin.accounts.roles import Role
+from fupin.accounts.tokens import token_issue
 from fupin.core import crypto
+from fupin.core.lists import CappedPagination
 from fupin.core.management.commands.serve import gunicorn_argv
-from fupin.registry import selectors
+from fupin.registry.api.common import HouseholdOut
+from fupin.registry.choices import Status
+from fupin.registry.lists import HOUSEHOLDS
 
 PATH = "/api/registry/households"
+DEFAULT_LIMIT = CappedPagination.Input.model_fields["limit"].default
 BARE_APP = "benchmarks.api_bare:application"
 # Behind the TLS proxy of a real deployment; without it production redirects to https.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -92,10 +101,6 @@ def _with_application_name(url: str, name: str) -> str:
 
 def ensure_token(county: str) -> str:
     """A fresh API token of the county officer `bench_county_<county>` (made on first use)."""
-    from fupin.accounts.models import DataScope, User, UserRole
-    from fupin.accounts.roles import Role
-    from fupin.accounts.tokens import token_issue
-
     user, created = User.objects.get_or_create(
         username=f"bench_county_{county}", defaults={"full_name": f"县级干部(基准 {county})"}
     )
@@ -106,6 +111,32 @@ def ensure_token(county: str) -> str:
         DataScope.objects.create(user=user, region_id=county)
     _, key = token_issue(user=user, name="bench_api")
     return key
+
+
+def bare_plan(queries: list[str], key: str, limit: int, answer: dict) -> dict:
+    """What the bare app runs and answers (benchmarks/api_bare.py): fupin's statements in order, the
+    token's with its key hash as a parameter, and the shape of fupin's answer."""
+    hashed = f"'{ApiToken.hash_key(key)}'"
+    token = next(i for i, sql in enumerate(queries) if hashed in sql)
+    statements = list(queries)
+    if statements[token].count(hashed) != 1:
+        raise SystemExit("the token statement holds its key hash more than once")
+    statements[token] = statements[token].replace("%", "%%").replace(hashed, "%s")
+    count = next(i for i, sql in enumerate(queries) if sql.startswith("SELECT COUNT(*)"))
+    page = max(i for i, sql in enumerate(queries) if '"registry_household"' in sql and i != count)
+    return {
+        "statements": statements,
+        "token": token,
+        "count": count,
+        "page": page,
+        "cap": HOUSEHOLDS.count_cap,
+        "limit": limit,  # the page statement reads one row more, to know whether a next page exists
+        "fields": list(HouseholdOut.model_fields),
+        "renames": {"village_id": "village_code", "village__name": "village_name"},
+        "labels": {value: str(label) for value, label in Status.choices},
+        # fupin's cursor follows (number, id) (registry.selectors.KEYSET); the bare app writes the same.
+        "keyset": ["number", "id"] if answer.get("next") else None,
+    }
 
 
 def capture_sql(key: str, path: str) -> tuple[list[str], dict]:
@@ -164,6 +195,33 @@ def fetch_json(port: int, key: str, path: str) -> dict:
     if response.status != 200:
         raise SystemExit(f"port {port}: {response.status} {body[:300]!r}")
     return json.loads(body)
+
+
+def differences(ours, bare, where: str = "") -> list[str]:
+    """Where two JSON answers differ: "items[3].latest_per_capita: '4321.00' vs '4321.0'"."""
+    if isinstance(ours, dict) and isinstance(bare, dict):
+        found = [f"{where}.{k}: only one side has it" for k in ours.keys() ^ bare.keys()]
+        for k in ours.keys() & bare.keys():
+            found += differences(ours[k], bare[k], f"{where}.{k}")
+        return found
+    if isinstance(ours, list) and isinstance(bare, list):
+        if len(ours) != len(bare):
+            return [f"{where}: {len(ours)} vs {len(bare)} entries"]
+        return [
+            d
+            for i, (a, b) in enumerate(zip(ours, bare, strict=True))
+            for d in differences(a, b, f"{where}[{i}]")
+        ]
+    return [] if ours == bare else [f"{where}: {ours!r:.80} vs {bare!r:.80}"]
+
+
+def fetch_status(port: int, key: str, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path, headers={"Authorization": f"Bearer {key}", **PROXY_HEADERS})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
 
 
 def load_wrk(
@@ -274,13 +332,21 @@ def run(
     processes = []
     with tempfile.TemporaryDirectory(prefix="fupin-bench-api-") as tmp_name:
         tmp = Path(tmp_name)
-        sql_file = tmp / "queries.json"
-        sql_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+        sql_file = tmp / "plan.json"
+        sql_file.write_text(
+            json.dumps(bare_plan(queries, key, limit or DEFAULT_LIMIT, answer), ensure_ascii=False),
+            encoding="utf-8",
+        )
         env = production_env(tmp)
         ports = {"fupin": free_port(), "bare": free_port()}
         try:
             fupin_argv = [sys.executable, "-m", "fupin.cli", "serve", "--bind", f"127.0.0.1:{ports['fupin']}"]
             fupin_argv += ["--workers", str(workers), "--threads", str(threads)]
+            # The job queue's consumer (a child of gunicorn's master, when serve starts one) serves
+            # no request: left running, its CPU would count as the workers'.
+            queue = "queue_consumer" in inspect.signature(gunicorn_argv).parameters
+            if queue:
+                fupin_argv.append("--no-worker")
             url = env["DATABASE_URL"]
             side_env = {
                 "fupin": {**env, "DATABASE_URL": _with_application_name(url, "fupin-bench-fupin")},
@@ -288,7 +354,6 @@ def run(
                     **env,
                     "DATABASE_URL": _with_application_name(url, "fupin-bench-bare"),
                     "FUPIN_BENCH_SQL": str(sql_file),
-                    "FUPIN_BENCH_COUNT_CAP": str(selectors.COUNT_CAP),
                 },
             }
             processes.append(start(fupin_argv, side_env["fupin"], tmp / "fupin.log", ports["fupin"]))
@@ -300,16 +365,20 @@ def run(
                 graceful_timeout=30,
                 keep_alive=5,
                 access_log="-",
+                **({"queue_consumer": False} if queue else {}),
             )
             bare_argv[bare_argv.index("fupin.wsgi:application")] = BARE_APP
             bare_argv += ["--pythonpath", str(Path(__file__).resolve().parents[1])]  # the checkout
             processes.append(start(bare_argv, side_env["bare"], tmp / "bare.log", ports["bare"]))
 
-            # Same work on both sides: the same count and the same households, in the same order.
+            # Same work on both sides: the same answer, whole, and the same refusal of a wrong key.
             ours, bare = fetch_json(ports["fupin"], key, path), fetch_json(ports["bare"], key, path)
-            same_count = (ours["count"], ours["count_capped"]) == (bare["count"], bare["count_capped"])
-            if not same_count or [h["id"] for h in ours["items"]] != [h["id"] for h in bare["items"]]:
-                raise SystemExit(f"answers differ: fupin {ours['count']} vs bare {bare['count']}")
+            if ours != bare:
+                raise SystemExit(f"answers differ: {differences(ours, bare)[:10]}")
+            for side in ("fupin", "bare"):
+                refused = fetch_status(ports[side], key[:-1] + ("x" if key[-1] != "x" else "y"), path)
+                if refused != 401:
+                    raise SystemExit(f"{side} answered a wrong key with {refused}, not 401")
 
             for side in ("fupin", "bare"):
                 load(ports[side], key, path, connections=connections, seconds=warmup)

@@ -1,13 +1,23 @@
 """The limit for `fupin bench_api`: a bare WSGI app that runs the API list's SQL and nothing else.
 
 No Django: one psycopg connection per thread, kept open, the statements fupin ran for one
-`GET /api/registry/households` (captured by bench_api and passed as a JSON file in
-FUPIN_BENCH_SQL) executed in the same order, and the page's rows with the count as JSON. The
-statements are fupin's own, so the page is chosen by the household table before the village names
-and incomes are joined (registry.selectors.household_page), and the count stops at the cap
-(`count` up to FUPIN_BENCH_COUNT_CAP, `count_capped` past it), on both sides.
+`GET /api/registry/households` (captured by bench_api and passed as a JSON plan in FUPIN_BENCH_SQL)
+executed in the same order, and the same answer as JSON. A fair limit, not a shortcut:
+
+- the same authentication: the bearer key from the request's header, hashed (SHA-256), looked up
+  with fupin's own token statement (its hash a parameter, not the captured literal); no row, a
+  revoked or expired token or an inactive user is a 401, as in fupin;
+- the same SQL: fupin's statements, so the page is chosen by the household table before the village
+  names and incomes are joined (registry.selectors.household_page), and the count stops at the cap;
+- the same JSON: the items in HouseholdOut's fields and order, with the status label, `count` up to
+  the cap, `capped`, `next` (the cursor of the last item's number and id, when a next page exists)
+  and `count_capped`; bench_api compares the two answers whole before measuring and stops when
+  they differ.
 """
 
+import base64
+import datetime
+import hashlib
 import json
 import os
 import threading
@@ -15,12 +25,77 @@ from pathlib import Path
 
 import psycopg
 
-_QUERIES: list[str] = json.loads(Path(os.environ["FUPIN_BENCH_SQL"]).read_text(encoding="utf-8"))
-_CAP = int(os.environ["FUPIN_BENCH_COUNT_CAP"])
+UNAUTHORIZED = json.dumps({"detail": "未登录或令牌无效。"}, ensure_ascii=False).encode()
+
+
+def make_application(plan: dict, cursor_of):
+    """The WSGI app for `plan` (see bench_api.bare_plan); `cursor_of()` gives a cursor of an open
+    connection (autocommit, client-side binding, as Django's)."""
+    statements = plan["statements"]
+    token_at, count_at, page_at = plan["token"], plan["count"], plan["page"]
+    cap, limit, fields = plan["cap"], plan["limit"], plan["fields"]
+    renames, labels, keyset = plan["renames"], plan["labels"], plan["keyset"]
+
+    def usable(cursor, row) -> bool:
+        if row is None:
+            return False
+        found = dict(zip((c.name for c in cursor.description), row, strict=True))
+        expires = found["expires_at"]
+        now = datetime.datetime.now(datetime.UTC)
+        return found["revoked_at"] is None and (expires is None or expires > now) and found["is_active"]
+
+    def application(environ, start_response):
+        scheme, _, key = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        count, items, cursor_values = 0, [], None
+        with cursor_of() as cursor:
+            authorized = scheme.lower() == "bearer" and 0 < len(key) <= 200
+            for i, sql in enumerate(statements):
+                if not authorized:
+                    break
+                if i == token_at:
+                    cursor.execute(sql, (hashlib.sha256(key.encode()).hexdigest(),))
+                    authorized = usable(cursor, cursor.fetchone())
+                    continue
+                cursor.execute(sql)
+                rows = cursor.fetchall()
+                if i == count_at:
+                    count = rows[0][0]
+                elif i == page_at:
+                    names = [renames.get(c.name, c.name) for c in cursor.description]
+                    for row in rows[:limit]:
+                        item = dict(zip(names, row, strict=True))
+                        item["status_display"] = labels.get(item["status"], item["status"])
+                        items.append({name: item[name] for name in fields})
+                    if keyset and len(rows) > limit:  # a next page: the last item's sort values
+                        cursor_values = [items[-1][name] for name in keyset]
+        if not authorized:
+            headers = [("Content-Type", "application/json; charset=utf-8")]
+            start_response("401 Unauthorized", [*headers, ("Content-Length", str(len(UNAUTHORIZED)))])
+            return [UNAUTHORIZED]
+        capped = count > cap
+        following = None
+        if cursor_values is not None:  # as core.lists._encode
+            raw = json.dumps(cursor_values, default=str).encode()
+            following = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        answer = {
+            "items": items,
+            "count": min(count, cap),
+            "capped": capped,
+            "next": following,
+            "count_capped": capped,
+        }
+        body = json.dumps(answer, ensure_ascii=False, default=str, separators=(",", ":")).encode()
+        headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))]
+        start_response("200 OK", headers)
+        return [body]
+
+    return application
+
+
 _local = threading.local()
 
 
-def _cursor():
+def _thread_cursor():
     connection = getattr(_local, "connection", None)
     if connection is None or connection.closed:
         # Django's PostgreSQL backend uses client-side binding cursors; so does this.
@@ -30,18 +105,7 @@ def _cursor():
     return connection.cursor()
 
 
-def application(environ, start_response):
-    count, items = 0, []
-    with _cursor() as cursor:
-        for sql in _QUERIES:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-            if sql.startswith("SELECT COUNT(*)"):
-                count = rows[0][0]
-            elif len(rows) >= len(items):  # the page: the last statement with the most rows
-                names = [column.name for column in cursor.description]
-                items = [dict(zip(names, row, strict=True)) for row in rows]
-    answer = {"count": min(count, _CAP), "count_capped": count > _CAP, "items": items}
-    body = json.dumps(answer, ensure_ascii=False, default=str).encode()
-    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
+if "FUPIN_BENCH_SQL" in os.environ:  # under gunicorn, started by bench_api
+    application = make_application(
+        json.loads(Path(os.environ["FUPIN_BENCH_SQL"]).read_text(encoding="utf-8")), _thread_cursor
+    )

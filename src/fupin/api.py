@@ -21,6 +21,8 @@ from fupin.accounts.tokens import authenticate_token
 from fupin.apitypes import describe_errors
 from fupin.assistance.api import router as assistance_router
 from fupin.audit.services import audit_denied
+from fupin.jobs.api import router as jobs_router
+from fupin.monitoring.api import router as monitoring_router
 from fupin.orgs.api import router as orgs_router
 from fupin.outcomes.api import router as outcomes_router
 from fupin.party.api import router as party_router
@@ -181,3 +183,5 @@ api.add_router("/party", party_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/projects", projects_router)
 api.add_router("/outcomes", outcomes_router)
+api.add_router("/jobs", jobs_router)
+api.add_router("/monitoring", monitoring_router)

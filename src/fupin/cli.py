@@ -1,7 +1,9 @@
 """The `fupin` console command: Django's management commands with fupin's settings.
 
 `fupin regions load DIR`, `fupin demo`, `fupin audit verify`, `fupin runserver` (development),
-`fupin serve` (production: deploy checks, collectstatic when needed, gunicorn) ...
+`fupin serve` (production: deploy checks, collectstatic when needed, gunicorn and the job queue's
+consumer), `fupin worker` (the consumer alone), `fupin jobs [--wait] [ID]` (background jobs and
+their progress) ...
 """
 
 import os

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from fupin.env import env_bool, env_int, env_list, env_minutes, env_path, env_str
+from fupin.jobs.queue import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",  # its Swagger UI files and template, so /api/docs works offline (no CDN)
+    "huey.contrib.djhuey",  # the job queue (fupin.jobs): HUEY below, `fupin worker` runs its consumer
     "fupin.core",
     "fupin.regions",
     "fupin.orgs",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "fupin.assistance",
     "fupin.projects",
     "fupin.outcomes",
+    "fupin.jobs",
+    "fupin.monitoring",
     "fupin.demo",
 ]
 # The benchmark harnesses (`fupin bench_…`, docs/benchmarks.md) sit beside the package in a
@@ -81,6 +85,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+# A program's API call (a bearer token under /api/, no session cookie) goes through these only:
+# what shapes or guards its answer, none of what serves a browser session (fupin.core.api_handler).
+API_TOKEN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "fupin.core.api_handler.TokenAPIPolicyMiddleware",  # core.csp's policy, each header built once
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "fupin.core.language.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fupin.core.limits.RequestSizeLimitMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -196,14 +212,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("FUPIN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024
 # --- Registry imports: whole-file limits (checked before a row is read) and where jobs run.
 FUPIN_IMPORT_MAX_BYTES = env_int("FUPIN_IMPORT_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 FUPIN_IMPORT_MAX_UNCOMPRESSED = env_int("FUPIN_IMPORT_MAX_UNCOMPRESSED", 4 * 1024**3, minimum=1024)
-# Web imports run in a background thread reporting progress through the cache; with several
-# worker processes in production, configure a shared cache (Redis) so every worker sees a job.
-FUPIN_IMPORT_SYNC = env_bool("FUPIN_IMPORT_SYNC", False)
+
+# --- Background jobs (fupin.jobs): a huey queue. FUPIN_QUEUE empty is a SQLite file beside the
+# database (DATA_DIR/queue.sqlite3); redis://… is Redis (several servers); see fupin.jobs.queue.
+FUPIN_QUEUE = env_str("FUPIN_QUEUE", "")
+HUEY = huey_settings(FUPIN_QUEUE, DATA_DIR, workers=env_int("FUPIN_QUEUE_WORKERS", 2, minimum=1))
 
 # --- Field work: households not visited for this many days are flagged to their cadre and
 # township; the size limit of one photo (visits, meetings).
 FUPIN_VISIT_INTERVAL_DAYS = env_int("FUPIN_VISIT_INTERVAL_DAYS", 30, minimum=1)
 FUPIN_PHOTO_MAX_BYTES = env_int("FUPIN_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The public self-report (/monitoring/report/): repeats limited per ID number and per client address,
+# without a captcha service. Behind a TLS proxy name the header that carries the client's address
+# (e.g. X-Forwarded-For; its last entry is used), or every visitor shares the proxy's one limit.
+FUPIN_SELF_REPORT_PER_ID_PER_DAY = env_int("FUPIN_SELF_REPORT_PER_ID_PER_DAY", 3, minimum=1)
+FUPIN_SELF_REPORT_PER_IP_PER_HOUR = env_int("FUPIN_SELF_REPORT_PER_IP_PER_HOUR", 10, minimum=1)
+FUPIN_CLIENT_IP_HEADER = env_str("FUPIN_CLIENT_IP_HEADER", "")
 
 # --- Audit trail retention (days); the retention job refuses anything under 183.
 AUDIT_RETENTION_DAYS = env_int("FUPIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
@@ -217,10 +241,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # `fupin serve` runs several worker processes, which must share the cache: a web import's
-    # progress is written by the worker running the job and read by whichever worker answers the
-    # page's polling. A folder on the server's disk needs no other service (one server; several
-    # servers would need a shared cache such as Redis).
+    # `fupin serve` runs several worker processes, which must share the cache (what one worker
+    # caches, another must see). A folder on the server's disk needs no other service (one server;
+    # several servers would need a shared cache such as Redis).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

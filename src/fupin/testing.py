@@ -9,7 +9,7 @@ The cast (`make_cast`):
 
 and the parts a test module may add to it (`make_world`, `WORLD_PARTS`): the registry's households
 (`households`: 扎西 and 王芳 of 兴海县, 李强 of 泾川县) and each later app's records of 兴海县's world
-(`party`, `assistance`, `projects`, `outcomes`: the same records the scope matrix checks).
+(`party`, `assistance`, `projects`, `outcomes`, `monitoring`: the same records the scope matrix checks).
 
 The root conftest builds a module's world once (the cast plus the module's `WORLD_LAYERS`), in a
 transaction rolled back after the module's last test; each test runs in its own savepoint and gets
@@ -77,11 +77,26 @@ def make_user(username: str, *, roles=(), scopes=(), unit=None, full_name: str =
     return user
 
 
+def seed_reference_data() -> None:
+    """The data migrations seed (monitoring's layers and risk rules), again when missing: a browser
+    test's transactional database is flushed after it, seeded rows included, and a later test that
+    builds a cast would otherwise find no layer to choose."""
+    import importlib
+
+    from django.apps import apps
+
+    from fupin.monitoring.models import Layer
+
+    if not Layer.objects.exists():
+        importlib.import_module("fupin.monitoring.migrations.0002_seed_layers_rules").seed(apps, None)
+
+
 def make_cast():
     """Build the cast; returns a dict of name -> object."""
     from fupin.orgs.models import AssistedPlace, Unit
 
     make_regions()
+    seed_reference_data()
     datang = Unit.objects.create(
         name="大唐青海能源开发有限公司", kind=Unit.Kind.CENTRAL_ENTERPRISE, region_id="63"
     )
@@ -271,10 +286,11 @@ WORLD_PARTS: dict[str, Callable[[dict], dict]] = {
     "assistance": _app_records("assistance"),
     "projects": _app_records("projects"),
     "outcomes": _app_records("outcomes"),
+    "monitoring": _app_records("monitoring"),
     # The outcomes tests' own records (their counts are by hand): under one key, apart from the matrix's.
     "outcome_records": lambda made: {"records": make_outcome_records(made)},
 }
-NEEDS_HOUSEHOLDS = {"assistance", "projects", "outcomes"}
+NEEDS_HOUSEHOLDS = {"assistance", "projects", "outcomes", "monitoring"}
 
 
 def make_world(layers=()) -> dict:

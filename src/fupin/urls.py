@@ -14,6 +14,8 @@ urlpatterns = [
     path("assistance/", include("fupin.assistance.urls")),
     path("projects/", include("fupin.projects.urls")),
     path("outcomes/", include("fupin.outcomes.urls")),
+    path("jobs/", include("fupin.jobs.urls")),
+    path("monitoring/", include("fupin.monitoring.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

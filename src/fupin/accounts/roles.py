@@ -295,6 +295,55 @@ OUTCOMES_GRANTS: dict[str, set[str]] = {
 }
 
 
+# 防返贫监测 (fupin.monitoring): everyone with a place reads leads, objects, eliminations and the
+# standards; the village reports risks, does 入户核实, 信息比对 and 村级评议 and proposes 风险消除
+# (report_lead); the township accepts self-reports and checks (check_lead); the county decides
+# (decide_lead), runs the rules and department lists (run_rules), sees the lists' rows and keeps
+# the monitoring lines and 低保 standards. Viewers, inspectors and assisting units read only (a
+# unit's scope gives it the places it assists). Procedure limits, the calendar, layers and rules
+# are national or provincial data: no business role edits them.
+_MONITORING_READ = {
+    f"monitoring.view_{model}"
+    for model in (
+        "lead",
+        "leadevent",
+        "monitoringobject",
+        "objectrisk",
+        "elimination",
+        "eliminationevent",
+        "monitoringline",
+        "dibaostandard",
+        "procedure",
+        "calendarday",
+        "layer",
+        "riskrule",
+        "rulerun",
+        "screeningbatch",
+        "qualityfinding",
+    )
+}
+MONITORING_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _MONITORING_READ | {"monitoring.report_lead"},
+    Role.TOWNSHIP_OFFICER: _MONITORING_READ | {"monitoring.check_lead"},
+    Role.COUNTY_OFFICER: _MONITORING_READ
+    | {
+        "monitoring.decide_lead",
+        "monitoring.run_rules",
+        "monitoring.view_screeningrow",
+        "monitoring.view_columnmapping",
+        "monitoring.add_columnmapping",
+        "monitoring.change_columnmapping",
+        "monitoring.add_monitoringline",
+        "monitoring.change_monitoringline",
+        "monitoring.add_dibaostandard",
+        "monitoring.change_dibaostandard",
+    },
+    Role.VIEWER: set(_MONITORING_READ),
+    Role.UNIT_OFFICER: set(_MONITORING_READ),
+    Role.INSPECTOR: set(_MONITORING_READ),
+}
+
+
 def _merged(base, *grants) -> dict[str, frozenset[str]]:
     merged = {role: set(perms) for role, perms in base.items()}
     for grant in grants:
@@ -305,7 +354,12 @@ def _merged(base, *grants) -> dict[str, frozenset[str]]:
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = _merged(
-    _BASE_PERMISSIONS, PARTY_GRANTS, ASSISTANCE_GRANTS, PROJECTS_GRANTS, OUTCOMES_GRANTS
+    _BASE_PERMISSIONS,
+    PARTY_GRANTS,
+    ASSISTANCE_GRANTS,
+    PROJECTS_GRANTS,
+    OUTCOMES_GRANTS,
+    MONITORING_GRANTS,
 )
 
 # Roles that must use two-factor sign-in.

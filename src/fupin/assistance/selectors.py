@@ -416,3 +416,20 @@ def household_assistance(household, user) -> dict:
         "plan": Plan.objects.visible_to(user).filter(household=household).first(),
         "measures": list(measure_list(user=user, household_id=household.pk)),
     }
+
+
+# --- set-based sources for other apps -------------------------------------------------------------
+# Unscoped row sources that monitoring's data-quality checks compile into their own set-based SQL
+# (`queryset.query.sql_with_params()`), so they never name this app's tables; never shown as is.
+
+
+def measure_rows():
+    """Every 一户一策 measure: (household_id, type, status, created_at)."""
+    return Measure._base_manager.order_by().values(
+        "type", "status", "created_at", household_id=F("plan__household_id")
+    )
+
+
+def pairing_rows():
+    """Every pairing (帮扶责任人 ↔ household): (household_id, start, end); serving when start ≤ day ≤ end."""
+    return Pairing._base_manager.order_by().values("household_id", "start", "end")

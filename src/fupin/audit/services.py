@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Manager, Model
+from django.db.models import FileField, Manager, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,8 +152,14 @@ def audit_diff(before: dict, after: dict, *, sensitive=frozenset()) -> dict:
 
 
 def audit_snapshot(instance) -> dict:
-    """The instance's concrete field values (foreign keys as ids), for `before=` of an update."""
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+    """The instance's concrete field values (foreign keys as ids, files as their stored names), for
+    `before=` of an update; a file's name is what the audit row can hold and what identifies it."""
+    return {
+        f.attname: getattr(instance, f.attname).name
+        if isinstance(f, FileField)
+        else getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+    }
 
 
 def _region_code_of(instance) -> str:

@@ -50,6 +50,11 @@ class VersionedForm(forms.Form):
 
 # --- saving a form through a service ------------------------------------------------------------
 
+# Set on the answer to a POST that wrote nothing (a form shown again with its errors, a refused step
+# asked for by the offline outbox): a script posting a form (fupin/outbox.js) cannot tell a page that
+# says "saved" from one that says why not by its 200 alone.
+REFUSED_HEADER = "X-Fupin-Refused"
+
 
 def save_form(form: forms.Form, write) -> bool:
     """Run `write(form)`; on a service's refusal put its reasons on the form and answer False.
@@ -91,7 +96,7 @@ def form_page(
     perm: checked first (a page whose permission the view has checked already leaves it out).
     crumbs: (label, url) pairs between the app's menu entry and the title in the breadcrumb.
     The template gets the form, title, back, crumbs and `context` (intro, subtitle, or what an app's
-    own layout needs)."""
+    own layout needs; `offline`, a label, lets a form sent without signal wait on the phone: outbox.js)."""
     if perm is not None:
         require(request, perm)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +107,12 @@ def form_page(
             return redirect(success(result[0]) if callable(success) else success)
     section = section_for(request)
     context.update(form=form, title=title, back=back, crumbs=[*([section] if section else []), *crumbs])
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.method == "POST":
+        # A POST answered with the form again was refused (a success redirects): say so in a header,
+        # since the page itself answers 200 and the offline outbox (fupin/outbox.js) must tell.
+        response[REFUSED_HEADER] = "1"
+    return response
 
 
 class ScopedForm(forms.Form):

@@ -13,8 +13,10 @@ permission to see it. From that one declaration:
 - the clear export (`export_clear_view`), where columns hold personal data: a separate form that
   needs the list's reveal permission and a stated purpose, audited with the purpose — 导出 is masked
   for everyone (PIPL art. 29/55: bulk disclosure of sensitive data needs a specific purpose);
-- the API's list (`api_rows`, `Capped`): the same form validates the query parameters, the same
-  rows, counted the same capped way.
+- the API's list (`api_list`: `api_rows`, `CappedPagination`): the same form validates the query
+  parameters, the same rows, counted the same capped way; a list may read its page its own way
+  (`page=`, the household list's ids-first page) and answer items of a plain pydantic model, which
+  pydantic then validates and writes in one step (`WrittenPagination`).
 
 Why not django-tables2 and django-filter (NetBox's pair): tables2 exports through tablib, which
 holds the whole sheet in memory (a 1,000,000-row county needs it flat) and writes numbers as it
@@ -39,7 +41,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, NotRequired, Union, get_args, get_origin
 
 import xlsxwriter
 from django import forms
@@ -48,7 +51,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.query import ModelIterable
-from django.http import FileResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -60,7 +63,8 @@ from ninja import Query as NinjaQuery
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
 from ninja.pagination import paginate as ninja_paginate
-from pydantic import create_model
+from pydantic import BaseModel, TypeAdapter, create_model
+from typing_extensions import TypedDict
 
 from fupin.audit.services import audit_record
 from fupin.core.exports import XLSX_TYPE, _attachment
@@ -192,19 +196,23 @@ def require_list(user, spec: ListSpec, *extra: str) -> None:
         require(user, perm)
 
 
-def resolve(spec: ListSpec, user, params) -> Query:
-    """The list for these query parameters: an invalid filter lists nothing (and the form says why)."""
-    form = spec.filters(params or None, user=user)
+def resolve(spec: ListSpec, user, params, form: type[forms.Form] | None = None) -> Query:
+    """The list for these query parameters: an invalid filter lists nothing (and the form says why).
+    `form`: the API's form where it takes more parameters than the page (a subclass of spec.filters)."""
+    form = (form or spec.filters)(params or None, user=user)
     if form.is_bound and not form.is_valid():
         return Query(spec, form, {}, "", spec.rows(user, {}).none(), False)
     filters = form.filters() if form.is_bound else {}
-    rows = spec.rows(user, filters)
+    rows, sort = _sorted(spec, spec.rows(user, filters), params)
+    return Query(spec, form, filters, sort, rows, True)
+
+
+def _sorted(spec: ListSpec, rows, params) -> tuple[Any, str]:
+    """The rows in the declared sort the parameters ask for ("" when none)."""
     sort = params.get(SORT_PARAM, "") if params else ""
     if sort.lstrip("-") in spec.sortable():
-        rows = rows.order_by(sort, "-pk" if sort.startswith("-") else "pk")
-    else:
-        sort = ""
-    return Query(spec, form, filters, sort, rows, True)
+        return rows.order_by(sort, "-pk" if sort.startswith("-") else "pk"), sort
+    return rows, ""
 
 
 # --- paging: a capped count, numbered pages within it, keyset past it --------------------------
@@ -694,7 +702,10 @@ def urls(spec: ListSpec, route: str):
 
 class CappedPagination(PaginationBase):
     """ninja pagination with the page's rules: the count stops at the list's cap (`capped` says so);
-    `limit`/`offset` within it, and `next` (a keyset cursor, sent back as `after`) to go on past it."""
+    `limit`/`offset` within it, and `next` (a keyset cursor, sent back as `after`) to go on past it.
+
+    `page(queryset, start, stop)`, where a list has one, reads the rows (the household list chooses
+    its page's ids before joining, and reads values, not model instances); by default a slice."""
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500, description="每页条数(1–500)")
@@ -703,46 +714,154 @@ class CappedPagination(PaginationBase):
 
     class Output(Schema):
         items: list[Any]
-        count: int = Field(description="符合条件的条数;capped 为真时只数到上限")
-        capped: bool
+        count: int = Field(description="符合条件的条数;capped 为真时只数到上限(此时为上限)")
+        capped: bool = Field(description="为真时符合条件的条数多于 count(页面显示为“共 N+ 条”),可继续翻页")
         next: str | None = Field(None, description="下一页的游标(作为 after 传回);没有更多时为空")
 
-    def __init__(self, *, cap: int = DEFAULT_COUNT_CAP, serialize=None, batch=None, counter=None, **kwargs):
-        self.cap = cap
+    def __init__(
+        self,
+        *,
+        cap: int = DEFAULT_COUNT_CAP,
+        spec: ListSpec | None = None,
+        serialize=None,
+        batch=None,
+        counter=None,
+        page=None,
+        **kwargs,
+    ):
+        self._cap, self.spec = cap, spec
         self.counter = counter or count_up_to
         self.serialize = serialize  # row -> the item (a dict for the output schema); None: the row
         self.batch = batch  # the list's batch: what the page's rows need, fetched at once
+        self.page = page
         super().__init__(**kwargs)
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        count = self.counter(queryset, self.cap)
-        order = _order_fields(queryset)
+    @property
+    def cap(self) -> int:
+        return self.spec.count_cap if self.spec is not None else self._cap
+
+    def _rows(self, queryset, start: int, stop: int) -> list:
+        return self.page(queryset, start, stop) if self.page else list(queryset[start:stop])
+
+    def answer(self, queryset, pagination) -> dict:
+        cap = self.cap
+        count = self.counter(queryset, cap)
+        # A list ordered by an expression of its fields may name them (`keyset`): the same order,
+        # which a cursor can follow (the household list's `number || ''`, see registry.selectors).
+        keyset = getattr(queryset, "keyset", None)
+        order = list(keyset) if keyset else _order_fields(queryset)
         after = _decode(pagination.after) if pagination.after else None
         if pagination.after and (after is None or not order or len(after) != len(order)):
             raise NinjaValidationError(
                 [{"loc": ["query", "after"], "type": "invalid", "msg": _("翻页游标无效,请从第一页重新查询")}]
             )
         if after is not None:
-            rows = list(_after(queryset, order, after)[: pagination.limit + 1])
+            rows = self._rows(_after(queryset, order, after), 0, pagination.limit + 1)
         else:
-            rows = list(queryset[pagination.offset : pagination.offset + pagination.limit + 1])
+            rows = self._rows(queryset, pagination.offset, pagination.offset + pagination.limit + 1)
         more = len(rows) > pagination.limit
         rows = rows[: pagination.limit]
         cursor = None
         if more and order:
-            last = queryset.filter(pk=rows[-1].pk).values_list(*[o.lstrip("-") for o in order]).first()
+            last = _sort_values(queryset, order, rows[-1])
             cursor = _encode(last) if last is not None and None not in last else None
         if self.batch:
             self.batch(rows)
         items = [self.serialize(r) for r in rows] if self.serialize else rows
-        return {"items": items, "count": min(count, self.cap + 1), "capped": count > self.cap, "next": cursor}
+        # `count` says "this many, or more" when capped, as the page's 共 N+ 条.
+        return {"items": items, "count": min(count, cap), "capped": count > cap, "next": cursor}
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        return self.answer(queryset, pagination)
 
 
-def filter_schema(spec: ListSpec) -> type[Schema]:
+class WrittenPagination(CappedPagination):
+    """CappedPagination for an item schema that is a plain pydantic model: pydantic validates the
+    whole answer against `answer_model` and writes its JSON (compiled code), and the response leaves
+    as it is. ninja's own path wraps each item of a `Schema` in its attribute getter and validates
+    field by field in Python: 4.9 ms for a page of 50 households. Here the answer is validated as
+    the model's fields in plain dicts (a TypedDict of the same fields and types: no model objects to
+    build and dump), 0.2 ms — about what `json.dumps` alone takes for the same page.
+
+    aliases: fields the answer repeats under an older name ({"count_capped": "capped"})."""
+
+    Output = None  # ninja then neither replaces the response schema nor touches the answer
+
+    def __init__(self, *, answer_model, aliases=None, **kwargs):
+        self.answer_model = answer_model
+        self.aliases = dict(aliases or {})
+        self.adapter = TypeAdapter(_as_typed_dict(answer_model))
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        answer = self.answer(queryset, pagination)
+        for old, new in self.aliases.items():
+            answer[old] = answer[new]
+        body = self.adapter.dump_json(self.adapter.validate_python(answer))
+        return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _as_typed_dict(model: type[BaseModel]):
+    """A TypedDict of `model`'s fields, types and constraints, plain models within it turned into
+    TypedDicts too. A field with a default may be absent from an item, and is then left out of the
+    JSON (the model would write its default): the list's page function gives every field."""
+    cache: dict = {}
+
+    def convert(annotation):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation not in cache:
+                fields = {}
+                for name, info in annotation.model_fields.items():
+                    kind = (
+                        Annotated[(convert(info.annotation), *info.metadata)]
+                        if info.metadata
+                        else convert(info.annotation)
+                    )
+                    fields[name] = kind if info.is_required() else NotRequired[kind]
+                cache[annotation] = TypedDict(annotation.__name__, fields)
+            return cache[annotation]
+        arguments = get_args(annotation)
+        if not arguments:
+            return annotation
+        converted = tuple(convert(a) for a in arguments)
+        origin = get_origin(annotation)
+        if origin in (UnionType, Union):
+            return reduce(or_, converted)
+        return origin[converted if len(converted) > 1 else converted[0]]
+
+    return convert(model)
+
+
+def _sort_values(queryset, order: list[str], row) -> tuple | None:
+    """The sort values of `row` (the keyset cursor): read from the row when it is a dict holding them
+    (a list reading values), else from the database."""
+    names = [o.lstrip("-") for o in order]
+    pk_name = queryset.model._meta.pk.attname
+    if isinstance(row, dict):
+        keys = [pk_name if n == "pk" else n for n in names]
+        if all(k in row for k in keys):
+            return tuple(row[k] for k in keys)
+        pk = row.get(pk_name, row.get("pk"))
+    else:
+        pk = row.pk
+    return queryset.filter(pk=pk).values_list(*names).first()
+
+
+def answer_schema(out: type[BaseModel], name: str | None = None, aliases=None) -> type[BaseModel]:
+    """The answer of a list whose items are the plain pydantic model `out`: CappedPagination's
+    fields, as ninja would make them for a `Schema` (`Paged<Out>`), and any older names of them."""
+    fields = {field: (info.annotation, info) for field, info in CappedPagination.Output.model_fields.items()}
+    fields["items"] = (list[out], ...)
+    for old, new in (aliases or {}).items():
+        fields[old] = (fields[new][0], Field(description=f"与 {new} 相同(旧名,保留以兼容)"))
+    return create_model(name or f"Paged{out.__name__}", __base__=BaseModel, **fields)
+
+
+def filter_schema(spec: ListSpec, form: type[forms.Form] | None = None) -> type[Schema]:
     """The list's query parameters for the API document, made from its form: every value arrives as
     text and the form validates it (one rule for a field, on the page and in the API)."""
     fields = {}
-    for name, f in spec.filters.base_fields.items():
+    for name, f in (form or spec.filters).base_fields.items():
         extra = {}
         if isinstance(f, forms.ChoiceField) and not isinstance(f, forms.ModelChoiceField):
             # The form's own choices, documented as an enum (the contract test sends each one).
@@ -764,7 +883,7 @@ def filter_schema(spec: ListSpec) -> type[Schema]:
     return create_model(name, __base__=Schema, **fields)
 
 
-def api_rows(request, spec: ListSpec):
+def api_rows(request, spec: ListSpec, form: type[forms.Form] | None = None):
     """The rows of `spec` for an API call: permission, the form over the query string (a refused value
     is a 422 naming the parameter), the declared sort."""
     require_list(request.user, spec)
@@ -778,7 +897,11 @@ def api_rows(request, spec: ListSpec):
         refused.append({"loc": ["query", SORT_PARAM], "type": "enum", "msg": _("不能按此字段排序")})
     if refused:
         raise NinjaValidationError(refused)
-    query = resolve(spec, request.user, request.GET)
+    if not any(name in request.GET for name in (form or spec.filters).base_fields):
+        # No filter asked for: the list as its page shows it without a query (an unbound form), with
+        # no form built — copying its fields was a tenth of the household list's CPU per request.
+        return _sorted(spec, spec.rows(request.user, {}), request.GET)[0]
+    query = resolve(spec, request.user, request.GET, form=form)
     if not query.valid:
         raise NinjaValidationError(
             [
@@ -790,17 +913,42 @@ def api_rows(request, spec: ListSpec):
     return query.rows
 
 
-def api_list(router, path: str, spec: ListSpec, out: type[Schema], *, summary: str, serialize=None):
+def api_list(
+    router,
+    path: str,
+    spec: ListSpec,
+    out: type[BaseModel],
+    *,
+    summary: str,
+    serialize=None,
+    page=None,
+    form: type[forms.Form] | None = None,
+    answer_name: str | None = None,
+    aliases: dict[str, str] | None = None,
+    operation_id: str | None = None,
+):
     """GET `path` on `router`: the list `spec` as `out` items (`serialize(row)` when the schema does not
-    read the model itself), filtered by its form, paged like the page."""
-    params = filter_schema(spec)
+    read the model itself), filtered by its form, paged like the page.
 
-    @router.get(path, response=list[out], summary=summary)
-    @ninja_paginate(
-        CappedPagination, cap=spec.count_cap, serialize=serialize, batch=spec.batch, counter=spec.counter
-    )
+    page: `(queryset, start, stop) -> rows`, where the list reads a page cheaper than as a slice.
+    form: the list's form with more parameters than the page has (a subclass of `spec.filters`).
+    `out` a plain pydantic model (not a ninja `Schema`): the answer is validated and written by
+    pydantic in one step (WrittenPagination), named `answer_name` (default `Paged<Out>`), with
+    `aliases`: older names of its fields the answer repeats ({"count_capped": "capped"}).
+    operation_id: the OpenAPI id a list had before it moved here (clients' generated names)."""
+    params = filter_schema(spec, form)
+    options = {"spec": spec, "serialize": serialize, "batch": spec.batch, "counter": spec.counter}
+    if issubclass(out, Schema):
+        pagination, response = CappedPagination, list[out]
+    else:
+        answer = answer_schema(out, answer_name, aliases)
+        pagination, response = WrittenPagination, answer
+        options.update(answer_model=answer, aliases=aliases)
+
+    @router.get(path, response=response, summary=summary, operation_id=operation_id)
+    @ninja_paginate(pagination, page=page, **options)
     def endpoint(request, filters: NinjaQuery[params]):
-        return api_rows(request, spec)
+        return api_rows(request, spec, form)
 
     endpoint.__name__ = f"list_{spec.name.replace('.', '_')}"
     return endpoint

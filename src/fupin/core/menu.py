@@ -19,6 +19,7 @@ MENU = [
     Item(_("农户"), "registry:household_list", "household", "registry.view_household"),
     Item(_("党建"), "party:home", "flag", "party.view_partyorg"),
     Item(_("帮扶"), "assistance:home", "visit", "assistance.view_pairing"),
+    Item(_("防返贫监测"), "monitoring:home", "shield", "monitoring.view_lead"),
     Item(_("项目资金"), "projects:project_list", "folder", "projects.view_project"),
     Item(_("帮扶成效"), "outcomes:home", "chart", "outcomes.view_purchase"),
     Item(_("行政区划"), "regions:browse", "map", "regions.view_region"),

@@ -6,4 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("outbox/", views.outbox, name="outbox"),
+    path("outbox/token", views.outbox_token, name="outbox_token"),
+    path("sw.js", views.service_worker, name="service_worker"),
 ]

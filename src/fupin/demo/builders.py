@@ -7,6 +7,7 @@ from django.db import transaction
 
 from fupin.accounts.models import DataScope, User, UserRole
 from fupin.demo.assistance import build_assistance
+from fupin.demo.monitoring import build_monitoring
 from fupin.demo.outcomes import build_outcomes
 from fupin.demo.party import build_party
 from fupin.demo.projects import build_projects
@@ -77,4 +78,6 @@ def build_all() -> dict[str, int]:
         "assistance": build_assistance(),
         "projects": build_projects(),
         "outcomes": build_outcomes(),
+        # After the registry and assistance: its objects stand on their households and pairings.
+        "monitoring": build_monitoring(),
     }

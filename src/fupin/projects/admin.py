@@ -7,7 +7,7 @@ fund sources' plain descriptive fields may be corrected (audited by ScopedModelA
 from django.contrib import admin
 
 from fupin.admin_site import ScopedModelAdmin
-from fupin.projects.models import CountyPublicity, FundSource, LedgerEntry, Project
+from fupin.projects.models import FundSource, LedgerEntry, Project
 
 
 class ReadOnlyAdmin(ScopedModelAdmin):
@@ -50,11 +50,3 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ["id", "date", "kind", "source", "project", "amount", "memo", "reverses"]
     list_filter = ["kind"]
     list_select_related = ["source", "project", "reverses"]
-
-
-@admin.register(CountyPublicity)
-class CountyPublicityAdmin(ReadOnlyAdmin):
-    """Listed for the back office; each county edits its own at /projects/publicity/ (who and when kept)."""
-
-    list_display = ["county", "hotline", "office", "updated_by", "updated_at"]
-    list_select_related = ["county", "updated_by"]

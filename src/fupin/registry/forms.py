@@ -276,6 +276,20 @@ class IncomeForm(forms.Form):
     transfers = _money(_("转移性收入(元)"))
     property = _money(_("财产性收入(元)"))
     production_costs = _money(_("生产经营性支出(元)"))
+    # 合规自付支出: what the household paid itself after basic insurance, 大病保险 and 医疗救助;
+    # monitoring counts income less these costs (after commercial insurance payouts).
+    medical_costs = _money(_("合规自付医疗支出(元)"))
+    schooling_costs = _money(_("合规自付教育支出(元)"))
+    disaster_costs = _money(_("灾害损失自付支出(元)"))
+    insurance_payouts = _money(_("商业保险赔付(元)"))
+    COST_FIELDS = ("medical_costs", "schooling_costs", "disaster_costs", "insurance_payouts")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.COST_FIELDS:  # left empty: none (forms and clients of before send no costs)
+            self.fields[name].required = False
+        self.fields["medical_costs"].help_text = _("经基本医保、大病保险、医疗救助报销后个人负担的费用")
+        self.fields["insurance_payouts"].help_text = _("防贫保险等商业保险的赔付,从合规自付支出中扣除")
 
 
 class CheckForm(forms.Form):

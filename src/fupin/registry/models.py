@@ -263,12 +263,24 @@ class YearlyIncome(models.Model):
     transfers = models.DecimalField(_("转移性收入"), default=Decimal(0), **MONEY)
     property = models.DecimalField(_("财产性收入"), default=Decimal(0), **MONEY)
     production_costs = models.DecimalField(_("生产经营性支出"), default=Decimal(0), **MONEY)
+    # 合规自付支出 (compliant out-of-pocket costs after insurance) and insurance payouts: monitoring
+    # judges a household on its income less what it had to pay itself (DOMAIN.md "Monitoring").
+    medical_costs = models.DecimalField(_("合规自付医疗支出"), default=Decimal(0), **MONEY)
+    schooling_costs = models.DecimalField(_("合规自付教育支出"), default=Decimal(0), **MONEY)
+    disaster_costs = models.DecimalField(_("灾害损失自付支出"), default=Decimal(0), **MONEY)
+    insurance_payouts = models.DecimalField(_("商业保险赔付"), default=Decimal(0), **MONEY)
     # Stored, computed by `compute_totals()` in the services, not a GeneratedField: SQLite divides
     # integer-valued decimals as integers (3000 / 7 gave 428.00, PostgreSQL 428.57), and the float
     # arithmetic it falls back to otherwise rounds half-cents differently from PostgreSQL's numeric.
     net_income = models.DecimalField(_("家庭纯收入"), editable=False, default=Decimal(0), **MONEY)
     per_capita = models.DecimalField(
         _("人均纯收入"), editable=False, default=Decimal(0), db_index=True, **MONEY
+    )
+    # The one income definition monitoring and the 低保 comparison use: net income less compliant
+    # self-paid costs (after insurance payouts, never below zero costs), per person.
+    compliant_costs = models.DecimalField(_("合规自付支出"), editable=False, default=Decimal(0), **MONEY)
+    per_capita_after_costs = models.DecimalField(
+        _("扣除合规自付支出后人均纯收入"), editable=False, default=Decimal(0), **MONEY
     )
 
     objects = ScopedManager()
@@ -292,6 +304,11 @@ class YearlyIncome(models.Model):
             Decimal(self.wages) + Decimal(self.business) + Decimal(self.transfers) + Decimal(self.property)
         ) - Decimal(self.production_costs)
         self.per_capita = (self.net_income / self.people).quantize(CENT, rounding=ROUND_HALF_UP)
+        costs = Decimal(self.medical_costs) + Decimal(self.schooling_costs) + Decimal(self.disaster_costs)
+        self.compliant_costs = max(costs - Decimal(self.insurance_payouts), Decimal(0))
+        self.per_capita_after_costs = ((self.net_income - self.compliant_costs) / self.people).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
 
 
 class LivingCheck(models.Model):

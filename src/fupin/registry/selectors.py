@@ -9,11 +9,14 @@ of the member index that stops after one page (see name_search).
 """
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -29,6 +32,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import Exact, LessThan
+from django.dispatch import receiver
 from django.http import Http404
 
 from fupin.core.crypto import blind_index
@@ -112,6 +116,48 @@ def members_matching(q: str):
     return Member.objects.filter(**lookup) if lookup else Member.objects.none()
 
 
+def members_by_id_index(indexes, *, cursor=None) -> dict[str, tuple[int, int, str]]:
+    """The registered people among keyed ID indexes (core.crypto.blind_index("id", number)), in one
+    set-based query for the whole chunk: {index: (member id, household id, village code)}.
+
+    Unscoped (the caller decides what a match outside its area means). `cursor`: a DB-API cursor of
+    a PostgreSQL connection the caller's thread owns (a COPY pipeline's writer thread must not share
+    the ORM's); the array parameter keeps the query one statement whatever the chunk's size."""
+    indexes = list(indexes)
+    if not indexes:
+        return {}
+    if cursor is None:
+        rows = Member._base_manager.filter(id_number_bidx__in=indexes).values_list(
+            "id_number_bidx", "id", "household_id", "household__village_id"
+        )
+        return {bidx: (mid, hid, village) for bidx, mid, hid, village in rows}
+    member, household = Member._meta.db_table, Household._meta.db_table
+    cursor.execute(
+        f"SELECT m.id_number_bidx, m.id, m.household_id, h.village_id FROM {member} m "  # noqa: S608
+        f"JOIN {household} h ON h.id = m.household_id WHERE m.id_number_bidx = ANY(%s)",
+        [indexes],
+    )
+    return {bidx: (mid, hid, village) for bidx, mid, hid, village in cursor.fetchall()}
+
+
+def county_member_index(county_code: str, *, cursor) -> dict[str, tuple[int, int]]:
+    """{keyed ID index: (member id, household id)} of every member registered in the county, in one
+    set-based query (a scan and a hash join), for matching a long list against the whole county at
+    once: past a few ten thousand rows the scan costs PostgreSQL less than one index look-up per row
+    (each compares the keyed index in the column's collation). About 240 bytes a member in memory;
+    the rows arrive through a server-side cursor, a batch at a time. `cursor` as for
+    members_by_id_index (its connection is used)."""
+    member, household = Member._meta.db_table, Household._meta.db_table
+    with cursor.connection.cursor(name="fupin_county_member_index") as rows:
+        rows.itersize = 20_000
+        rows.execute(
+            f"SELECT m.id_number_bidx, m.id, m.household_id FROM {member} m "  # noqa: S608
+            f"JOIN {household} h ON h.id = m.household_id WHERE h.village_id LIKE %s",
+            [county_code.replace("%", "").replace("_", "") + "%"],
+        )
+        return {bidx: (mid, hid) for bidx, mid, hid in rows}
+
+
 def with_latest_income(households):
     """Annotate `latest_year`, `latest_per_capita` and `latest_line` (that year's poverty line)."""
     latest = YearlyIncome.objects.filter(household=OuterRef("pk")).order_by("-year")
@@ -193,8 +239,82 @@ def household_list(*, user, filters: dict | None = None):
 
     The one query of the list page, the API list and the exports (members_of): what a user
     exports is exactly what the same filters list.
+
+    The query depends on nothing but the user's scope and the filters, so it is built once per
+    (scope, filters) in a process and copied for each call (_LISTS), with the SQL that counting and
+    paging it compiles (count_up_to, household_page_values): building and compiling it was 1 ms of
+    the API list's CPU per request. Only SQL is kept, never rows: each call still reads the data.
+    A search (`q`) is not kept: its text is personal data.
     """
     filters = filters or {}
+    key = _list_key(user, filters)
+    if key is None:
+        return _household_list(user, filters)
+    with _LISTS_LOCK:
+        template = _LISTS.get(key)
+        if template is not None:
+            _LISTS.move_to_end(key)
+    if template is None:
+        template = _household_list(user, filters)
+        template._fupin_sql = {}
+        with _LISTS_LOCK:
+            _LISTS[key] = template
+            while len(_LISTS) > _LISTS_KEPT:
+                _LISTS.popitem(last=False)
+    households = template._chain()  # a copy: the template is never evaluated
+    households._fupin_sql = template._fupin_sql
+    for kept in ("walk", "keyset"):  # what household_list adds to its query (a copy drops it)
+        if getattr(template, kept, None) is not None:
+            setattr(households, kept, getattr(template, kept))
+    return households
+
+
+# The built household lists, by (database, scope, filters), the most recently used last.
+_LISTS: OrderedDict = OrderedDict()
+_LISTS_LOCK = threading.Lock()
+_LISTS_KEPT = 128
+_SQL_KEPT = 16  # compiled statements kept per list (pages at different offsets)
+
+
+def _list_key(user, filters: dict) -> tuple | None:
+    """The memo's key; None (not kept) for a search: its text may be a name or an ID number, never
+    kept in the process beyond the request."""
+    if (filters.get("q") or "").strip():
+        return None
+    values = tuple(sorted((k, getattr(v, "code", v)) for k, v in filters.items()))
+    key = (connection.alias, scope_of(user), values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+@receiver(setting_changed)
+def _forget_lists(**kwargs):
+    """A setting may change the SQL (the blind-index key of a search, the database): tests."""
+    with _LISTS_LOCK:
+        _LISTS.clear()
+
+
+def _compiled_sql(queryset, key: tuple, compile_sql):
+    """`compile_sql()` (SQL and params, or None for a query that selects nothing), kept with the
+    list's query when `queryset` is household_list's copy (a further filter or sort drops it)."""
+    memo = getattr(queryset, "_fupin_sql", None)
+    if memo is not None and key in memo:
+        return memo[key]
+    try:
+        compiled = compile_sql()
+    except EmptyResultSet:  # .none(): a division outside the scope, an empty scope
+        compiled = None
+    if memo is not None:
+        if len(memo) >= _SQL_KEPT:
+            memo.clear()
+        memo[key] = compiled
+    return compiled
+
+
+def _household_list(user, filters: dict):
     households = _listed_households().visible_to(user)
     division = filters.get("division")
     prefixes = scope_of(user).prefixes
@@ -226,9 +346,16 @@ def household_list(*, user, filters: dict | None = None):
         households = households.filter(id__in=members_matching(q).values("household_id")).order_by(
             search_order()
         )
+        households.keyset = KEYSET
     elif prefixes and min(map(len, prefixes)) >= NARROW_CODE:
         households = households.order_by(search_order())
+        households.keyset = KEYSET
     return households
+
+
+# search_order() is the order of these fields: the API's cursor (core.lists) follows them, so a
+# county's or a city's list pages on past any offset.
+KEYSET = ("number", "pk")
 
 
 # A city's code and longer: the scope holds at most some tens of thousands of households.
@@ -265,7 +392,7 @@ class _Compiled:
     sql: str
     params: tuple
     names: tuple[str, ...]
-    expressions: tuple
+    converters: tuple  # (column, converters, expression): Django's conversions of the values
 
 
 _PAGE_IDS = "SELECT NULL /* the page's ids */"
@@ -273,7 +400,7 @@ _compiled_pages: dict[tuple, _Compiled] = {}
 
 
 def _compiled_page(fields: tuple[str, ...]) -> _Compiled:
-    key = (connection.vendor, fields)
+    key = (connection.alias, fields)
     compiled = _compiled_pages.get(key)
     if compiled is None:
         marker = RawSQL(_PAGE_IDS, ())  # noqa: S611 - a constant, replaced by the compiled id query
@@ -282,43 +409,59 @@ def _compiled_page(fields: tuple[str, ...]) -> _Compiled:
         sql, params = compiler.as_sql()
         assert sql.count(_PAGE_IDS) == 1  # noqa: S101 - the marker is ours; a second one would be a bug
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
-        expressions = tuple(column[0] for column in compiler.select[: compiler.col_count])
-        compiled = _compiled_pages[key] = _Compiled(sql, tuple(params), names, expressions)
+        expressions = [column[0] for column in compiler.select[: compiler.col_count]]
+        # Django's own conversions of the values (SQLite's 0/1 to booleans, its numbers to Decimal).
+        converters = tuple(
+            (i, found, expression)
+            for i, expression in enumerate(expressions)
+            if (
+                found := connection.ops.get_db_converters(expression)
+                + expression.get_db_converters(connection)
+            )
+        )
+        compiled = _compiled_pages[key] = _Compiled(sql, tuple(params), names, converters)
     return compiled
+
+
+def _in_number_order(households) -> bool:
+    """Whether `households` is in household number order, the order household_page re-applies to
+    the page it chose: the list's own orders, never a sort asked for by a column (?sort=status)."""
+    query = households.query
+    if not query.order_by:
+        return query.default_ordering  # Household's Meta ordering: number
+    return tuple(query.order_by) in ((_SEARCH_ORDER,), ("number", "pk"))
 
 
 def household_page_values(households, start: int, stop: int, fields: tuple[str, ...]) -> list[dict]:
     """household_page as dicts of `fields` (model fields, `village__name`, `latest_year`,
     `latest_per_capita`, …), for the API's list.
 
-    The same SQL, but only the page's id query is compiled for each request: the rest — the join,
-    the income subqueries, the columns — does not depend on the filters and is compiled once per
-    process. Compiling it was 2.4 ms of the API list's 10 ms of CPU per request (county officer,
-    1 M members).
+    The same SQL, but only the page's id query is compiled for each request (and not even that for
+    household_list's own query, see _compiled_sql): the rest — the join, the income subqueries, the
+    columns — does not depend on the filters and is compiled once per process. Compiling it was
+    2.4 ms of the API list's 10 ms of CPU per request (county officer, 1 M members). A list sorted
+    by a column (or searched by name) is read as plain values, in its own order.
     """
-    if getattr(households, "walk", None) is not None:
+    if getattr(households, "walk", None) is not None or not _in_number_order(households):
         return list(households[start:stop].values(*fields))
     compiled = _compiled_page(tuple(fields))
-    try:
-        ids, params = households.values("pk")[start:stop].query.sql_with_params()
-    except EmptyResultSet:  # .none(): a division outside the scope, an empty scope
+    ids = _compiled_sql(
+        households, ("page", start, stop), lambda: households.values("pk")[start:stop].query.sql_with_params()
+    )
+    if ids is None:
         return []
+    sql, params = ids
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql.replace(_PAGE_IDS, ids), (*compiled.params, *params))
+        cursor.execute(compiled.sql.replace(_PAGE_IDS, sql), (*compiled.params, *params))
         rows = cursor.fetchall()
-    # Django's own conversions of the values (SQLite's 0/1 to booleans, its numbers to Decimal).
-    converters = [
-        (i, found, expression)
-        for i, expression in enumerate(compiled.expressions)
-        if (found := connection.ops.get_db_converters(expression) + expression.get_db_converters(connection))
-    ]
-    if converters:
+    if compiled.converters:
         rows = [list(row) for row in rows]
         for row in rows:
-            for i, found, expression in converters:
+            for i, found, expression in compiled.converters:
                 for convert in found:
                     row[i] = convert(row[i], expression, connection)
-    return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+    names = compiled.names
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def members_of(households):
@@ -407,7 +550,12 @@ def search_order():
     million households (4.5 s). Ordering by `number || ''` (the same order) makes it collect the
     matching households first and sort them: cost bounded by the number of matches.
     """
-    return Concat("number", Value(""), output_field=CharField()).asc()
+    return _SEARCH_ORDER
+
+
+# One instance (an expression is never changed in place): the page's check of the list's own order
+# (_in_number_order) is then an identity test, where comparing two such expressions cost 0.2 ms.
+_SEARCH_ORDER = Concat("number", Value(""), output_field=CharField()).asc()
 
 
 def count_up_to(queryset, cap: int) -> int:
@@ -432,11 +580,14 @@ def count_up_to(queryset, cap: int) -> int:
             return min(distinct, cap + 1)
         if distinct > cap:
             return cap + 1
-    # core.pagination.count_up_to's SQL, without the ORM's count() around it (0.6 → 0.35 ms of CPU).
-    try:
-        sql, params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
-    except EmptyResultSet:
+    # core.pagination.count_up_to's SQL, without the ORM's count() around it (0.6 → 0.35 ms of CPU),
+    # compiled once for household_list's own query (_compiled_sql).
+    compiled = _compiled_sql(
+        queryset, ("count", cap), lambda: queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+    )
+    if compiled is None:
         return 0
+    sql, params = compiled
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) capped", params)  # noqa: S608 - compiled SQL
         return cursor.fetchone()[0]
@@ -490,3 +641,44 @@ def household_detail(household) -> dict:
 
 def poverty_lines() -> dict[int, Decimal]:
     return dict(PovertyLine.objects.values_list("year", "amount"))
+
+
+# --- set-based sources for other apps -------------------------------------------------------------
+# Unscoped row sources for work over the whole population that is never shown as is: monitoring's
+# risk rules and data-quality checks compile them (`queryset.query.sql_with_params()`) into their own
+# INSERT … SELECT, with their own area filter, so they read the registry without naming its tables.
+# Each column is named by the values() key; a renamed field keeps its key here.
+
+
+def household_rows():
+    """(id, village_id, attribute, status) of every household."""
+    return Household._base_manager.order_by().values("id", "village_id", "attribute", "status")
+
+
+def member_rows():
+    """(id, household_id, labour, work_status, months_worked, dibao, id_number_bidx) of every member."""
+    return Member._base_manager.order_by().values(
+        "id", "household_id", "labour", "work_status", "months_worked", "dibao", "id_number_bidx"
+    )
+
+
+def income_rows():
+    """Every yearly income with its stored totals (YearlyIncome.compute_totals: the one definition)."""
+    return YearlyIncome._base_manager.order_by().values(
+        "household_id",
+        "year",
+        "people",
+        "wages",
+        "business",
+        "transfers",
+        "property",
+        "net_income",
+        "per_capita",
+        "compliant_costs",
+        "per_capita_after_costs",
+    )
+
+
+def check_rows():
+    """Every 两不愁三保障 + water check: (household_id, year, food … water)."""
+    return LivingCheck._base_manager.order_by().values("household_id", "year", *LivingCheck.ITEMS)

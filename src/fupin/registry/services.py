@@ -21,6 +21,7 @@ from fupin.core.permissions import require
 from fupin.core.versioning import update_if_current
 from fupin.regions.models import Region
 from fupin.regions.names import initials_of
+from fupin.registry import hooks
 from fupin.registry.choices import (
     Attribute,
     Cause,
@@ -623,9 +624,19 @@ def income_record(
     transfers=0,
     property=0,  # noqa: A002 - the national form's name for 财产性收入
     production_costs=0,
+    medical_costs=0,
+    schooling_costs=0,
+    disaster_costs=0,
+    insurance_payouts=0,
     request=None,
 ) -> YearlyIncome:
-    """Record (or replace) a household's income for a year; per-capita uses the current member count."""
+    """Record (or replace) a household's income for a year; per-capita uses the current member count.
+
+    Any year from FIRST_YEAR to this one (2021 onwards included: monitoring counts every year). The
+    合规自付支出 (compliant self-paid medical, schooling and disaster costs) and insurance payouts give
+    the stored `compliant_costs` and `per_capita_after_costs` (YearlyIncome.compute_totals), the one
+    income definition monitoring uses; the monitoring rules re-evaluate the household once this commits
+    (registry.hooks)."""
     require(by, "registry.change_yearlyincome", code=household.village_id)
     errors: dict = {}
     year = validators.year(errors, "year", year)
@@ -637,6 +648,10 @@ def income_record(
         "transfers": validators.money(errors, "transfers", transfers, required=False),
         "property": validators.money(errors, "property", property, required=False),
         "production_costs": validators.money(errors, "production_costs", production_costs, required=False),
+        "medical_costs": validators.money(errors, "medical_costs", medical_costs, required=False),
+        "schooling_costs": validators.money(errors, "schooling_costs", schooling_costs, required=False),
+        "disaster_costs": validators.money(errors, "disaster_costs", disaster_costs, required=False),
+        "insurance_payouts": validators.money(errors, "insurance_payouts", insurance_payouts, required=False),
     }
     people = Household._base_manager.filter(pk=household.pk).values_list("member_count", flat=True).get()
     if people <= 0:
@@ -658,6 +673,7 @@ def income_record(
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
             before=before,
         )
+        hooks.household_changed(household.pk)
     return income
 
 
@@ -701,6 +717,7 @@ def check_record(
             action=AuditAction.UPDATE if before else AuditAction.CREATE,
             before=before,
         )
+        hooks.household_changed(household.pk)
     return check
 
 

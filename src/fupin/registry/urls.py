@@ -7,8 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("import/", imports.import_upload, name="import_upload"),
     path("import/template/", imports.import_template, name="import_template"),
-    path("import/jobs/<str:job_id>/", imports.import_status, name="import_status"),
-    path("import/jobs/<str:job_id>/report/", imports.import_report, name="import_report"),
+    path("import/jobs/<uuid:job_id>/report/", imports.import_report, name="import_report"),
     *URLS,  # the household list (lists.py): the page, export/, export/clear/
     path("new/", households.household_create, name="household_create"),
     path("reveal/", households.reveal, name="reveal"),

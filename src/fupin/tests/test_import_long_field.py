@@ -39,9 +39,7 @@ def test_the_command_line_names_the_row_and_column(cast, tmp_path):
     assert not Household.objects.exists()
 
 
-def test_the_web_import_names_the_row_and_column(client, cast, settings, tmp_path):
-    settings.FUPIN_IMPORT_SYNC = True
-    settings.MEDIA_ROOT = tmp_path
+def test_the_web_import_names_the_row_and_column(client, cast):
     client.force_login(cast["county"])
     upload = SimpleUploadedFile("户.csv", _file_with_a_long_cell(), content_type="text/csv")
     status_url = client.post(reverse("registry:import_upload"), {"file": upload, "dry_run": "1"}).url

@@ -69,8 +69,14 @@ NOT_RECORDS = {
     "accounts:logout",
     "set_language",
     "core:healthz",
-    # An import job is its starter's own: registry/tests/test_import_views.py proves another user gets 404.
-    "registry:import_status",
+    # The offline outbox: a page drawn in the browser from the phone's own storage, a CSRF token, the
+    # service worker's script; the server sends nothing of anyone's records with them.
+    "core:outbox",
+    "core:outbox_token",
+    "core:service_worker",
+    # A job (an import …) is its starter's own: jobs/tests/test_jobs.py and
+    # registry/tests/test_import_views.py prove another user gets 404.
+    "jobs:status",
     "registry:import_report",
 }
 # The signed-in user's own account pages (profile, password, 2FA, tokens): each reads only
@@ -83,7 +89,15 @@ def _member(o) -> int:
     return o["zhaxi"].members.first().pk
 
 
+def _county_job(o) -> str:
+    """A job the county officer started (the outsider must get 404 for it)."""
+    from fupin.jobs.models import Job
+
+    return str(Job.objects.create(kind="matrix", owner=o["county"]).pk)
+
+
 API = {
+    "/api/jobs/{job_id}": (lambda o: f"/api/jobs/{_county_job(o)}", "detail"),
     "/api/orgs/units": (lambda o: "/api/orgs/units", "list"),
     "/api/orgs/units/{unit_id}": (lambda o: f"/api/orgs/units/{o['datang'].pk}", "detail"),
     "/api/accounts/me": (lambda o: "/api/accounts/me", "self"),
@@ -190,7 +204,7 @@ ADMIN_NOT_SCOPED = {
 # ADMIN_OBJECTS and objects(objs), which makes its records of 兴海县's world).
 APP_MATRICES = [
     importlib.import_module(f"fupin.{app}.tests.matrix")
-    for app in ("party", "assistance", "projects", "outcomes")
+    for app in ("party", "assistance", "projects", "outcomes", "monitoring")
 ]
 for _matrix in APP_MATRICES:
     assert not set(_matrix.PAGES) & set(PAGES), "a page declared twice"

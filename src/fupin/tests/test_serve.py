@@ -138,6 +138,8 @@ def test_fupin_serve_serves_the_login_page_and_static_files(django_db_setup, dja
     assert '"GET /accounts/login/ HTTP/1.1" 200' in log  # the access log
     assert ID_NUMBER not in log  # without query strings
     assert "gthread" in log and log.count("Booting worker") >= 2
+    # The job queue's consumer ran beside the workers and stopped with them.
+    assert "任务队列工作进程启动" in log and "job queue consumer stopped" in log
 
 
 def test_serve_refuses_to_start_without_the_field_keys(db, settings, monkeypatch):
@@ -164,6 +166,17 @@ def test_serve_collects_missing_static_files_then_prints_gunicorn(
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert "--workers 3" in out and "--bind 0.0.0.0:9000" in out and "--worker-class gthread" in out
     assert ACCESS_LOG_FORMAT in out.replace("'", "")
+    assert "--config python:fupin.jobs.gunicorn" in out  # the job queue's consumer beside gunicorn
+
+
+def test_serve_can_leave_the_job_queue_consumer_to_another_process(db, settings, monkeypatch, capsys):
+    settings.PRODUCTION = True
+    monkeypatch.setenv("FUPIN_FIELD_KEYS", KEY_A)
+    monkeypatch.setenv("FUPIN_BLIND_INDEX_KEY", KEY_C)
+    monkeypatch.setattr("fupin.core.management.commands.serve.static_files_problem", lambda: None)
+    call_command("serve", "--dry-run", "--no-worker")
+    out = capsys.readouterr().out
+    assert "fupin.jobs.gunicorn" not in out and "fupin worker" not in out
 
 
 def test_the_default_number_of_workers_follows_the_cores():

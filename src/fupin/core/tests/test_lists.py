@@ -4,6 +4,7 @@ pagination the same way, and the sheet's cells (numbers, dates, formula-leading 
 
 import datetime
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -11,6 +12,8 @@ import pytest
 from django.db.models.functions import Length
 from django.http import QueryDict
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 
 from fupin.core import lists
 from fupin.regions.models import Region
@@ -76,13 +79,47 @@ def test_the_api_pages_alike_and_refuses_a_forged_cursor(divisions):
             divisions, lists.CappedPagination.Input(limit=5, after=after), request=None
         )
         everything += answer["items"]
-        assert answer["capped"] and answer["count"] == 13
+        assert answer["capped"] and answer["count"] == 12  # "12 or more", as the page's 共 12+ 条
         if not answer["next"]:
             break
         after = answer["next"]
     assert everything == list(divisions.values_list("code", flat=True))
     with pytest.raises(NinjaValidationError):
         paginator.paginate_queryset(divisions, lists.CappedPagination.Input(after="garbage"), request=None)
+
+
+class DivisionOut(BaseModel):
+    code: str
+    level: int
+    note: str | None = None
+
+
+def test_a_written_answer_is_validated_and_keeps_the_models_shape(divisions):
+    """Items of a plain pydantic model leave as pydantic validates and writes them (WrittenPagination):
+    the model's fields in its order, an older name repeated, and a wrong value still refused."""
+    answer = lists.answer_schema(DivisionOut, "DivisionPage", {"was_capped": "capped"})
+    paginator = lists.WrittenPagination(
+        cap=12,
+        answer_model=answer,
+        aliases={"was_capped": "capped"},
+        page=lambda qs, start, stop: list(qs.values("code", "level", "name")[start:stop]),
+    )
+    body = json.loads(
+        paginator.paginate_queryset(divisions, lists.CappedPagination.Input(limit=2), request=None).content
+    )
+    assert body == {
+        "items": [{"code": c, "level": 3} for c in divisions.values_list("code", flat=True)[:2]],
+        "count": 12,
+        "capped": True,
+        "next": body["next"],
+        "was_capped": True,
+    }
+    assert body["next"] and list(body["items"][0]) == ["code", "level"]  # no `name`, no absent default
+    wrong = lists.WrittenPagination(
+        cap=12, answer_model=answer, aliases={"was_capped": "capped"}, serialize=lambda r: {"code": r.code}
+    )
+    with pytest.raises(PydanticValidationError):
+        wrong.paginate_queryset(divisions, lists.CappedPagination.Input(limit=2), request=None)
 
 
 def test_the_sheet_keeps_numbers_dates_and_text_as_they_are():

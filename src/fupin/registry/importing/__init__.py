@@ -7,5 +7,5 @@
 - `writer`: staging tables and the set-based merge (COPY on PostgreSQL, executemany on SQLite).
 - `importer`: `run_import(...)`, which ties them together in one transaction.
 - `report`: the error report (.xlsx).
-- `jobs`: the web's background jobs, with progress in the cache.
+- `jobs`: the web import as a job on the queue (fupin.jobs), its files under MEDIA_ROOT/imports/.
 """

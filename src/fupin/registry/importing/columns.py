@@ -4,10 +4,27 @@ Shared by the staging path (importer) and the fast path (direct). `old` is the r
 registered, if any: an unchanged value keeps its stored ciphertext, so the merge sees no change.
 """
 
+from decimal import Decimal
+
 from fupin.core import crypto
 from fupin.core.masking import mask_account, mask_phone
 from fupin.regions.names import initials_of
-from fupin.registry.models import last4_index
+from fupin.registry.importing.template import INCOME_KEYS
+from fupin.registry.models import CENT, YearlyIncome, last4_index
+
+# The staged income of a household: its year and the amounts the file gives (INCOME_KEYS order).
+AMOUNT_KEYS = INCOME_KEYS[1:]
+# What is written to registry_yearlyincome besides household_id: the inputs, then the totals that
+# YearlyIncome.compute_totals() makes (the one definition, in Decimal, never in SQL).
+INCOME_COLUMNS = (
+    "year",
+    "people",
+    *AMOUNT_KEYS,
+    "net_income",
+    "per_capita",
+    "compliant_costs",
+    "per_capita_after_costs",
+)
 
 
 def household_columns(h: dict, old) -> tuple:
@@ -107,3 +124,20 @@ def member_columns(m: dict, bidx: str, old) -> tuple:
         m["medical_insurance"],
         m["pension_insurance"],
     )
+
+
+def staged_income(h: dict) -> tuple:
+    """(year, *amounts) of a checked household, all None when the file gives no income for it."""
+    year = h.get("income_year")
+    if year is None:
+        return (None,) * len(INCOME_KEYS)
+    return (year, *(h.get(key) or Decimal(0) for key in AMOUNT_KEYS))
+
+
+def income_columns(year: int, amounts, people: int) -> tuple:
+    """The INCOME_COLUMNS values of a household's income, totals computed as the services compute them."""
+    # From a staging table SQLite may hand back a float or an int: through str, never binary floats.
+    values = [Decimal(0) if a is None else Decimal(str(a)).quantize(CENT) for a in amounts]
+    income = YearlyIncome(year=int(year), people=people, **dict(zip(AMOUNT_KEYS, values, strict=True)))
+    income.compute_totals()
+    return tuple(getattr(income, name) for name in INCOME_COLUMNS)

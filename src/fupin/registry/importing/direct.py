@@ -28,7 +28,13 @@ from django.utils import timezone
 
 from fupin.core import crypto
 from fupin.registry.choices import Relation
-from fupin.registry.importing.columns import household_columns, member_columns
+from fupin.registry.importing.columns import (
+    INCOME_COLUMNS,
+    household_columns,
+    income_columns,
+    member_columns,
+    staged_income,
+)
 from fupin.registry.importing.rows import RowChecker, household_fingerprint
 from fupin.registry.importing.writer import HH_COLUMNS, MEMBER_COLUMNS, Counts, _defaults
 from fupin.registry.models import Household, Member
@@ -60,8 +66,10 @@ class _Writer(threading.Thread):
         self.hh_defaults, self.m_defaults = tuple(self.hh_defaults), tuple(self.m_defaults)
         self.hh_columns = ("id", *HH_COLUMNS, *HH_DERIVED, *hh_extra)
         self.m_columns = (*MEMBER_COLUMNS, "household_id", *m_extra)
+        self.i_columns = ("household_id", *INCOME_COLUMNS)
         self.hh_types: list[int] = []
         self.m_types: list[int] = []
+        self.i_types: list[int] = []
 
     def run(self):
         try:
@@ -85,21 +93,28 @@ class _Writer(threading.Thread):
         self.sequence = cursor.fetchone()[0]
         self.hh_types = _column_types(cursor, "registry_household", self.hh_columns)
         self.m_types = _column_types(cursor, "registry_member", self.m_columns)
+        self.i_types = _column_types(cursor, "registry_yearlyincome", self.i_columns)
 
-    def write(self, cursor, batch: list[tuple[tuple, list[tuple]]]) -> None:
+    def write(self, cursor, batch: list[tuple[tuple, list[tuple], tuple | None]]) -> None:
         cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(batch)])
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.copy(_copy_sql("registry_household", self.hh_columns)) as copy:
             copy.set_types(self.hh_types)
-            for hid, (household, _members) in zip(ids, batch, strict=True):
+            for hid, (household, _members, _income) in zip(ids, batch, strict=True):
                 copy.write_row((hid, *household, *self.hh_defaults))
         tail = self.m_defaults
         with cursor.copy(_copy_sql("registry_member", self.m_columns)) as copy:
             copy.set_types(self.m_types)
-            for hid, (_household, members) in zip(ids, batch, strict=True):
+            for hid, (_household, members, _income) in zip(ids, batch, strict=True):
                 end = (hid, *tail)
                 for member in members:
                     copy.write_row(member + end)
+        incomes = [(hid, *income) for hid, (_h, _m, income) in zip(ids, batch, strict=True) if income]
+        if incomes:
+            with cursor.copy(_copy_sql("registry_yearlyincome", self.i_columns)) as copy:
+                copy.set_types(self.i_types)
+                for row in incomes:
+                    copy.write_row(row)
 
     def idle(self) -> None:
         """Wait until every batch sent is written: the connection is the main thread's again until
@@ -132,8 +147,9 @@ class _SqliteWriter(_Writer):
     def prepare(self, cursor) -> None:
         self.hh_sql = _insert_sql("registry_household", self.hh_columns)
         self.m_sql = _insert_sql("registry_member", self.m_columns)
+        self.i_sql = _insert_sql("registry_yearlyincome", self.i_columns)
 
-    def write(self, cursor, batch: list[tuple[tuple, list[tuple]]]) -> None:
+    def write(self, cursor, batch: list[tuple[tuple, list[tuple], tuple | None]]) -> None:
         # The transaction holds SQLite's write lock: nobody else takes ids meanwhile. Above both the
         # highest id and AUTOINCREMENT's record, so a deleted household's id is never reused.
         cursor.execute(
@@ -145,16 +161,19 @@ class _SqliteWriter(_Writer):
         defaults, tail = self.hh_defaults, self.m_defaults
         cursor.executemany(
             self.hh_sql,
-            [(hid, *household, *defaults) for hid, (household, _m) in zip(ids, batch, strict=True)],
+            [(hid, *household, *defaults) for hid, (household, _m, _i) in zip(ids, batch, strict=True)],
         )
         cursor.executemany(
             self.m_sql,
             [
                 member + (hid, *tail)
-                for hid, (_h, members) in zip(ids, batch, strict=True)
+                for hid, (_h, members, _i) in zip(ids, batch, strict=True)
                 for member in members
             ],
         )
+        incomes = [(hid, *income) for hid, (_h, _m, income) in zip(ids, batch, strict=True) if income]
+        if incomes:
+            cursor.executemany(self.i_sql, incomes)
 
 
 def _insert_sql(table: str, columns) -> str:
@@ -193,8 +212,9 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
 
     checker.level_of = level_of
     writer.start()
-    read = households = 0
-    batch: list[tuple[tuple, list[tuple]]] = []
+    read = households = incomes = 0
+    batch: list[tuple[tuple, list[tuple], tuple | None]] = []
+    income: tuple = ()
     in_batch = 0
     members: list[tuple] = []
     number = head = None
@@ -214,8 +234,10 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
             if household["number"] != number:
                 if number is not None:
                     _close(number, heads)
-                    batch.append(((*hh_columns, head, len(members)), members))
+                    written = _income(income, len(members))
+                    batch.append(((*hh_columns, head, len(members)), members, written))
                     households += 1
+                    incomes += written is not None
                     if in_batch >= batch_size:
                         writer.send(batch)
                         if progress:
@@ -223,6 +245,7 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
                         batch, in_batch = [], 0
                 number, members, head, heads = household["number"], [], "", 0
                 hh_columns = household_columns(household, None)
+                income = staged_income(household)
                 group_of, group_fp = household, ""
             elif household is not group_of:
                 # The same number with other household cells: equal only if they mean the same values.
@@ -238,8 +261,10 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
             in_batch += 1
         if number is not None:
             _close(number, heads)
-            batch.append(((*hh_columns, head, len(members)), members))
+            written = _income(income, len(members))
+            batch.append(((*hh_columns, head, len(members)), members, written))
             households += 1
+            incomes += written is not None
         if batch:
             writer.send(batch)
     except BaseException:
@@ -250,7 +275,12 @@ def import_direct(rows, checker: RowChecker, *, batch_size: int, progress=None) 
     writer.finish()
     if progress:
         progress(read)
-    return read, Counts(households_created=households, members_created=read)
+    return read, Counts(households_created=households, members_created=read, incomes_created=incomes)
+
+
+def _income(staged: tuple, people: int) -> tuple | None:
+    """A new household's income row (INCOME_COLUMNS), or None: all its members are in the file."""
+    return None if staged[0] is None else income_columns(staged[0], staged[1:], people)
 
 
 def _close(number: str, heads: int) -> None:

@@ -26,7 +26,7 @@ from fupin.core.audit_actions import AuditAction
 from fupin.core.masking import mask_id_number
 from fupin.core.scoping import scope_of
 from fupin.regions.models import Region
-from fupin.registry.importing.columns import household_columns, member_columns, reset_caches
+from fupin.registry.importing.columns import household_columns, member_columns, reset_caches, staged_income
 from fupin.registry.importing.direct import Fallback, import_direct
 from fupin.registry.importing.readers import FileRejected, open_source
 from fupin.registry.importing.report import ErrorSink
@@ -65,6 +65,11 @@ class ImportResult:
             "mu": c.members_updated,
             "mn": c.members_unchanged,
         }
+        if c.incomes_created or c.incomes_updated:
+            text += _(";年度收入:新增 %(ic)d,更新 %(iu)d") % {
+                "ic": c.incomes_created,
+                "iu": c.incomes_updated,
+            }
         if self.written and not c.changed:
             text += _("。数据与文件一致,没有任何变化")
         return text
@@ -224,7 +229,7 @@ def _stage_batch(batch, checker: RowChecker, staging: Staging, sink, duplicates,
         if household is not fp_of:  # the checker shares one dict among a household's rows
             fp_of, fp = household, household_fingerprint(household)
         if number != previous:
-            hh_rows.append((line, fp, *household_columns(household, old_hh)))
+            hh_rows.append((line, fp, *household_columns(household, old_hh), *staged_income(household)))
             previous = number
         masked = mask_id_number(member["id_number"].value)
         member_rows.append((line, number, fp, masked, *member_columns(member, bidx, old_member)))
@@ -277,6 +282,8 @@ def _audit(user, filename: str, result: ImportResult, errors: int) -> None:
             "members_created": c.members_created,
             "members_updated": c.members_updated,
             "members_unchanged": c.members_unchanged,
+            "incomes_created": c.incomes_created,
+            "incomes_updated": c.incomes_updated,
             "rows_skipped_with_errors": errors,
         },
         detail=_("导入文件 %(file)s:%(summary)s") % {"file": filename[:100], "summary": result.summary()},

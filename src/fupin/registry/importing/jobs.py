@@ -1,58 +1,69 @@
-"""Imports started from the web: a background thread, progress in the cache, files under MEDIA_ROOT/imports/.
+"""Imports started from the web: a job on the queue (fupin.jobs), files under MEDIA_ROOT/imports/.
 
-The job's state is a small dict in Django's cache under `registry-import:<job id>`. The default
-LocMem cache works for one process (the demo, tests); production with several workers needs a
-shared cache (Redis), or the status page of one worker cannot see another's job. The upload and
-the error report live in MEDIA_ROOT/imports/<job id>/; the upload is deleted when the job ends.
-`FUPIN_IMPORT_SYNC = True` runs the job in the request (tests).
+`start_job` saves the upload in MEDIA_ROOT/imports/<job id>/ and queues `import_households`; the
+consumer (`fupin worker`, or the one `fupin serve` starts) runs the import with the starter's scope
+and writes the error report beside the upload, which is deleted when the import ends. The job's
+page (/jobs/<id>/) shows the progress, then `registry/import_result.html` and the report's link;
+only the starter sees the job and its report. Every web process and the consumer see the same job,
+whatever process answers the page's polling.
 """
 
-import logging
-import shutil
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from fupin.jobs import selectors as job_selectors
+from fupin.jobs.kinds import Kind, register
+from fupin.jobs.services import JobFailed, enqueue, job_task, progress
 from fupin.registry.importing.importer import run_import
 from fupin.registry.importing.readers import FileRejected
 
-log = logging.getLogger(__name__)
-TIMEOUT = 24 * 3600
 REPORT_NAME = "report.xlsx"
+# Bytes per row, for a first estimate of the rows in a file (the progress bar's 100 %).
+BYTES_PER_ROW = {".xlsx": 120, ".csv": 300}
 
 
-def job_dir(job_id: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / job_id
+def job_dir(job_id) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / str(job_id)
 
 
-def _key(job_id: str) -> str:
-    return f"registry-import:{job_id}"
-
-
-def get_job(job_id: str, user) -> dict | None:
-    """The job's state if `user` started it, else None (someone else's job looks like a missing one)."""
-    try:
-        uuid.UUID(hex=job_id)
-    except ValueError:
-        return None
-    state = cache.get(_key(job_id))
-    if not state or state.get("owner") != user.pk:
-        return None
-    return state
-
-
-def report_path(job_id: str) -> Path:
+def report_path(job_id) -> Path:
     return job_dir(job_id) / REPORT_NAME
 
 
-def start_job(*, user, upload, dry_run: bool, partial: bool = False) -> str:
-    """Save the upload and start the import; returns the job id."""
-    job_id = uuid.uuid4().hex
+def _links(job) -> list[tuple[str, str]]:
+    if job.result.get("report"):
+        return [(_("下载错误报告"), reverse("registry:import_report", args=[job.pk]))]
+    return []
+
+
+IMPORT = register(
+    Kind(
+        "registry.import",
+        gettext_lazy("导入贫困户信息"),
+        result_template="registry/import_result.html",
+        links=_links,
+        parent=("registry:import_upload", gettext_lazy("导入")),
+        again=gettext_lazy("再导入一个文件"),
+        failure=gettext_lazy("导入时发生内部错误,未写入任何数据。请联系系统管理员。"),
+    )
+)
+
+
+def get_job(job_id, user):
+    """The import job if `user` started it, else None (someone else's job looks like a missing one)."""
+    job = job_selectors.job_for(user, job_id)
+    return job if job is not None and job.kind == IMPORT.name else None
+
+
+def start_job(*, user, upload, dry_run: bool, partial: bool = False):
+    """Save the upload and queue the import; returns the job (its page is jobs:status)."""
+    job_id = uuid.uuid4()
     folder = job_dir(job_id)
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(upload.name).suffix.lower()
@@ -60,69 +71,58 @@ def start_job(*, user, upload, dry_run: bool, partial: bool = False) -> str:
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    state = {
-        "owner": user.pk,
-        "filename": Path(upload.name).name[:100],
-        "state": "running",
-        "dry_run": dry_run,
-        "rows": 0,
-        "estimate": max(1, path.stat().st_size // (120 if suffix == ".xlsx" else 300)),
-        "summary": "",
-        "message": "",
-        "error_count": 0,
-        "errors": [],
-        "report": False,
-        "written": False,
-    }
-    cache.set(_key(job_id), state, TIMEOUT)
-    args = (job_id, user, path, dry_run, partial)
-    if getattr(settings, "FUPIN_IMPORT_SYNC", False):
-        _run(*args)
-    else:
-        threading.Thread(target=_run, args=args, daemon=True, name=f"import-{job_id[:8]}").start()
-    return job_id
+    filename = Path(upload.name).name[:100]
+    return enqueue(
+        IMPORT.name,
+        user,
+        import_households,
+        job_id=job_id,
+        label=_("%(name)s(试导入)") % {"name": filename} if dry_run else filename,
+        total=max(1, path.stat().st_size // BYTES_PER_ROW.get(suffix, 300)),
+        user_id=user.pk,
+        path=str(path),
+        filename=filename,
+        dry_run=dry_run,
+        partial=partial,
+    )
 
 
-def _update(job_id: str, **changes) -> None:
-    state = cache.get(_key(job_id)) or {}
-    state.update(changes)
-    cache.set(_key(job_id), state, TIMEOUT)
-
-
-def _run(job_id: str, user, path: Path, dry_run: bool, partial: bool) -> None:
+@job_task
+def import_households(
+    job_id: str, *, user_id, path: str, filename: str, dry_run: bool, partial: bool
+) -> dict:
+    upload = Path(path)
     try:
-        result = run_import(
-            path,
-            user=user,
-            filename=cache.get(_key(job_id), {}).get("filename", ""),
-            dry_run=dry_run,
-            partial=partial,
-            report_path=report_path(job_id),
-            progress=lambda rows: _update(job_id, rows=rows),
-        )
-    except FileRejected as exc:
-        _update(job_id, state="rejected", message=exc.message)
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        _update(job_id, state="failed", message=_("导入时发生内部错误,未写入任何数据。请联系系统管理员。"))
-    else:
-        _update(
-            job_id,
-            state="done",
-            rows=result.rows,
-            summary=result.summary(),
-            error_count=result.error_count,
-            errors=[(e.line, e.column, e.value, e.reason) for e in result.errors[:50]],
-            report=report_path(job_id).exists(),
-            written=result.written,
-            encoding=result.encoding,
-        )
+        user = get_user_model().objects.get(pk=user_id)
+        estimate = job_selectors.job_by_id(job_id).total
+        rows_done = _("已处理 %(rows)d 行 …")
+
+        def report(rows: int) -> None:
+            progress(job_id, rows, max(estimate, rows + 1), rows_done % {"rows": rows})
+
+        try:
+            result = run_import(
+                upload,
+                user=user,
+                filename=filename,
+                dry_run=dry_run,
+                partial=partial,
+                report_path=report_path(job_id),
+                progress=report,
+            )
+        except FileRejected as exc:
+            raise JobFailed(_("文件被拒绝,未写入任何数据:%(reason)s") % {"reason": exc.message}) from exc
     finally:
-        path.unlink(missing_ok=True)
-        if not getattr(settings, "FUPIN_IMPORT_SYNC", False):
-            connection.close()  # the thread's own connection
-
-
-def remove_job(job_id: str) -> None:
-    shutil.rmtree(job_dir(job_id), ignore_errors=True)
-    cache.delete(_key(job_id))
+        upload.unlink(missing_ok=True)
+    progress(job_id, result.rows, result.rows, _("共 %(rows)d 行。") % {"rows": result.rows}, force=True)
+    return {
+        "filename": filename,
+        "dry_run": dry_run,
+        "rows": result.rows,
+        "summary": str(result.summary()),
+        "error_count": result.error_count,
+        "errors": [(e.line, str(e.column), str(e.value), str(e.reason)) for e in result.errors[:50]],
+        "report": report_path(job_id).exists(),
+        "written": result.written,
+        "encoding": result.encoding,
+    }

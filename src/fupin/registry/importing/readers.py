@@ -62,7 +62,26 @@ class Source:
     rows: Iterator[tuple[int, list]]  # (row number as Excel shows it, cell values)
 
 
+@dataclass
+class Table:
+    """An opened file whose headers are not the import template's (a department's own list)."""
+
+    kind: str  # xlsx or csv
+    encoding: str  # for CSV: utf-8, utf-8-sig or gb18030; "" for xlsx
+    header: list  # the first row's cells, as read
+    rows: Iterator[tuple[int, list]]  # (row number as Excel shows it, cell values), lazily
+
+
 def open_source(path: Path, name: str = "") -> Source:
+    table = open_table(path, name)
+    return Source(
+        kind=table.kind, encoding=table.encoding, positions=header_positions(table.header), rows=table.rows
+    )
+
+
+def open_table(path: Path, name: str = "") -> Table:
+    """Every file-level check of an import (size, zip bombs, formulas, DTDs, encoding, the CSV
+    field limit), then the header and the rows; FileRejected with a Chinese message otherwise."""
     path = Path(path)
     name = (name or path.name).lower()
     size = path.stat().st_size
@@ -87,7 +106,7 @@ def open_source(path: Path, name: str = "") -> Source:
         kind = "csv"
     else:
         raise FileRejected(_("只能导入 .xlsx 或 .csv 文件。"))
-    return Source(kind=kind, encoding=encoding, positions=header_positions(header), rows=rows)
+    return Table(kind=kind, encoding=encoding, header=list(header), rows=rows)
 
 
 def _megabytes(n: int) -> str:

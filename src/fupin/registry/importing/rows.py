@@ -22,7 +22,15 @@ from fupin.regions.models import Region
 from fupin.registry.choices import Relation, Sex
 from fupin.registry.idnumbers import parse_id_number
 from fupin.registry.importing.readers import cell_text, is_number_cell
-from fupin.registry.importing.template import BY_KEY, COLUMNS, SENSITIVE_KEYS, labels_of
+from fupin.registry.importing.template import (
+    ALL_COLUMNS,
+    BY_KEY,
+    COLUMNS,
+    INCOME_COLUMNS,
+    INCOME_KEYS,
+    SENSITIVE_KEYS,
+    labels_of,
+)
 
 VILLAGE_LEVEL = 5
 _TRUE = frozenset({"是", "y", "yes", "true", "1", "√", "有"})
@@ -37,7 +45,8 @@ BOOL_DEFAULTS = {
 }
 HH_COLUMNS = tuple(c for c in COLUMNS if c.level == "household")
 MEMBER_COLUMNS_ = tuple(c for c in COLUMNS if c.level == "member")
-HOUSEHOLD_KEYS = tuple(c.key for c in HH_COLUMNS)
+HOUSEHOLD_KEYS = tuple(c.key for c in HH_COLUMNS) + INCOME_KEYS
+FIRST_INCOME_YEAR = 2010  # registry.services.FIRST_YEAR: the same rule as the income form
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +96,10 @@ class RowChecker:
 
     def __init__(self, positions: dict[str, int], scope=None):
         self.positions = positions
+        # The income columns are checked only when the file has any of them: a file without them
+        # (most) pays nothing, and its households carry no income keys.
+        self.incomes = any(key in positions for key in INCOME_KEYS)
+        hh_columns = HH_COLUMNS + (INCOME_COLUMNS if self.incomes else ())
         self.scope = scope  # None: no limit (the command line run by an operator)
         self.choice_maps = {c.key: _choice_map(c.choices) for c in COLUMNS if c.kind == "choice"}
         self.villages: dict[str, str] = {}  # code -> "" (fine) or the reason it is refused
@@ -97,14 +110,14 @@ class RowChecker:
         width = max(positions.values(), default=-1) + 1
         self._width = width
         missing = width  # index of the padding None
-        self._needs_pad = any(c.key not in positions for c in COLUMNS)
+        self._needs_pad = any(c.key not in positions for c in COLUMNS + hh_columns)
         self._length = width + 1 if self._needs_pad else width
-        self._hh_index = [positions.get(c.key, missing) for c in HH_COLUMNS]
+        self._hh_index = [positions.get(c.key, missing) for c in hh_columns]
         self._m_index = [positions.get(c.key, missing) for c in MEMBER_COLUMNS_]
         self._memos = {
-            c.key: ({} if c.kind not in _NO_MEMO_KINDS and c.key != "number" else None) for c in COLUMNS
+            c.key: ({} if c.kind not in _NO_MEMO_KINDS and c.key != "number" else None) for c in ALL_COLUMNS
         }
-        self._hh_specs = [(c, self._memos[c.key]) for c in HH_COLUMNS]
+        self._hh_specs = [(c, self._memos[c.key]) for c in hh_columns]
         self._m_specs = [(c, self._memos[c.key]) for c in MEMBER_COLUMNS_]
 
     def _fit(self, cells: list) -> list:
@@ -213,6 +226,8 @@ class RowChecker:
             add("cause3", _("请先填写其他致贫原因一"))
         elif cause3 and cause3 in (main, cause2):
             add("cause3", _("致贫原因不能重复"))
+        if self.incomes and not raw.get("income_year") and any(raw.get(key) for key in INCOME_KEYS[1:]):
+            add("income_year", _("填写了收入,请填写收入年度"))
         return found
 
     def is_blank(self, cells: list) -> bool:
@@ -287,6 +302,10 @@ class RowChecker:
             return area.quantize(Decimal("0.1"))
         if kind == "date":
             return _date(cell, text)
+        if kind == "year":
+            return _one(validators.year, text, earliest=FIRST_INCOME_YEAR)
+        if kind == "money":
+            return _one(validators.money, text, required=False, negative=column.key == "business")
         raise AssertionError(kind)  # pragma: no cover - every kind is handled above
 
     def _default(self, column):
@@ -300,7 +319,7 @@ class RowChecker:
             return "healthy"
         if column.key == "months_worked":
             return 0
-        if column.kind in ("decimal", "int", "date"):
+        if column.kind in ("decimal", "int", "date", "year", "money"):
             return None
         return ""
 
@@ -324,6 +343,15 @@ class RowChecker:
         return ""
 
 
+def _one(rule, text: str, **options):
+    """A core.validators rule that collects errors (`rule(errors, field, value, …)`) on one cell."""
+    errors: dict = {}
+    value = rule(errors, "cell", text, **options)
+    if errors:
+        raise ValidationError(errors["cell"])
+    return value
+
+
 def _region_level(code: str):
     return Region.objects.filter(code=code).values_list("level", flat=True).first()
 
@@ -343,5 +371,5 @@ def _date(cell, text: str) -> datetime.date:
 
 def household_fingerprint(household: dict) -> str:
     """A digest of a row's household columns: rows of one household must all agree."""
-    text = "\x1f".join("" if household[k] is None else str(household[k]) for k in HOUSEHOLD_KEYS)
+    text = "\x1f".join("" if household.get(k) is None else str(household[k]) for k in HOUSEHOLD_KEYS)
     return blind_index("import-household", text)[:16]

@@ -70,9 +70,26 @@ COLUMNS: tuple[Column, ...] = (
     Column("是否参加医疗保险", "medical_insurance", "bool", level=M, note="空白为是"),
     Column("是否参加养老保险", "pension_insurance", "bool", level=M, note="空白为否"),
 )
+# A household's income for one year (2021 onwards too), repeated on each member row like the other
+# household columns; every column may be left out of the file. Not exported (the export is one row
+# per member of the national form); the template offers them after the member columns.
+INCOME_COLUMNS: tuple[Column, ...] = (
+    Column("收入年度", "income_year", "year", optional_header=True, note="填写收入时必填,如2025"),
+    Column("工资性收入", "wages", "money", optional_header=True, note="元"),
+    Column("生产经营性收入", "business", "money", optional_header=True, note="元,亏损填负数"),
+    Column("转移性收入", "transfers", "money", optional_header=True, note="元"),
+    Column("财产性收入", "property", "money", optional_header=True, note="元"),
+    Column("生产经营性支出", "production_costs", "money", optional_header=True, note="元"),
+    Column("合规自付医疗支出", "medical_costs", "money", optional_header=True, note="元"),
+    Column("合规自付教育支出", "schooling_costs", "money", optional_header=True, note="元"),
+    Column("灾害损失自付支出", "disaster_costs", "money", optional_header=True, note="元"),
+    Column("商业保险赔付", "insurance_payouts", "money", optional_header=True, note="元"),
+)
+INCOME_KEYS = tuple(c.key for c in INCOME_COLUMNS)
+ALL_COLUMNS = COLUMNS + INCOME_COLUMNS
 HEADERS = tuple(c.header for c in COLUMNS)
-BY_HEADER = {c.header: c for c in COLUMNS}
-BY_KEY = {c.key: c for c in COLUMNS}
+BY_HEADER = {c.header: c for c in ALL_COLUMNS}
+BY_KEY = {c.key: c for c in ALL_COLUMNS}
 # Columns whose values are personal data: shown masked in error reports.
 SENSITIVE_KINDS = frozenset({"id", "phone", "bank"})
 SENSITIVE_KEYS = frozenset({"health", "disability"})
@@ -105,7 +122,7 @@ def build_template() -> bytes:
     text = book.add_format({"num_format": "@"})
     lists: dict[str, str] = {}
     option_col = 0
-    for column in COLUMNS:
+    for column in ALL_COLUMNS:
         if column.kind not in ("choice", "bool") or column.header in lists:
             continue
         labels = labels_of(column.choices) if column.kind == "choice" else list(BOOL_LABELS)
@@ -116,7 +133,7 @@ def build_template() -> bytes:
         lists[column.header] = f"='选项'!${letter}$2:${letter}${len(labels) + 1}"
         option_col += 1
     options.hide()
-    for col, column in enumerate(COLUMNS):
+    for col, column in enumerate(ALL_COLUMNS):
         data.write_string(0, col, column.header, head_required if column.required else head)
         data.set_column(
             col, col, max(10, len(column.header) * 2 + 2), text if column.kind in TEXT_KINDS else None
@@ -159,6 +176,9 @@ def _write_guide(sheet, book) -> None:
         _("5. 不要使用公式;含公式的文件会被拒绝。"),
         _("6. 同一文件重复导入不会产生重复数据:户按户编号、成员按身份证号更新。"),
         _("7. 建议先勾选“仅校验(试导入)”,按错误报告修改后再正式导入。"),
+        _(
+            "8. 收入各列(收入年度至商业保险赔付)可整列删除;填写时每户一个年度,同户各行相同,重复导入按户和年度更新。"
+        ),
     ]
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 60)
@@ -167,7 +187,7 @@ def _write_guide(sheet, book) -> None:
     r = len(lines) + 1
     sheet.write_string(r, 0, _("列"), bold)
     sheet.write_string(r, 1, _("说明"), bold)
-    for column in COLUMNS:
+    for column in ALL_COLUMNS:
         r += 1
         parts = [_("必填") if column.required else _("选填")]
         if column.kind == "choice":

@@ -10,10 +10,12 @@ when the clear value is unchanged.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
+from fupin.registry.importing.columns import AMOUNT_KEYS, INCOME_COLUMNS, income_columns
 from fupin.registry.models import Household, Member
 
 HH_COLUMNS = (
@@ -59,8 +61,10 @@ MEMBER_COLUMNS = (
     "medical_insurance",
     "pension_insurance",
 )
+# The household's income for a year, if the file gives one (columns.staged_income).
+INCOME_STAGE = ("income_year", *AMOUNT_KEYS)
 # Staging-only columns, written first: row number, and the household's key and fingerprint.
-HH_STAGE = ("line", "fp", *HH_COLUMNS)
+HH_STAGE = ("line", "fp", *HH_COLUMNS, *INCOME_STAGE)
 # id_masked: the masked number for the row-error report (the registry itself keeps no clear part).
 MEMBER_STAGE = ("line", "hh_number", "hh_fp", "id_masked", *MEMBER_COLUMNS)
 _TYPES = {
@@ -75,6 +79,8 @@ _TYPES = {
     "dibao": "boolean",
     "medical_insurance": "boolean",
     "pension_insurance": "boolean",
+    "income_year": "integer",
+    **dict.fromkeys(AMOUNT_KEYS, "numeric(12,2)"),
 }
 
 
@@ -104,11 +110,18 @@ class Counts:
     members_created: int = 0
     members_updated: int = 0
     members_unchanged: int = 0
+    incomes_created: int = 0
+    incomes_updated: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.households_created or self.households_updated or self.members_created or self.members_updated
+            self.households_created
+            or self.households_updated
+            or self.members_created
+            or self.members_updated
+            or self.incomes_created
+            or self.incomes_updated
         )
 
 
@@ -231,9 +244,22 @@ class Staging:
             "SELECT count(*) FROM imp_member s JOIN registry_member t ON t.id_number_bidx = s.id_number_bidx "  # noqa: S608
             f"WHERE {_changed(MEMBER_COLUMNS)}"
         )
-        return Counts(
+        counts = Counts(
             hh_new, hh_changed, hh_total - hh_new - hh_changed, m_new, m_changed, m_total - m_new - m_changed
         )
+        # Incomes: new (household and year not recorded) or with other amounts than recorded; the
+        # merge recounts what it writes (a changed household size changes the per-capita figures too).
+        counts.incomes_created = one(
+            "SELECT count(*) FROM imp_household s WHERE s.income_year IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM registry_yearlyincome y JOIN registry_household h ON h.id = y.household_id "
+            "WHERE h.number = s.number AND y.year = s.income_year)"
+        )
+        counts.incomes_updated = one(
+            "SELECT count(*) FROM imp_household s JOIN registry_household h ON h.number = s.number "  # noqa: S608
+            "JOIN registry_yearlyincome y ON y.household_id = h.id AND y.year = s.income_year "
+            f"WHERE {_changed(AMOUNT_KEYS, 'y', 's')}"
+        )
+        return counts
 
     def merge(self, counts: Counts) -> None:
         c = self.cursor
@@ -283,6 +309,42 @@ class Staging:
             )
         if counts.members_created or counts.members_updated:
             self._sync_households(existing_upto)
+        self._merge_incomes(counts)
+
+    def _merge_incomes(self, counts: Counts) -> None:
+        """The staged incomes, their totals computed in Python (YearlyIncome.compute_totals, the one
+        definition) with the household's size after the merge; only new or changed rows are written."""
+        compared = ("people", *AMOUNT_KEYS)
+        rows = self.fetch(
+            f"SELECT h.id, h.member_count, s.income_year, {', '.join('s.' + k for k in AMOUNT_KEYS)}, "  # noqa: S608
+            f"y.id, {', '.join('y.' + k for k in compared)} FROM imp_household s "
+            "JOIN registry_household h ON h.number = s.number "
+            "LEFT JOIN registry_yearlyincome y ON y.household_id = h.id AND y.year = s.income_year "
+            "WHERE s.income_year IS NOT NULL ORDER BY h.id"
+        )
+        n = len(AMOUNT_KEYS)
+        inserts, updates = [], []
+        for household_id, people, year, *rest in rows:
+            values = income_columns(year, rest[:n], people)
+            stored_id, stored = rest[n], rest[n + 1 :]
+            if stored_id is None:
+                inserts.append((household_id, *values))
+            elif [_number(v) for v in stored] != [_number(v) for v in values[1 : 2 + n]]:
+                updates.append((*values[1:], stored_id))
+        if inserts:
+            marks = ", ".join(["%s"] * (1 + len(INCOME_COLUMNS)))
+            self.cursor.executemany(
+                f"INSERT INTO registry_yearlyincome (household_id, {', '.join(INCOME_COLUMNS)}) "  # noqa: S608
+                f"VALUES ({marks})",
+                inserts,
+            )
+        if updates:
+            sets = ", ".join(f"{c} = %s" for c in INCOME_COLUMNS[1:])
+            self.cursor.executemany(
+                f"UPDATE registry_yearlyincome SET {sets} WHERE id = %s",  # noqa: S608
+                updates,
+            )
+        counts.incomes_created, counts.incomes_updated = len(inserts), len(updates)
 
     def _sync_households(self, existing_upto: int) -> None:
         """head_name and member_count of the households in the file that were there before the
@@ -298,6 +360,11 @@ class Staging:
             f"AND (t.head_name <> {head} OR t.member_count <> {size})",
             [existing_upto],
         )
+
+
+def _number(value):
+    """A stored amount compared as a Decimal (SQLite hands back ints and floats)."""
+    return None if value is None else Decimal(str(value))
 
 
 def _defaults(model, staged, now) -> tuple[tuple[str, ...], list]:

@@ -45,7 +45,6 @@ def test_it_lists_scoped_and_masked(api, households):
         ({"income_min": "5000"}, 1),
         ({"income_max": "5000"}, 0),
         ({"income_band": "none"}, 1),
-        ({"division": "620821"}, 0),  # outside the scope: nothing
     ],
 )
 def test_it_filters_and_searches(api, households, params, count):
@@ -55,6 +54,14 @@ def test_it_filters_and_searches(api, households, params, count):
 def test_it_refuses_bad_filters_with_422(api, households):
     for params in ({"division": "12x"}, {"status": "nope"}, {"limit": 0}, {"q": "a\x00"}):
         assert api("get", "/households", **params).status_code == 422
+
+
+def test_a_division_outside_the_scope_is_refused_like_on_the_page(api, households):
+    """The list's form validates the API's parameters: a division outside the scope is a 422 naming
+    it (the page says so under the field), never an empty list that looks like no households."""
+    answer = api("get", "/households", division="620821")
+    assert answer.status_code == 422
+    assert [e["loc"] for e in answer.json()["errors"]] == [["query", "division"]]
 
 
 def test_it_hides_another_countys_household(api, households):
@@ -126,6 +133,19 @@ def test_it_records_incomes_and_checks(api, households):
     assert answer.status_code == 200
     assert answer.json()["per_capita"] in ("5500.00", 5500)
     assert api("get", f"/households/{pk}/incomes/2017").status_code == 404
+    # 2024: 11,000 less 3,000 of compliant self-paid costs (4,000 medical less 1,000 insurance), for two.
+    answer = api(
+        "put",
+        f"/households/{pk}/incomes/2024",
+        wages="10000",
+        transfers="1000",
+        medical_costs="4000",
+        insurance_payouts="1000",
+    )
+    assert answer.status_code == 200
+    assert float(answer.json()["compliant_costs"]) == 3000
+    assert float(answer.json()["per_capita_after_costs"]) == 4000
+    assert api("put", f"/households/{pk}/incomes/2024", medical_costs="-5").status_code == 422
     check = api("put", f"/households/{pk}/checks/2020", water=False)
     assert check.status_code == 422
     check = api("put", f"/households/{pk}/checks/2020", water=False, reasons={"water": "水窖干涸"})

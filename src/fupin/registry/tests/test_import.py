@@ -12,7 +12,7 @@ from fupin.audit.models import AuditEvent
 from fupin.registry.importing import importer
 from fupin.registry.importing.importer import run_import
 from fupin.registry.importing.readers import FileRejected, open_source
-from fupin.registry.importing.template import HEADERS, build_template
+from fupin.registry.importing.template import HEADERS, INCOME_COLUMNS, build_template
 from fupin.registry.importing.xlsx import open_first_sheet
 from fupin.registry.models import Household, Member
 from fupin.registry.tests._import_data import VILLAGE, member_row, sample_rows, to_csv, to_xlsx
@@ -33,7 +33,7 @@ def test_it_builds_a_template_with_headers_and_drop_downs():
     data = build_template()
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert book.sheet_names[:2] == ["家庭成员", "填写说明"]
-    assert book.get_sheet_by_index(0).to_python()[0] == list(HEADERS)
+    assert book.get_sheet_by_index(0).to_python()[0] == [*HEADERS, *(c.header for c in INCOME_COLUMNS)]
     sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert sheet_xml.count('type="list"') >= 15
     options = book.get_sheet_by_name("选项").to_python()

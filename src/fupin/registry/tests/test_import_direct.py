@@ -74,7 +74,7 @@ def test_it_writes_in_bounded_batches_of_whole_households(cast, tmp_path, monkey
     monkeypatch.setattr(direct._Writer, "send", lambda self, batch: (sent.append(batch), real(self, batch)))
     result = run_import(_file(tmp_path, _rows_two_villages(households=7)), user=cast["county"], batch_size=4)
     assert result.path == "direct"
-    sizes = [sum(len(members) for _h, members in batch) for batch in sent]
+    sizes = [sum(len(members) for _h, members, _income in batch) for batch in sent]
     assert sizes == [6, 6, 6, 3]  # whole households of 3, sent once a batch holds 4 or more members
     assert Member.objects.count() == 21
 

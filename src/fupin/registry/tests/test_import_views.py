@@ -1,17 +1,12 @@
-"""The import pages: upload, status (htmx), report download; only the starter sees a job."""
+"""The import pages: upload, the job's page (polled by htmx), report download; only the starter sees a job.
 
-import pytest
+Jobs run at once in tests (the root conftest); fupin/jobs/tests/test_worker.py runs one on a real queue."""
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fupin.registry.models import Household
 from fupin.registry.tests._import_data import sample_rows, to_csv
-
-
-@pytest.fixture
-def sync_jobs(settings, tmp_path):
-    settings.FUPIN_IMPORT_SYNC = True
-    settings.MEDIA_ROOT = tmp_path
 
 
 def _login(client, user):
@@ -25,20 +20,20 @@ def _upload(client, rows, *, dry_run):
     return client.post(reverse("registry:import_upload"), data)
 
 
-def test_it_runs_an_upload_and_shows_its_status(client, cast, sync_jobs):
-    """Upload → status page with counts; the htmx poll gets the panel alone."""
+def test_it_runs_an_upload_and_shows_its_status(client, cast):
+    """Upload → the job's page with counts; the htmx poll gets the panel alone."""
     _login(client, cast["county"])
     assert client.get(reverse("registry:import_upload")).status_code == 200
     response = _upload(client, sample_rows(), dry_run=False)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
     status = client.get(response.url)
     assert status.status_code == 200 and "导入完成" in status.content.decode()
     panel = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
-    assert 'id="import-status"' in panel and "<html" not in panel
+    assert 'id="job-panel"' in panel and "<html" not in panel and "hx-get" not in panel  # polling stops
     assert Household.objects.count() == 2
 
 
-def test_it_gives_a_dry_run_report_to_its_starter_only(client, cast, sync_jobs):
+def test_it_gives_a_dry_run_report_to_its_starter_only(client, cast):
     """A dry run with errors writes nothing and offers the report; another user gets 404."""
     rows = sample_rows()
     rows[1]["主要致贫原因"] = "因懒"

@@ -20,6 +20,7 @@ from fupin.core.forms import form_page
 from fupin.core.permissions import require
 from fupin.core.scoping import get_visible_or_404
 from fupin.core.steps import run_step
+from fupin.monitoring import selectors_lists as monitoring
 from fupin.regions import selectors as region_selectors
 from fupin.registry import selectors, services, timeline
 from fupin.registry.choices import ExitReview, Status
@@ -115,6 +116,8 @@ def household_detail(request, pk: int):
             "actions": available_actions(request.user, household),
             "transition_form": TransitionForm(),
             **_assistance_context(request.user, household),
+            # 防返贫监测: the object, its open cases and their deadlines (monitoring's selectors, scoped).
+            "monitoring": monitoring.household_monitoring(household, request.user),
         },
     )
 

@@ -1,7 +1,9 @@
-"""Import pages: upload (with a dry-run choice), job status polled by htmx, report, template.
+"""Import pages: upload (with a dry-run choice), report, template; the progress is the job's page.
 
 The exports are in registry.views.export. Import needs `registry.add_household` (the list shows
-导入 and 下载模板 only to those who hold it); a job's status and report are seen only by the user who
+导入 and 下载模板 only to those who hold it). An upload becomes a job on the queue
+(registry.importing.jobs) and the browser goes to its page (jobs:status), which the job app polls
+and which ends with the import's result; the job and its report are seen only by the user who
 started it (someone else's job id answers 404, as a missing one would). The import itself runs
 with the starter's scope, so another county's villages are refused row by row.
 """
@@ -36,10 +38,10 @@ def import_upload(request):
         elif upload.size > max_bytes():
             error = _("文件超过 %(n)d MB 的上限,请拆分后分批导入。") % {"n": max_bytes() // 1024 // 1024}
         else:
-            job_id = jobs.start_job(
+            job = jobs.start_job(
                 user=request.user, upload=upload, dry_run=bool(request.POST.get("dry_run")), partial=False
             )
-            return redirect("registry:import_status", job_id=job_id)
+            return redirect("jobs:status", job_id=job.pk)
     return render(
         request,
         "registry/import_upload.html",
@@ -53,26 +55,12 @@ def import_upload(request):
 
 @login_required
 @require_GET
-def import_status(request, job_id: str):
-    require(request, IMPORT_PERM)
-    state = jobs.get_job(job_id, request.user)
-    if state is None:
-        raise Http404
-    percent = 100 if state["state"] != "running" else min(99, state["rows"] * 100 // state["estimate"])
-    context = {"job": state, "job_id": job_id, "percent": percent}
-    if request.headers.get("HX-Request"):
-        return render(request, "registry/import_status_panel.html", context)
-    return render(request, "registry/import_status.html", context)
-
-
-@login_required
-@require_GET
 def import_report(request, job_id: str):
     require(request, IMPORT_PERM)
-    state = jobs.get_job(job_id, request.user)
-    path = jobs.report_path(job_id)
-    if state is None or not state.get("report") or not path.exists():
+    job = jobs.get_job(job_id, request.user)
+    if job is None or not job.result.get("report") or not jobs.report_path(job.pk).exists():
         raise Http404
+    path = jobs.report_path(job.pk)
     response = FileResponse(open(path, "rb"), content_type=XLSX_TYPE)  # noqa: SIM115 - FileResponse closes it
     response["Content-Disposition"] = _attachment(_("导入错误报告.xlsx"))
     return response

@@ -6,7 +6,10 @@
 3. replaces itself with gunicorn: several worker processes, threads in each (a slow phone on a
    village network holds a thread, not a whole worker, and keep-alive connections are served),
    graceful restarts and an access log without query strings (a search for an ID number or a
-   name must not land in a log file).
+   name must not land in a log file);
+4. gunicorn's master also runs the job queue's consumer (`fupin worker`, see fupin.jobs.gunicorn):
+   imports and other long work need it, and one command should run the whole of fupin. With
+   `--no-worker` it does not, for a consumer run elsewhere (a Redis queue, another machine).
 
 Settings come from the environment as everywhere else (README, "Production"); the options here
 override FUPIN_BIND, FUPIN_WORKERS and FUPIN_THREADS.
@@ -51,6 +54,7 @@ def gunicorn_argv(
     graceful_timeout: int,
     keep_alive: int,
     access_log: str,
+    queue_consumer: bool = True,
 ) -> list[str]:
     argv = [
         sys.executable,
@@ -83,6 +87,8 @@ def gunicorn_argv(
         # machine would take over the first one's; restarts go through signals (HUP, TERM) instead.
         "--no-control-socket",
     ]
+    if queue_consumer:
+        argv += ["--config", "python:fupin.jobs.gunicorn"]  # its hooks start and stop `fupin worker`
     if os.path.isdir(HEARTBEAT_DIR):
         # The workers' heartbeat files: on a disk-backed /tmp a slow disk can make the master
         # think a busy worker hangs and kill it.
@@ -120,6 +126,11 @@ class Command(BaseCommand):
         parser.add_argument("--keep-alive", type=int, default=5, help=_("保持连接的空闲秒数"))
         parser.add_argument("--access-log", default="-", help=_("访问日志文件(默认 - 即标准输出)"))
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help=_("不启动任务队列的工作进程(另行运行 fupin worker 时使用)"),
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help=_("只做检查和收集静态文件,打印 gunicorn 命令而不启动")
         )
 
@@ -141,11 +152,14 @@ class Command(BaseCommand):
             graceful_timeout=options["graceful_timeout"],
             keep_alive=options["keep_alive"],
             access_log=options["access_log"],
+            queue_consumer=not options["no_worker"] and not settings.HUEY.get("immediate"),
         )
         self.stdout.write(
             _("启动 gunicorn:%(bind)s,%(workers)d 个工作进程 × %(threads)d 个线程")
             % {"bind": options["bind"], "workers": options["workers"], "threads": options["threads"]}
         )
+        if "python:fupin.jobs.gunicorn" in argv:
+            self.stdout.write(_("并启动任务队列的工作进程(fupin worker)"))
         if options["dry_run"]:
             self.stdout.write(shlex.join(argv))
             return

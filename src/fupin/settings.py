@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "fupin.accounts.middleware.SessionLimitsMiddleware",
     "fupin.accounts.middleware.TwoFactorRequiredMiddleware",
+    "fupin.core.idempotency.IdempotencyMiddleware",  # a phone's form sent twice is written once
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -87,7 +87,8 @@ class VerifyForm(StepForm):
     consent_signed = forms.BooleanField(label=_("农户已签署承诺授权书(同意查询家庭资产信息)"), required=False)
     consent_photo = forms.FileField(
         label=_("承诺授权书照片"),
-        required=False,
+        required=False,  # the service refuses without it, with the other reasons at once
+        help_text=_("必须勾选已签署并拍照上传承诺授权书"),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
         ),
@@ -189,7 +190,12 @@ class CountyDecideForm(StepForm):
         widget=forms.RadioSelect,
         initial="include",
     )
-    type = forms.ChoiceField(label=_("监测对象类型"), choices=CHOOSE + ObjectType.choices, required=False)
+    type = forms.ChoiceField(
+        label=_("监测对象类型"),
+        choices=CHOOSE + ObjectType.choices,
+        required=False,  # not when the decision is 不予纳入
+        help_text=_("纳入监测对象时必选"),
+    )
     risks = forms.MultipleChoiceField(
         label=_("风险类型(最多5项)"),
         choices=Risk.choices,

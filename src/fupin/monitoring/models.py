@@ -421,7 +421,12 @@ class Lead(ReviewChain):
             ("decide_lead", _("可以县级审定监测对象和风险消除")),
             ("run_rules", _("可以运行预警规则和导入部门数据")),
         ]
-        indexes = [models.Index(fields=["village", "stage"], name="monitoring_lead_village_stage")]
+        indexes = [
+            models.Index(fields=["village", "stage"], name="monitoring_lead_village_stage"),
+            # The lead list's order: a province's first page walks it newest first and stops at the
+            # page, instead of sorting every lead of the province (bench_overdue, docs/benchmarks.md).
+            models.Index(fields=["-opened_on", "-id"], name="monitoring_lead_opened"),
+        ]
         constraints = [
             # A rule run writes one lead per household, rule and period: a second run adds nothing.
             models.UniqueConstraint(

@@ -51,7 +51,8 @@ def urgency_of(case, on: datetime.date | None = None) -> str:
 
 def urgency_q(value: str, on: datetime.date) -> Q:
     """The cases of one urgency (or OVERDUE: orange or red) on day `on`, as a plain filter on the
-    dates (the grouped counts use it; the lists filter on selectors.urgency_expression, the same rule)."""
+    dates (the grouped counts and the lists' urgency filter use it; selectors.urgency_expression,
+    the same rule, is what the lists show and sort by)."""
     open_ = Q(stage__in=OPEN)
     red = open_ & Q(decision_due__lt=on)
     late_step = open_ & Q(step_due__lt=on)
@@ -67,11 +68,12 @@ def urgency_q(value: str, on: datetime.date) -> Q:
 
 
 def _with_urgency(rows, value: str):
-    """`urgency` annotated (the list shows and sorts by it), and filtered to `value` when given."""
-    rows = selectors.with_urgency(rows, today())
-    if value == OVERDUE:
-        return rows.filter(urgency__in=[Urgency.ORANGE, Urgency.RED])
-    return rows.filter(urgency=value) if value else rows
+    """`urgency` annotated (the list shows and sorts by it), and filtered to `value` when given — by
+    the plain date comparisons (urgency_q, the same rule): PostgreSQL estimates those from its
+    statistics, not a filter on the Case expression (a fixed guess that chose the wrong plan)."""
+    on = today()
+    rows = selectors.with_urgency(rows, on)
+    return rows.filter(urgency_q(value, on)) if value else rows
 
 
 def _prefix(field: str, division: str) -> Q:

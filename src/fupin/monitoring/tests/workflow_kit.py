@@ -40,7 +40,7 @@ def build(made: dict) -> dict:
     for year, amount in ((2024, "8000"), (2025, "8700"), (2026, "8700")):
         MonitoringLine.objects.create(year=year, region_id="63", amount=amount, note="青海省监测标准")
     MonitoringLine.objects.create(year=2025, region_id="632524", amount="9000", note="兴海县监测标准")
-    registry.income_record(by=None, household=zhaxi, year=2025, wages=30000, business=6000)
+    registry.income_record(by=None, household=zhaxi, year=2025, wages=6000, business=30000)
     registry.check_record(
         by=None,
         household=zhaxi,

@@ -130,9 +130,19 @@
       state: "queued",
       reason: "",
       tries: 0,
+      // Sent with every try: the server keeps what a key's first accepted try answered, so a try whose
+      // answer was lost to the signal is not written twice when it is sent again (core.idempotency).
+      key: newKey(),
     };
     if (form.dataset.outboxEntry) entry.id = Number(form.dataset.outboxEntry); // a corrected entry replaces itself
     return entry;
+  }
+
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
   function send(entry, token) {
@@ -148,7 +158,10 @@
       credentials: "same-origin",
       cache: "no-store",
       // X-Fupin-Outbox: a refused step answers 409 with its reasons rather than a redirect (core.steps).
-      headers: { "X-CSRFToken": token, "X-Fupin-Outbox": "1" },
+      headers: Object.assign(
+        { "X-CSRFToken": token, "X-Fupin-Outbox": "1" },
+        entry.key ? { "X-Fupin-Idempotency-Key": entry.key } : {}
+      ),
     });
   }
 

@@ -101,6 +101,9 @@ class Column:
     html: Callable[[Any], Any] | None = None  # row -> safe HTML for the page, when a link or tag helps
     clear: Callable[[Any], Any] | None = None  # row -> the clear value, for the clear export only
     tag: Callable[[Any], str] | None = None  # row -> the colour of a status tag around the value
+    # False: written in the exports only, for what matters there alone (a number the clear export
+    # reveals), so the page keeps to what fits a screen.
+    page: bool = True
 
     @property
     def num(self) -> bool:
@@ -403,8 +406,9 @@ def page_context(request, spec: ListSpec, query: Query | None = None) -> dict:
         kept.pop(name, None)
     suffix = f"?{kept.urlencode()}" if kept else ""
     sortable = spec.sortable()
+    shown = [c for c in spec.columns if c.page]
     headers = []
-    for c in spec.columns:
+    for c in shown:
         link = direction = None
         if c.sort in sortable:
             direction = "asc" if query.sort == c.sort else "desc" if query.sort == f"-{c.sort}" else ""
@@ -423,7 +427,7 @@ def page_context(request, spec: ListSpec, query: Query | None = None) -> dict:
         "headers": headers,
         "rows": [
             {
-                "cells": [(cell(c, r), c.num) for c in spec.columns],
+                "cells": [(cell(c, r), c.num) for c in shown],
                 "actions": spec.actions(r, user) if spec.actions else [],
             }
             for r in page.rows

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from django.db import connection
 
 from fupin import testing
@@ -53,16 +54,43 @@ def _job_and_households(database_url: str, job_id: str) -> tuple[str, str, int]:
         return state, result, db.execute("select count(*) from registry_household").fetchone()[0]
 
 
-def test_a_real_consumer_runs_the_queued_jobs(transactional_db, tmp_path):
+REDIS = "redis://127.0.0.1:6379/15"  # a database of its own, emptied before and after
+
+
+def _redis_or_skip():
+    import redis
+
+    client = redis.Redis.from_url(REDIS, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379 (production's queue)")
+    return client
+
+
+@pytest.fixture(params=["SqliteHuey", "RedisHuey"])
+def queue(request, tmp_path):
+    """The embedded default (a SQLite file) and production's storage (Redis), each with a real consumer."""
+    if request.param == "SqliteHuey":
+        yield request.param, f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+        return
+    client = _redis_or_skip()
+    client.flushdb()
+    yield request.param, REDIS
+    client.flushdb()
+
+
+def test_a_real_consumer_runs_the_queued_jobs(transactional_db, tmp_path, queue):
     """Committed, so the other processes see it (on SQLite a file copy of the in-memory test
     database; on PostgreSQL the test database, emptied after the test)."""
+    storage, queue_url = queue
     testing.make_cast()
     database_url = database_url_for_a_subprocess(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("FUPIN_")}
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="fupin.settings",
-        FUPIN_QUEUE=f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+        FUPIN_QUEUE=queue_url,
         FUPIN_DATA_DIR=str(tmp_path / "data"),
     )
 
@@ -106,6 +134,6 @@ def test_a_real_consumer_runs_the_queued_jobs(transactional_db, tmp_path):
             worker.wait()
     log = log_path.read_text()
     assert worker.returncode == 0, log
-    assert "任务队列工作进程启动:SqliteHuey" in log
+    assert f"任务队列工作进程启动:{storage}" in log
     assert "fupin.registry.importing.jobs.import_households" in log  # every app's tasks are known
     assert "Traceback" not in log

@@ -218,6 +218,9 @@ def test_the_lead_export_is_masked_and_audited(client, cast, frozen):
     audit = AuditEvent.objects.filter(action="export", object_type="monitoring.lead").latest("id")
     assert audit.changes["masked"] is True and audit.changes["count"] == 1
     assert audit.changes["filters"] == {"urgency": "red"}
+    # The page keeps to what fits a screen: the phone and the applicant's ID are the exports' alone.
+    headers = [h["text"] for h in _get(client, cast["county"], "monitoring:lead_list").context["headers"]]
+    assert "联系电话" in sheet[0] and "联系电话" not in headers and "申报人身份证号" not in headers
 
 
 def test_the_clear_export_needs_the_reveal_permission_and_a_purpose(client, cast, frozen):

@@ -40,50 +40,51 @@ def _region(verbose, **extra):
 # ---------------------------------------------------------------- standards (data)
 
 
-class MonitoringLine(models.Model):
-    """监测标准 for a year and an area: a province sets it, a county may set its own (the nearest wins)."""
+class AreaStandard(models.Model):
+    """An amount per person and year for an area, set by a province, city or county (the nearest wins).
+
+    The two standards monitoring compares incomes with share this shape; each names its amount."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
     region = _region(_("适用地区"))
-    amount = models.DecimalField(_("监测标准(元/人·年)"), **MONEY)
+    amount = models.DecimalField(**MONEY)
     note = models.CharField(_("依据"), max_length=200, blank=True)
 
     objects = ScopedManager()
     scope_region_field = "region__code"
 
     class Meta:
+        abstract = True
         ordering = ["-year", "region"]
+
+    def __str__(self):
+        return f"{self.year} {self.region_id}: {self.amount}"
+
+
+class MonitoringLine(AreaStandard):
+    """监测标准 for a year and an area: a province sets it, a county may set its own."""
+
+    amount = models.DecimalField(_("监测标准(元/人·年)"), **MONEY)
+
+    class Meta(AreaStandard.Meta):
         verbose_name = _("监测标准")
         verbose_name_plural = _("监测标准")
         constraints = [
             models.UniqueConstraint(fields=["year", "region"], name="monitoring_line_one_per_area")
         ]
 
-    def __str__(self):
-        return f"{self.year} {self.region_id}: {self.amount}"
 
-
-class DibaoStandard(models.Model):
+class DibaoStandard(AreaStandard):
     """The rural 低保 standard for a year and an area (usually a county; a province's applies below)."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
-    region = _region(_("适用地区"))
     amount = models.DecimalField(_("农村低保标准(元/人·年)"), **MONEY)
-    note = models.CharField(_("依据"), max_length=200, blank=True)
 
-    objects = ScopedManager()
-    scope_region_field = "region__code"
-
-    class Meta:
-        ordering = ["-year", "region"]
+    class Meta(AreaStandard.Meta):
         verbose_name = _("低保标准")
         verbose_name_plural = _("低保标准")
         constraints = [
             models.UniqueConstraint(fields=["year", "region"], name="monitoring_dibao_one_per_area")
         ]
-
-    def __str__(self):
-        return f"{self.year} {self.region_id}: {self.amount}"
 
 
 def default_step_days():

@@ -23,6 +23,8 @@ from fupin.assistance.api import router as assistance_router
 from fupin.audit.services import audit_denied
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
+from fupin.reports.api import router as reports_router
+from fupin.supervision.api import router as supervision_router
 from fupin.orgs.api import router as orgs_router
 from fupin.outcomes.api import router as outcomes_router
 from fupin.party.api import router as party_router
@@ -185,3 +187,5 @@ api.add_router("/projects", projects_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/supervision", supervision_router)
+api.add_router("/reports", reports_router)

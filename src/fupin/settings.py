@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "fupin.outcomes",
     "fupin.jobs",
     "fupin.monitoring",
+    "fupin.supervision",
+    "fupin.reports",
     "fupin.demo",
 ]
 # The benchmark harnesses (`fupin bench_…`, docs/benchmarks.md) sit beside the package in a

@@ -287,10 +287,12 @@ WORLD_PARTS: dict[str, Callable[[dict], dict]] = {
     "projects": _app_records("projects"),
     "outcomes": _app_records("outcomes"),
     "monitoring": _app_records("monitoring"),
+    "supervision": _app_records("supervision"),
+    "reports": _app_records("reports"),
     # The outcomes tests' own records (their counts are by hand): under one key, apart from the matrix's.
     "outcome_records": lambda made: {"records": make_outcome_records(made)},
 }
-NEEDS_HOUSEHOLDS = {"assistance", "projects", "outcomes", "monitoring"}
+NEEDS_HOUSEHOLDS = {"assistance", "projects", "outcomes", "monitoring", "supervision", "reports"}
 
 
 def make_world(layers=()) -> dict:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("outcomes/", include("fupin.outcomes.urls")),
     path("jobs/", include("fupin.jobs.urls")),
     path("monitoring/", include("fupin.monitoring.urls")),
+    path("supervision/", include("fupin.supervision.urls")),
+    path("reports/", include("fupin.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -204,7 +204,7 @@ ADMIN_NOT_SCOPED = {
 # ADMIN_OBJECTS and objects(objs), which makes its records of 兴海县's world).
 APP_MATRICES = [
     importlib.import_module(f"fupin.{app}.tests.matrix")
-    for app in ("party", "assistance", "projects", "outcomes", "monitoring")
+    for app in ("party", "assistance", "projects", "outcomes", "monitoring", "supervision", "reports")
 ]
 for _matrix in APP_MATRICES:
     assert not set(_matrix.PAGES) & set(PAGES), "a page declared twice"

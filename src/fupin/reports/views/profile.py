@@ -1,0 +1,3 @@
+"""Reports pages: profile."""
+
+urlpatterns: list = []

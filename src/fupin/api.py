@@ -23,14 +23,14 @@ from fupin.assistance.api import router as assistance_router
 from fupin.audit.services import audit_denied
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
-from fupin.reports.api import router as reports_router
-from fupin.supervision.api import router as supervision_router
 from fupin.orgs.api import router as orgs_router
 from fupin.outcomes.api import router as outcomes_router
 from fupin.party.api import router as party_router
 from fupin.projects.api import router as projects_router
 from fupin.regions.api import router as regions_router
 from fupin.registry.api import router as registry_router
+from fupin.reports.api import router as reports_router
+from fupin.supervision.api import router as supervision_router
 
 
 class BearerToken(HttpBearer):

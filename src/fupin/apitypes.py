@@ -4,10 +4,12 @@ PostgreSQL refuses NUL characters in text and integers beyond 64 bits; unconstra
 reach the database and fail there. Every API schema takes its strings and ids from here.
 """
 
+import uuid
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as FieldRuleError
 from django.utils.translation import gettext_lazy as _
+from ninja import Schema
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -89,3 +91,14 @@ def describe_errors(errors: list[dict]) -> str:
             message = str(template)
         parts.append(f"{'.'.join(loc)}:{message}" if loc else message)
     return ";".join(parts)
+
+
+class JobStartedOut(Schema):
+    """The answer of every call that starts a background job (fupin.jobs): where to follow it.
+    One class for all of them (a rule run, a quality check, a rollup refresh), so the OpenAPI
+    document has one component of that name."""
+
+    job_id: uuid.UUID
+    state: str
+    status_url: str = Field(description="任务进度(GET);完成后 result 给出结果")
+    result: dict = Field(description="任务已完成时的结果(如运行编号 run),否则为空")

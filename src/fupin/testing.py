@@ -78,17 +78,20 @@ def make_user(username: str, *, roles=(), scopes=(), unit=None, full_name: str =
 
 
 def seed_reference_data() -> None:
-    """The data migrations seed (monitoring's layers and risk rules), again when missing: a browser
-    test's transactional database is flushed after it, seeded rows included, and a later test that
-    builds a cast would otherwise find no layer to choose."""
+    """The data migrations seed (monitoring's layers and risk rules, supervision's problem
+    categories), again when missing: a browser test's transactional database is flushed after it,
+    seeded rows included, and a later test that builds a cast would otherwise find none to choose."""
     import importlib
 
     from django.apps import apps
 
     from fupin.monitoring.models import Layer
+    from fupin.supervision.models import Category
 
     if not Layer.objects.exists():
         importlib.import_module("fupin.monitoring.migrations.0002_seed_layers_rules").seed(apps, None)
+    if not Category.objects.exists():
+        importlib.import_module("fupin.supervision.migrations.0002_seed_categories").seed(apps, None)
 
 
 def make_cast():

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fupin.api import api
+from fupin.reports.views import dashboard
 
 urlpatterns = [
+    # The home page: the 驾驶舱 (core's profile card for the administrators), before core's "".
+    path("", dashboard.home, name="dashboard"),
     path("", include("fupin.core.urls")),
     path("accounts/", include("fupin.accounts.urls")),
     path("regions/", include("fupin.regions.urls")),

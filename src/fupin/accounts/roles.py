@@ -344,6 +344,76 @@ MONITORING_GRANTS: dict[str, set[str]] = {
 }
 
 
+# 督查督办 (fupin.supervision): everyone with a place reads findings, inspections and plans; the
+# inspector (督查) and the county office record inspections and findings and verify rectifications
+# (销号 or 退回); the village, the township and the responsible unit record the plan and submit it
+# (the service checks the finding is theirs); the county also breaks plans into tasks, and the
+# units a task names report its progress. The inspector and the county score assisting units'
+# 责任书 (assess); the unit reads its own assessment.
+_SUPERVISION_READ = {
+    f"supervision.view_{model}"
+    for model in (
+        "finding",
+        "findingevent",
+        "findingphoto",
+        "inspection",
+        "checkresultrow",
+        "category",
+        "checklist",
+        "checklistitem",
+        "plan",
+        "goal",
+        "measure",
+        "task",
+        "taskreport",
+        "taskevent",
+        "assessment",
+        "assessmentitem",
+    )
+}
+_SUPERVISION_INSPECT = _SUPERVISION_READ | {
+    "supervision.record_finding",
+    "supervision.verify_finding",
+    "supervision.record_inspection",
+    "supervision.assess",
+}
+SUPERVISION_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _SUPERVISION_READ | {"supervision.rectify_finding"},
+    Role.TOWNSHIP_OFFICER: _SUPERVISION_READ | {"supervision.rectify_finding", "supervision.report_task"},
+    Role.COUNTY_OFFICER: _SUPERVISION_INSPECT
+    | {
+        "supervision.rectify_finding",
+        "supervision.manage_plan",
+        "supervision.report_task",
+        "supervision.add_category",
+        "supervision.change_category",
+        "supervision.add_checklist",
+        "supervision.change_checklist",
+        "supervision.add_checklistitem",
+        "supervision.change_checklistitem",
+        "supervision.delete_checklistitem",
+    },
+    Role.UNIT_OFFICER: _SUPERVISION_READ | {"supervision.rectify_finding", "supervision.report_task"},
+    Role.VIEWER: set(_SUPERVISION_READ),
+    Role.INSPECTOR: set(_SUPERVISION_INSPECT),
+}
+
+
+# 统计与驾驶舱 (fupin.reports): everyone with a place opens the 驾驶舱 and reads the indicator
+# catalogue; the county and above may start a refresh of the rollup (it reads every record of the
+# system, so not the village or the township). The catalogue is national: switching an indicator
+# off (reports.change_indicator) is granted to no role here.
+_REPORTS_READ = {"reports.view_dashboard", "reports.view_indicator"}
+REPORTS_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: set(_REPORTS_READ),
+    Role.TOWNSHIP_OFFICER: set(_REPORTS_READ),
+    Role.COUNTY_OFFICER: _REPORTS_READ | {"reports.refresh_rollup", "reports.view_refreshrun"},
+    Role.VIEWER: _REPORTS_READ | {"reports.refresh_rollup", "reports.view_refreshrun"},
+    Role.UNIT_OFFICER: set(_REPORTS_READ),
+    Role.INSPECTOR: set(_REPORTS_READ),
+}
+
+
 def _merged(base, *grants) -> dict[str, frozenset[str]]:
     merged = {role: set(perms) for role, perms in base.items()}
     for grant in grants:
@@ -360,6 +430,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = _merged(
     PROJECTS_GRANTS,
     OUTCOMES_GRANTS,
     MONITORING_GRANTS,
+    SUPERVISION_GRANTS,
+    REPORTS_GRANTS,
 )
 
 # Roles that must use two-factor sign-in.

@@ -73,6 +73,11 @@ class QueryForm(DivisionQueryForm):
     q = forms.CharField(label=_("关键词"), required=False, max_length=50)
 
 
+class OverdueQueryForm(DivisionQueryForm):
+    # 我的结对户: only the households the user is the 帮扶责任人 of (the cadre's 待办 links here).
+    mine = forms.BooleanField(label=_("只看我的结对户"), required=False)
+
+
 class PairingQueryForm(QueryForm):
     active = forms.ChoiceField(
         label=_("状态"), required=False, choices=ALL + [("1", _("帮扶中")), ("0", _("已结束"))]
@@ -99,6 +104,18 @@ class MeasureQueryForm(DivisionQueryForm):
 
 class CoverageQueryForm(DivisionQueryForm):
     uncovered = forms.BooleanField(label=_("只看未覆盖"), required=False)
+    covered = forms.BooleanField(label=_("只看已覆盖"), required=False)
+
+
+class VisitQueryForm(DivisionQueryForm):
+    # The drill of 走访次数 (assistance.indicators): the visits of a year or a month.
+    visited_in = forms.RegexField(
+        label=_("走访年月"),
+        required=False,
+        regex=r"^\d{4}(-(0[1-9]|1[0-2]))?$",
+        error_messages={"invalid": _("请填写年度(如2026)或月份(如2026-03)")},
+        widget=forms.TextInput(attrs={"placeholder": "2026-03"}),
+    )
 
 
 class ActivityQueryForm(DivisionQueryForm):

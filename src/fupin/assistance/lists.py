@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.assistance import forms, selectors
 from fupin.assistance.choices import MeasureStatus, TeamStatus, TrainingKind
+from fupin.assistance.indicators import serving_first_secretary
 from fupin.assistance.models import WorkTeam
 from fupin.core.forms import scope_root
 from fupin.core.lists import BOOL, DATE, DECIMAL, INT, MONEY, Column, ListSpec, display, urls
@@ -94,6 +95,26 @@ def _until(header, attr: str, sort: str):
     )
 
 
+def _visits(user, f):
+    """The visits, of a year or a month when `visited_in` says (the drill of 走访次数)."""
+    visits = selectors.visit_list(user=user, division=f.get("division", ""))
+    period = f.get("visited_in") or ""
+    if not period:
+        return visits
+    year, _dash, month = period.partition("-")
+    visits = visits.filter(visited_on__year=int(year))
+    return visits.filter(visited_on__month=int(month)) if month else visits
+
+
+def _coverage_rows(user, f):
+    """Poor villages, only the uncovered or only the covered ones when asked (the drill of
+    第一书记覆盖村数 takes the covered: indicators.serving_first_secretary, the report's rule)."""
+    villages = selectors.poor_villages(
+        user=user, division=f.get("division", ""), uncovered_only=bool(f.get("uncovered"))
+    )
+    return villages.filter(serving_first_secretary()) if f.get("covered") else villages
+
+
 CADRES = ListSpec(
     name="assistance.cadre",
     url="assistance:cadre",
@@ -150,8 +171,8 @@ OVERDUE = ListSpec(
     name="assistance.overdue",
     url="assistance:overdue",
     title=_("超期未走访"),
-    filters=forms.DivisionQueryForm,
-    rows=lambda user, f: selectors.overdue_pairings(user=user).filter(
+    filters=forms.OverdueQueryForm,
+    rows=lambda user, f: selectors.overdue_pairings(user=user, mine=bool(f.get("mine"))).filter(
         household__village__code__startswith=f.get("division", "")
     ),
     columns=[
@@ -177,8 +198,8 @@ VISITS = ListSpec(
     name="assistance.visitrecord",
     url="assistance:visitrecord",
     title=_("入户走访"),
-    filters=forms.DivisionQueryForm,
-    rows=lambda user, f: selectors.visit_list(user=user, division=f.get("division", "")),
+    filters=forms.VisitQueryForm,
+    rows=lambda user, f: _visits(user, f),
     columns=[
         Column(_("走访日期"), lambda r: r.visited_on, DATE, sort="visited_on"),
         _household("household"),
@@ -383,9 +404,7 @@ COVERAGE = ListSpec(
     url="assistance:coverage",
     title=_("第一书记覆盖情况"),
     filters=forms.CoverageQueryForm,
-    rows=lambda user, f: selectors.poor_villages(
-        user=user, division=f.get("division", ""), uncovered_only=bool(f.get("uncovered"))
-    ),
+    rows=lambda user, f: _coverage_rows(user, f),
     columns=[
         Column(_("县"), lambda r: _place(r.parent and r.parent.parent)),
         Column(_("乡镇"), lambda r: _place(r.parent)),

@@ -331,6 +331,12 @@ def training_person_times(
     return attendees.aggregate(total=Sum("count"))["total"] or 0
 
 
+def training_attendees():
+    """Every attendee row, unscoped: what training_person_times sums (the outcomes app's 责任书
+    figures in the indicator catalogue count the same rows)."""
+    return TrainingAttendee.objects.all()
+
+
 def training_summary(*, user, division: str = "", kind: str = "", year: int | None = None):
     """Person-times by year, area, organiser and attendee kind (the report the indicators need):
     grouped rows (dicts) with `year`, `region`, `organiser`, `kind`, `classes` and `person_times`."""

@@ -156,7 +156,8 @@ def recount(indicator: Indicator, *, prefix: str = "", period: str = "", categor
         return Decimal(numerator) * indicator.scale / Decimal(denominator)
     rows = indicator.rows()
     if prefix:
-        rows = rows.filter(**{f"{indicator.code_field}__startswith": prefix})
+        # Through a text cast: a foreign key's own column (`village_id`) takes no `startswith`.
+        rows = rows.annotate(_code=Cast(indicator.code_field, CharField())).filter(_code__startswith=prefix)
     if indicator.period_of is not None and period:
         rows = rows.annotate(_period=indicator.period_of)
         if indicator.period == MONTH and len(period) == 4:

@@ -546,7 +546,9 @@ def audit_export(
     filters (search text masked) and sort, the row count, the format, masked or clear — and for a
     clear export, why. `where`: request= (pages) or actor= and region_code= (commands)."""
     summary = {
-        k: mask_text(str(getattr(v, "code", v))) for k, v in (filters or {}).items() if v not in (None, "")
+        k: mask_text(str(getattr(v, "code", v)))
+        for k, v in (filters or {}).items()
+        if v not in (None, "") and v is not False  # an unticked box is no filter (0 is one)
     }
     changes = {
         "list": name,

@@ -16,10 +16,14 @@ class Item:
 
 MENU = [
     Item(_("首页"), "core:home", "home"),
+    Item(_("驾驶舱大屏"), "reports:dashboard_wall", "chart", "reports.view_dashboard"),
+    Item(_("村情画像"), "reports:village_profile_list", "chart", "reports.view_dashboard"),
+    Item(_("指标目录"), "reports:indicator_list", "folder", "reports.view_dashboard"),
     Item(_("农户"), "registry:household_list", "household", "registry.view_household"),
     Item(_("党建"), "party:home", "flag", "party.view_partyorg"),
     Item(_("帮扶"), "assistance:home", "visit", "assistance.view_pairing"),
     Item(_("防返贫监测"), "monitoring:home", "shield", "monitoring.view_lead"),
+    Item(_("督查督办"), "supervision:home", "flag", "supervision.view_finding"),
     Item(_("项目资金"), "projects:project_list", "folder", "projects.view_project"),
     Item(_("帮扶成效"), "outcomes:home", "chart", "outcomes.view_purchase"),
     Item(_("行政区划"), "regions:browse", "map", "regions.view_region"),

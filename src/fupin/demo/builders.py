@@ -12,6 +12,7 @@ from fupin.demo.outcomes import build_outcomes
 from fupin.demo.party import build_party
 from fupin.demo.projects import build_projects
 from fupin.demo.registry import build_registry
+from fupin.demo.supervision import build_supervision
 from fupin.demo.units import UNITS
 from fupin.demo.users import DEMO_PASSWORD, USERS
 from fupin.orgs.models import AssistedPlace, Unit
@@ -80,4 +81,15 @@ def build_all() -> dict[str, int]:
         "outcomes": build_outcomes(),
         # After the registry and assistance: its objects stand on their households and pairings.
         "monitoring": build_monitoring(),
-    }
+        # Last: its findings link households, projects, party branches, cadres and work teams.
+        "supervision": build_supervision(),
+    } | refresh_rollup()  # after every record: the rollup the 驾驶舱 reads
+
+
+def refresh_rollup() -> dict[str, int]:
+    """A full refresh of the rollup (reports.services.refresh). It counts no new record, so it adds
+    nothing to what the demo reports as made (a second run still says nothing changed)."""
+    from fupin.reports import services
+
+    services.refresh()
+    return {}

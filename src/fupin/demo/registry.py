@@ -6,9 +6,12 @@ the seeds name, then the first 村民委员会 of each county by code. Idempoten
 has households is skipped.
 """
 
+from django.db.models import Sum
+
 from fupin.regions.models import Region
 from fupin.registry.generator import generate_households, next_numbers, village_committees, write_generated
-from fupin.registry.models import Household
+from fupin.registry.models import Household, VillagePopulation
+from fupin.registry.services import village_population_set
 
 # 兴海县's three villages (the ones 大唐 assists), by name in the notes of seed 000.
 XINGHAI_VILLAGES = ("632524203207", "632524101206", "632524100202")
@@ -48,6 +51,7 @@ def build_registry() -> int:
     )
     todo = [(code, n) for code, n in plan if code not in filled]
     if not todo:
+        build_populations()  # a demo built before the populations were part of it gets them too
         return 0
     # One run over every village (a village listed twice gets twice the households, round-robin),
     # so ID numbers are unique by construction across villages of the same county.
@@ -59,4 +63,48 @@ def build_registry() -> int:
         seed=SEED,
         numbers_from=next_numbers([code for code, _n in todo]),
     )
-    return write_generated(rows)[0]
+    made = write_generated(rows)[0]
+    build_populations()
+    return made
+
+
+# The years of the generated statuses (generator: 2014–2020); 农村户籍人口 for each of them.
+POPULATION_YEARS = range(2014, 2021)
+
+
+def build_populations() -> int:
+    """农村户籍人口 of every demo village for the generated years (贫困发生率's denominator):
+    plausible against its registered households — a demo village registers every household that
+    was ever poor, 35–45% of its rural population — and falling a little each year (people move
+    to the towns). Idempotent: the service replaces a village's figure for a year."""
+    registered = dict(
+        Household._base_manager.filter(village_id__in=[code for code, _n in demo_villages()])
+        .values("village_id")
+        .annotate(people=Sum("member_count"))
+        .values_list("village_id", "people")
+    )
+    kept = {
+        (code, year): population
+        for code, year, population in VillagePopulation._base_manager.filter(
+            village_id__in=list(registered)
+        ).values_list("village_id", "year", "population")
+    }
+    made = 0
+    for code, people in sorted(registered.items()):
+        if not people:
+            continue
+        share = 35 + int(code[-3:]) % 11  # per cent of the 2020 population ever registered
+        latest = people * 100 // share
+        for year in POPULATION_YEARS:
+            population = latest * (1000 + 6 * (2020 - year)) // 1000
+            if kept.get((code, year)) == population:
+                continue  # a second run writes (and audits) nothing
+            village_population_set(
+                by=None,
+                village_code=code,
+                year=year,
+                population=population,
+                source="乡镇派出所户籍统计(演示)",
+            )
+            made += 1
+    return made

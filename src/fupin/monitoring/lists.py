@@ -46,6 +46,7 @@ from fupin.monitoring.choices import (
     Stage,
     Urgency,
 )
+from fupin.monitoring.indicators import current_objects
 from fupin.monitoring.quality import CHECKS
 from fupin.regions.forms import RegionField
 
@@ -72,6 +73,29 @@ class DivisionForm(FilterForm):
 
 
 STAGES = ALL + [("open", _("办理中(全部环节)"))] + Stage.choices
+
+
+def _period_field(label):
+    """A year (2026) or a month (2026-03): the period a figure of the indicator catalogue counts,
+    so its drill lists the records of that period (monitoring.indicators)."""
+    return forms.RegexField(
+        label=label,
+        required=False,
+        regex=r"^\d{4}(-(0[1-9]|1[0-2]))?$",
+        error_messages={"invalid": _("请填写年度(如2026)或月份(如2026-03)")},
+        widget=forms.TextInput(attrs={"placeholder": "2026-03"}),
+    )
+
+
+def _in_period(rows, field: str, period: str):
+    """`rows` whose date `field` falls in `period` (a year or a month, as _period_field takes)."""
+    if not period:
+        return rows
+    year, _dash, month = period.partition("-")
+    rows = rows.filter(**{f"{field}__year": int(year)})
+    return rows.filter(**{f"{field}__month": int(month)}) if month else rows
+
+
 URGENCIES = ALL + [(rows.OVERDUE, _("已逾期(黄色和红色)"))] + Urgency.choices
 
 
@@ -80,6 +104,7 @@ class LeadQueryForm(DivisionForm):
     stage = forms.ChoiceField(label=_("环节"), required=False, choices=STAGES)
     risk = forms.ChoiceField(label=_("风险类型"), required=False, choices=ALL + Risk.choices)
     urgency = forms.ChoiceField(label=_("预警"), required=False, choices=URGENCIES)
+    opened_in = _period_field(_("发起年月"))
 
 
 class ObjectQueryForm(DivisionForm):
@@ -93,6 +118,22 @@ class ObjectQueryForm(DivisionForm):
         to_field_name="code",
         empty_label=_("全部"),
     )
+    identified_in = _period_field(_("识别年月"))
+    eliminated_in = _period_field(_("风险消除年月"))
+    current = forms.BooleanField(label=_("每户只看当前监测对象"), required=False)
+
+
+def _lead_rows(user, filters: dict):
+    return _in_period(rows.lead_rows(user, filters), "opened_on", filters.get("opened_in") or "")
+
+
+def _object_rows(user, filters: dict):
+    """object_rows, narrowed by the indicators' drill filters (identification and elimination
+    period, each household's current object only)."""
+    found = rows.object_rows(user, filters)
+    found = _in_period(found, "identified_on", filters.get("identified_in") or "")
+    found = _in_period(found, "eliminated_on", filters.get("eliminated_in") or "")
+    return current_objects(found) if filters.get("current") else found
 
 
 class EliminationQueryForm(DivisionForm):
@@ -212,7 +253,7 @@ LEADS = ListSpec(
     url="monitoring:lead",
     title=_("风险线索"),
     filters=LeadQueryForm,
-    rows=rows.lead_rows,
+    rows=_lead_rows,
     columns=[
         Column(
             _("受理编号"),
@@ -249,7 +290,7 @@ OBJECTS = ListSpec(
     url="monitoring:object",
     title=_("监测对象"),
     filters=ObjectQueryForm,
-    rows=rows.object_rows,
+    rows=_object_rows,
     columns=[
         Column(
             _("农户"),

@@ -427,3 +427,46 @@ def object_detail(obj, user) -> dict:
         "can_propose_elimination": can_propose,
         "no_labour_capacity": no_labour_capacity(household),
     }
+
+
+# --- 待办's counts (monitoring/todo.py) --------------------------------------------------------------
+
+SOON_DAYS = 1  # a step due today or tomorrow is near its deadline
+
+
+def waiting_by_stage(user, today: datetime.date, *, division: str = "") -> dict[str, list[dict]]:
+    """What waits for `user` (todo_for's rule) under `division`, counted per stage: {"lead": rows,
+    "elimination": rows}, each row {stage, late (orange or red), soon (on time, its step due within
+    SOON_DAYS), total}. A 公示 still running waits for nobody and one whose days are over is left
+    out too: the lists cannot filter "公示期满" (see the todo provider)."""
+    stages = [
+        stage
+        for stage, perm in STAGE_PERMS.items()
+        if stage != Stage.PUBLICISING and user is not None and user.has_perm(perm)
+    ]
+    found: dict[str, list[dict]] = {"lead": [], "elimination": []}
+    if not stages:
+        return found
+    own = _own_q(user)
+    late = _late(today)
+    soon = ~late & Q(step_due__lte=today + datetime.timedelta(days=SOON_DAYS))
+    for kind, rows, path, kind_stages in (
+        ("lead", leads_visible_to(user), "village__code", stages),
+        (
+            "elimination",
+            eliminations_visible_to(user),
+            "object__household__village__code",
+            [s for s in stages if s != Stage.SUBMITTED],
+        ),
+    ):
+        rows = rows.filter(own(path), stage__in=kind_stages)
+        if division:
+            rows = rows.filter(**{f"{path}__startswith": division})
+        counted = (
+            rows.order_by()
+            .values("stage")
+            .annotate(late=Count("pk", filter=late), soon=Count("pk", filter=soon), total=Count("pk"))
+        )
+        by_stage = {row["stage"]: row for row in counted}
+        found[kind] = [by_stage[s] for s in kind_stages if s in by_stage]
+    return found

@@ -77,8 +77,19 @@ class OrgQueryForm(KeywordQueryForm):
     level = forms.ChoiceField(label=_("组织层级"), required=False, choices=ALL + OrgLevel.choices)
 
 
+# Pseudo-choices of the query forms, for the catalogue's drill-through (party.indicators):
+# 党员 = 预备党员 and 正式党员; a weak case in force = any status but 已撤销.
+PARTY_MEMBERS = "member"
+IN_FORCE = "in_force"
+
+
 class MemberQueryForm(KeywordQueryForm):
-    stage = forms.ChoiceField(label=_("发展阶段"), required=False, choices=ALL + Stage.choices)
+    stage = forms.ChoiceField(
+        label=_("发展阶段"),
+        required=False,
+        choices=ALL + [(PARTY_MEMBERS, _("党员(正式和预备)"))] + Stage.choices,
+    )
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + MemberStatus.choices)
 
 
 class YearQueryForm(DivisionQueryForm):
@@ -96,12 +107,23 @@ class ScoreQueryForm(YearQueryForm):
 
 class MeetingQueryForm(DivisionQueryForm):
     year = _year_field(_any_year_choices)
+    month = forms.TypedChoiceField(
+        label=_("月份"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=ALL + [(m, _("%(m)d月") % {"m": m}) for m in range(1, 13)],
+    )
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=ALL + MeetingKind.choices)
 
 
 class WeakQueryForm(DivisionQueryForm):
     year = _year_field(_any_year_choices)
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + WeakStatus.choices)
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=ALL + [(IN_FORCE, _("有效认定(不含已撤销)"))] + WeakStatus.choices,
+    )
 
 
 class ReserveQueryForm(KeywordQueryForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core.lists import BOOL, DATE, DECIMAL, INT, MONEY, Column, ListSpec, urls
 from fupin.party import forms, selectors
-from fupin.party.choices import MEETING_EVERY_MONTHS, MeetingKind, Star, WeakCriterion, WeakStatus
+from fupin.party.choices import MEETING_EVERY_MONTHS, MeetingKind, Stage, Star, WeakCriterion, WeakStatus
 
 SHARED = {
     "nav": "party/_nav.html",
@@ -35,6 +35,33 @@ def _region(region) -> str:
 
 def _this_year() -> int:
     return timezone.localdate().year
+
+
+def _members(user, f):
+    stage = f.get("stage", "")
+    members = selectors.member_list(
+        user=user, q=f.get("q", ""), stage="" if stage == forms.PARTY_MEMBERS else stage,
+        division=f.get("division"),
+    )  # fmt: skip
+    if stage == forms.PARTY_MEMBERS:
+        members = members.filter(stage__in=[Stage.PROBATIONARY, Stage.FULL])
+    return members.filter(status=f["status"]) if f.get("status") else members
+
+
+def _meetings(user, f):
+    meetings = selectors.meeting_list(
+        user=user, kind=f.get("kind", ""), year=f.get("year"), division=f.get("division")
+    )
+    return meetings.filter(held_on__month=f["month"]) if f.get("month") else meetings
+
+
+def _weak_cases(user, f):
+    status = f.get("status", "")
+    cases = selectors.weak_case_list(
+        user=user, status="" if status == forms.IN_FORCE else status, year=f.get("year"),
+        division=f.get("division"),
+    )  # fmt: skip
+    return cases.exclude(status=WeakStatus.REVOKED) if status == forms.IN_FORCE else cases
 
 
 ORGS = ListSpec(
@@ -69,9 +96,7 @@ MEMBERS = ListSpec(
     url="party:member",
     title=_("党员"),
     filters=forms.MemberQueryForm,
-    rows=lambda user, f: selectors.member_list(
-        user=user, q=f.get("q", ""), stage=f.get("stage", ""), division=f.get("division")
-    ),
+    rows=lambda user, f: _members(user, f),
     columns=[
         Column(_("姓名"), lambda m: m.name, sort="name"),
         Column(_("所在组织"), lambda m: m.org.name, sort="org__name"),
@@ -99,9 +124,7 @@ MEETINGS = ListSpec(
     url="party:meeting",
     title=_("组织生活"),
     filters=forms.MeetingQueryForm,
-    rows=lambda user, f: selectors.meeting_list(
-        user=user, kind=f.get("kind", ""), year=f.get("year"), division=f.get("division")
-    ),
+    rows=lambda user, f: _meetings(user, f),
     columns=[
         Column(_("日期"), lambda m: m.held_on, DATE, sort="held_on"),
         Column(_("党组织"), lambda m: m.org.name, sort="org__name"),
@@ -201,9 +224,7 @@ WEAK_CASES = ListSpec(
     url="party:weak",
     title=_("软弱涣散党组织整顿"),
     filters=forms.WeakQueryForm,
-    rows=lambda user, f: selectors.weak_case_list(
-        user=user, status=f.get("status", ""), year=f.get("year"), division=f.get("division")
-    ),
+    rows=lambda user, f: _weak_cases(user, f),
     columns=[
         Column(_("党组织"), lambda c: c.org.name, sort="org__name"),
         Column(_("所在区划"), lambda c: _region(c.org.region), sort="org__region_id"),

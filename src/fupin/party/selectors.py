@@ -452,3 +452,18 @@ def summary(*, user) -> dict:
         "donated": PairingActivity.objects.visible_to(user).aggregate(v=Sum("donated_value"))["v"]
         or Decimal(0),
     }
+
+
+# --- 待办 (party/todo.py) -------------------------------------------------------------------------
+
+
+def missed_meetings_to_keep(
+    *, user, year: int, division: str | None = None, today: datetime.date | None = None, units: bool = False
+):
+    """The branches `user` keeps (editable_orgs: their own places' branches, or with `units` their
+    unit's) that missed organisational life in `year`: overdue_branches' rows, annotated alike."""
+    kept = editable_orgs(user)
+    kept = kept.filter(unit__isnull=False) if units else kept.filter(unit__isnull=True)
+    return overdue_branches(user=user, year=year, division=division, today=today).filter(
+        pk__in=kept.values("pk")
+    )

@@ -53,6 +53,10 @@ class ProjectQueryForm(FilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2010, max_value=2100)
     q = forms.CharField(label=_("项目名称"), required=False, max_length=50)
+    # From the indicator catalogue: the projects with a beneficiary under this division.
+    benefits = forms.RegexField(
+        required=False, regex=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", widget=forms.HiddenInput
+    )
 
 
 class SummaryQueryForm(FilterForm):
@@ -247,6 +251,15 @@ class EntryQueryForm(FilterForm):
     division = forms.RegexField(
         required=False, regex=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", widget=forms.HiddenInput
     )
+    # From the indicator catalogue (projects.indicators): the source's kind and place, and the year
+    # an entry counts in (its own date; a reversal's, the date of the entry it corrects).
+    source_kind = forms.ChoiceField(
+        required=False, choices=ALL + FundSource.Kind.choices, widget=forms.HiddenInput
+    )
+    source_division = forms.RegexField(
+        required=False, regex=r"^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$", widget=forms.HiddenInput
+    )
+    entry_year = forms.IntegerField(required=False, min_value=2000, max_value=2100, widget=forms.HiddenInput)
 
 
 class PublicityForm(forms.Form):

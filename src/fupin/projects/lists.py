@@ -7,13 +7,15 @@ Every money figure on these pages links to the ledger entries that add up to it.
 from urllib.parse import urlencode
 
 from django.db.models import CharField, IntegerField, Value
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.lists import DATE, INT, MONEY, Column, ListSpec, urls
 from fupin.projects import forms, selectors
-from fupin.projects.models import Category, Status
+from fupin.projects.indicators import counted_on
+from fupin.projects.models import Beneficiary, Category, Status
 from fupin.projects.templatetags.projects_money import wan, yuan
 
 SHARED = {
@@ -55,12 +57,36 @@ def _project_actions(project, user) -> list:
     return actions
 
 
+def _projects(user, f: dict):
+    projects = selectors.project_list(user=user, filters=f)
+    if f.get("benefits"):
+        # The catalogue's beneficiary figures: the projects benefiting households of the division.
+        benefiting = Beneficiary.objects.filter(
+            household__isnull=False, village__code__startswith=f["benefits"]
+        ).values("project_id")
+        projects = projects.filter(pk__in=benefiting)
+    return projects
+
+
+def _entries(user, f: dict):
+    entries = selectors.entry_list(user=user, filters=f)
+    if f.get("source_kind"):
+        entries = entries.filter(source__kind=f["source_kind"])
+    if f.get("source_division"):
+        entries = entries.filter(source__place__code__startswith=f["source_division"])
+    if f.get("entry_year"):
+        entries = entries.annotate(counted_year=ExtractYear(counted_on())).filter(
+            counted_year=f["entry_year"]
+        )
+    return entries
+
+
 PROJECTS = ListSpec(
     name="projects.project",
     url="projects:project",
     title=_("项目库"),
     filters=forms.ProjectQueryForm,
-    rows=lambda user, f: selectors.project_list(user=user, filters=f),
+    rows=lambda user, f: _projects(user, f),
     columns=[
         Column(_("项目名称"), lambda p: p.name, sort="name"),
         Column(_("项目类别"), lambda p: p.get_category_display(), sort="category"),
@@ -270,7 +296,7 @@ ENTRIES = ListSpec(
     url="projects:entry",
     title=_("资金台账"),
     filters=forms.EntryQueryForm,
-    rows=lambda user, f: selectors.entry_list(user=user, filters=f),
+    rows=lambda user, f: _entries(user, f),
     columns=[
         Column(_("编号"), lambda e: e.pk, INT, sort="id", html=lambda e: _entry_number(e.pk)),
         Column(_("业务日期"), lambda e: e.date, DATE, sort="date"),

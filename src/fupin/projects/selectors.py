@@ -258,11 +258,23 @@ def unit_fund_totals(*, unit_id: int, year: int) -> dict:
     The rule is docs/architecture.md's "Figures".
     """
     in_year = Q(reverses__isnull=True, date__year=year) | Q(reverses__date__year=year)
-    totals = LedgerEntry.objects.filter(in_year, kind=K.BUDGET, source__unit_id=unit_id).aggregate(
-        direct=Sum("amount", filter=Q(source__kind=FundSource.Kind.UNIT_DIRECT)),
-        brought_in=Sum("amount", filter=Q(source__kind=FundSource.Kind.BROUGHT_IN)),
+    totals = (
+        unit_fund_entries()
+        .filter(in_year, source__unit_id=unit_id)
+        .aggregate(
+            direct=Sum("amount", filter=Q(source__kind=FundSource.Kind.UNIT_DIRECT)),
+            brought_in=Sum("amount", filter=Q(source__kind=FundSource.Kind.BROUGHT_IN)),
+        )
     )
     return {"direct": _q(totals["direct"]), "brought_in": _q(totals["brought_in"])}
+
+
+def unit_fund_entries(kind: str | None = None):
+    """The entries unit_fund_totals adds up, unscoped (the outcomes app's 责任书 figures in the
+    indicator catalogue count the same rows): budget entries of units' sources, of `kind`
+    (帮扶单位直接投入 / 引进帮扶资金) or of both."""
+    kinds = [kind] if kind else [FundSource.Kind.UNIT_DIRECT, FundSource.Kind.BROUGHT_IN]
+    return LedgerEntry.objects.filter(kind=K.BUDGET, source__unit__isnull=False, source__kind__in=kinds)
 
 
 # --- 公示 (public, no login) ----------------------------------------------------------------------

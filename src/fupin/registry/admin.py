@@ -6,7 +6,14 @@ from unfold.admin import ModelAdmin, TabularInline
 
 from fupin.admin_site import ScopedModelAdmin
 from fupin.audit.services import audit_model_change
-from fupin.registry.models import DuplicateReport, ExitThreshold, Household, Member, PovertyLine
+from fupin.registry.models import (
+    DuplicateReport,
+    ExitThreshold,
+    Household,
+    Member,
+    PovertyLine,
+    VillagePopulation,
+)
 
 # Only masked values and plain columns are shown; *_enc and *_bidx never reach a page.
 MEMBER_COLUMNS = ("name", "sex", "birth", "id_number", "relation", "ethnicity", "labour")
@@ -137,3 +144,14 @@ class PovertyLineAdmin(ReferenceDataAdmin):
 @admin.register(ExitThreshold)
 class ExitThresholdAdmin(ReferenceDataAdmin):
     list_display = ["province_code", "threshold", "note"]
+
+
+@admin.register(VillagePopulation)
+class VillagePopulationAdmin(ScopedModelAdmin):
+    """农村户籍人口 per village and year (贫困发生率's denominator): scoped to the user's places."""
+
+    list_display = ["village", "year", "population", "source", "updated_at"]
+    list_filter = ["year"]
+    search_fields = ["village__code", "village__name"]
+    list_select_related = ["village"]
+    fields = ["village", "year", "population", "source"]

@@ -53,6 +53,22 @@ class HouseholdQueryForm(FilterForm):
     )
     health = forms.ChoiceField(label=_("健康状况"), required=False, choices=ALL + Health.choices)
     income_band = forms.ChoiceField(label=_("收入区间"), required=False, choices=ALL + BAND_CHOICES)
+    # The drill of 贫困人口/贫困发生率 (registry.indicators): the households counted poor in a year.
+    poor_year = forms.IntegerField(
+        label=_("贫困年度"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("该年度计入贫困人口的农户(只含已录入当年农村户籍人口的行政村)"),
+    )
+    # The drill of 家庭纯收入/人均纯收入 (registry.indicators): the households with that year's income.
+    income_year = forms.IntegerField(
+        label=_("收入年度"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("录入了该年度收入的农户"),
+    )
     q = forms.CharField(
         label=_("关键词"),
         required=False,

@@ -13,6 +13,7 @@ from fupin.core.lists import DECIMAL, INT, Column, ListSpec, display, urls
 from fupin.registry import selectors
 from fupin.registry.exporting import EXPORT_PERM, REVEAL_PERM
 from fupin.registry.forms import ClearExportForm, HouseholdQueryForm
+from fupin.registry.indicators import poor_in_year, with_income_of
 from fupin.registry.views.export import member_file
 from fupin.registry.views.imports import IMPORT_PERM
 
@@ -53,12 +54,24 @@ def _toolbar(user, querystring):
     ]
 
 
+def _households(user, filters: dict):
+    """household_list with the indicators' drill filter (贫困年度) applied on top: the memo of
+    household_list stays keyed by its own filters."""
+    filters = dict(filters)
+    year = filters.pop("poor_year", None)
+    income_year = filters.pop("income_year", None)
+    households = selectors.household_list(user=user, filters=filters)
+    if income_year:
+        households = with_income_of(households, income_year)
+    return poor_in_year(households, year) if year else households
+
+
 HOUSEHOLDS = ListSpec(
     name="registry.household",
     url="registry:household",
     title=_("农户"),
     filters=HouseholdQueryForm,
-    rows=lambda user, f: selectors.household_list(user=user, filters=f),
+    rows=lambda user, f: _households(user, f),
     columns=[
         Column(
             _("户编号"),

@@ -428,3 +428,32 @@ class DuplicateReport(models.Model):
     @property
     def id_number_masked(self) -> str:
         return mask_id_number(crypto.decrypt(self.id_number_enc)) if self.id_number_enc else ""
+
+
+class VillagePopulation(Timestamped):
+    """农村户籍人口 of a village in a year: the denominator of 贫困发生率 (poor people / this × 100).
+
+    The registry holds the households it registered, not everyone with a rural hukou, so the
+    population is data, set per village and year from its source (公安户籍, 统计年报) and kept
+    beside the source's name; where a village has none for a year, its incidence is not computed."""
+
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("行政村"), on_delete=models.PROTECT, related_name="populations"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    population = models.PositiveIntegerField(_("农村户籍人口"))
+    source = models.CharField(_("数据来源"), max_length=100, blank=True)
+
+    objects = ScopedManager()
+    scope_region_field = "village__code"
+
+    class Meta:
+        ordering = ["village", "year"]
+        verbose_name = _("农村户籍人口")
+        verbose_name_plural = _("农村户籍人口")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="registry_population_one_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} {self.year}: {self.population}"

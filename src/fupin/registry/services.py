@@ -42,6 +42,7 @@ from fupin.registry.models import (
     HouseholdEvent,
     LivingCheck,
     Member,
+    VillagePopulation,
     YearlyIncome,
 )
 
@@ -736,3 +737,44 @@ def duplicate_resolve(*, by, report: DuplicateReport, request=None) -> Duplicate
             actor=by, request=request, instance=report, action=AuditAction.UPDATE, before=before
         )
     return report
+
+
+# --- the incidence's denominator ----------------------------------------------------------------
+
+# Set by the county that approves exits: the population is what an exit's incidence is judged on.
+POPULATION_PERM = "registry.approve_exit"
+
+
+def village_population_set(
+    *, by, village_code: str, year: int, population, source: str = "", request=None
+) -> VillagePopulation:
+    """Record (or replace) a village's 农村户籍人口 for a year (the denominator of 贫困发生率)."""
+    errors: dict = {}
+    village = Region.objects.filter(code=village_code, level=Region.Level.VILLAGE).first()
+    if village is None:
+        errors["village"] = _("请选择行政村")
+    year = validators.year(errors, "year", year, earliest=FIRST_YEAR)
+    try:
+        population = int(population)
+        if population < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["population"] = _("请填写不小于0的整数")
+    source = validators.text(errors, "source", source, max_length=100, single_line=True)
+    validators.raise_errors(errors)
+    require(by, POPULATION_PERM, code=village.code)
+    with transaction.atomic():
+        row = VillagePopulation._base_manager.select_for_update().filter(village=village, year=year).first()
+        before = audit_snapshot(row) if row else None
+        row = row or VillagePopulation(village=village, year=year)
+        row.population = population
+        row.source = source
+        row.save()
+        audit_model_change(
+            actor=by,
+            request=request,
+            instance=row,
+            action=AuditAction.UPDATE if before else AuditAction.CREATE,
+            before=before,
+        )
+    return row

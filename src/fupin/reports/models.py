@@ -1,1 +1,149 @@
-"""Models of the reports app."""
+"""The reports app's tables: the indicator catalogue as data, the rollup, and its bookkeeping.
+
+The rollup is the project's analytics table in the manner of DHIS2's: one row per indicator,
+period, category, (assisting unit) and division code where records were counted, with the
+code's ancestors as columns. A figure for any area is a SUM over one equality on a level column
+(`county = '632524'`), a breakdown one level down a GROUP BY on the next column; no join and no
+LIKE, so every read is an index range. No foreign key to regions: the codes are text, and a
+division that disappears from the tree must not take its history with it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.indicators import LEVELS, MONTH, PERIODS, RATIO, SNAPSHOT, SUM, YEAR
+
+# The ancestor columns, shortest code first (name, code length).
+LEVEL_COLUMNS = tuple(LEVELS.items())
+
+PERIOD_LABELS = {SNAPSHOT: _("时点"), YEAR: _("年度"), MONTH: _("月度")}
+KIND_LABELS = {SUM: _("合计"), RATIO: _("比率")}
+LEVEL_LABELS = {
+    "province": _("省"),
+    "city": _("市"),
+    "county": _("县"),
+    "township": _("乡镇"),
+    "village": _("村"),
+}
+
+
+class Indicator(models.Model):
+    """One row per declared indicator (`core.indicators`), kept in step by `services.sync_catalogue`.
+
+    The declaration is the truth of what is counted; the row is what the catalogue page, its
+    export and the API list (and what an administrator may switch off: `active`)."""
+
+    code = models.CharField(_("指标代码"), max_length=64, unique=True)
+    app = models.CharField(_("所属模块"), max_length=32)
+    name = models.CharField(_("指标名称"), max_length=200)
+    definition = models.TextField(_("指标定义"), blank=True)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    period = models.CharField(_("统计周期"), max_length=10, choices=[(p, PERIOD_LABELS[p]) for p in PERIODS])
+    kind = models.CharField(_("计算方式"), max_length=10, choices=list(KIND_LABELS.items()))
+    levels = models.CharField(_("适用层级"), max_length=100, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+    declared = models.BooleanField(_("已声明"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("统计指标")
+        verbose_name_plural = _("统计指标")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def level_list(self) -> list[str]:
+        return [level for level in self.levels.split(",") if level]
+
+    @property
+    def levels_display(self) -> str:
+        return "、".join(str(LEVEL_LABELS.get(level, level)) for level in self.level_list)
+
+
+class Rollup(models.Model):
+    """One counted value: an indicator's figure for one division code, period, category (and unit).
+
+    `code` is the records' own division code (a county's project sits at the county); `province` …
+    `village` are its ancestors ('' above the code's level). category '' is the total (written
+    beside the category rows: a record in two categories counts once in it)."""
+
+    indicator = models.CharField(_("指标代码"), max_length=64)
+    category = models.CharField(_("分类"), max_length=64, blank=True, default="")
+    period = models.CharField(_("期间"), max_length=7, blank=True, default="")
+    unit_id = models.IntegerField(_("帮扶单位"), null=True, blank=True)
+    code = models.CharField(_("区划代码"), max_length=12)
+    province = models.CharField(_("省"), max_length=2, blank=True, default="")
+    city = models.CharField(_("市"), max_length=4, blank=True, default="")
+    county = models.CharField(_("县"), max_length=6, blank=True, default="")
+    township = models.CharField(_("乡镇"), max_length=9, blank=True, default="")
+    village = models.CharField(_("村"), max_length=12, blank=True, default="")
+    value = models.DecimalField(_("数值"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("汇总数据")
+        verbose_name_plural = _("汇总数据")
+        permissions = [
+            ("view_dashboard", _("可以查看驾驶舱")),
+            ("refresh_rollup", _("可以刷新统计汇总")),
+        ]
+        # One index per level for the reads (figure: equality on the level's column; breakdown:
+        # then group by the next level's, which the index carries too), and one for the
+        # incremental refresh's delete (indicator, code).
+        indexes = [
+            models.Index(
+                fields=["indicator", "category", "period", "province", "city"], name="rollup_province"
+            ),
+            models.Index(fields=["indicator", "category", "period", "city", "county"], name="rollup_city"),
+            models.Index(
+                fields=["indicator", "category", "period", "county", "township"], name="rollup_county"
+            ),
+            models.Index(
+                fields=["indicator", "category", "period", "township", "village"], name="rollup_township"
+            ),
+            models.Index(fields=["indicator", "category", "period", "village"], name="rollup_village"),
+            models.Index(fields=["indicator", "code"], name="rollup_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.code} {self.period} {self.category} = {self.value}"
+
+
+class DirtyCode(models.Model):
+    """A division code whose records were written since the last incremental refresh.
+
+    Appended by the write hooks (apps.py), drained by the frequent job: it takes the rows up to
+    the highest id it read and deletes exactly those, so a mark written meanwhile waits for the
+    next run."""
+
+    code = models.CharField(_("区划代码"), max_length=12)
+    # The model written ("registry.Member"): only the indicators counting it are rewritten.
+    source = models.CharField(_("数据来源"), max_length=100, blank=True)
+    marked_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待刷新区划")
+        verbose_name_plural = _("待刷新区划")
+
+    def __str__(self):
+        return self.code
+
+
+class RefreshRun(models.Model):
+    """One refresh of the rollup: the 驾驶舱's 数据更新于 and the administrator's history."""
+
+    started_at = models.DateTimeField(_("开始时间"), db_index=True)
+    full = models.BooleanField(_("全量"), default=False)
+    indicators = models.PositiveIntegerField(_("指标数"), default=0)
+    codes = models.PositiveIntegerField(_("区划数"), default=0)
+    rows = models.PositiveIntegerField(_("写入行数"), default=0)
+    seconds = models.FloatField(_("耗时(秒)"), default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("汇总刷新记录")
+        verbose_name_plural = _("汇总刷新记录")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S}"

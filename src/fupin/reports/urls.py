@@ -1,5 +1,5 @@
-from fupin.reports.views import dashboard, profile
+from fupin.reports.views import catalogue, dashboard, profile
 
 app_name = "reports"
 # Each area's module holds its own routes (they are written by area, like the views).
-urlpatterns = [*dashboard.urlpatterns, *profile.urlpatterns]
+urlpatterns = [*dashboard.urlpatterns, *profile.urlpatterns, *catalogue.urlpatterns]

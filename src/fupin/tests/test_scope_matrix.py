@@ -148,6 +148,8 @@ ADMIN_OBJECTS = {
     "registry.duplicatereport": lambda o: o["duplicate"],
     "registry.povertyline": None,
     "registry.exitthreshold": None,
+    # 农村户籍人口: set through registry.services (registry.approve_exit); no role holds its admin perms.
+    "registry.villagepopulation": None,
 }
 
 

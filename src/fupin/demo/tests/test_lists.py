@@ -67,8 +67,11 @@ def test_each_list_pages_exports_and_scopes_alike(client, demo, name):
         UserRole.objects.create(user=outsider, role=role)
     client.force_login(outsider)
     away = client.get(reverse(f"{spec.url}_list"))
-    assert away.status_code == 200 and away.context["page"].count == 0, name
-    assert len(xlsx_rows(client.get(reverse(f"{spec.url}_export")))) == 1
+    assert away.status_code == 200, name
+    # National reference lists apart (the indicator catalogue: definitions, no place's data).
+    if name not in {"reports.indicator"}:
+        assert away.context["page"].count == 0, name
+        assert len(xlsx_rows(client.get(reverse(f"{spec.url}_export")))) == 1
 
     # A refused filter lists nothing and says why, on the page and in the export.
     client.force_login(user)

@@ -18,6 +18,7 @@ from ninja import Status as Answer
 from pydantic import StringConstraints
 
 from fupin.apierrors import WRITE_ERRORS, service_error
+from fupin.apitypes import JobStartedOut
 from fupin.core.permissions import may, require
 from fupin.monitoring import rules_jobs
 from fupin.monitoring.choices import RuleKind
@@ -60,13 +61,6 @@ class RuleRunIn(Schema):
 
 class QualityCheckIn(Schema):
     county: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] = Field(description="县级区划代码(6位)")
-
-
-class JobStartedOut(Schema):
-    job_id: uuid.UUID
-    state: str
-    status_url: str = Field(description="任务进度(GET);完成后 result 给出结果")
-    result: dict = Field(description="任务已完成时的结果(如运行编号 run),否则为空")
 
 
 def _run_out(run: RuleRun) -> dict:

@@ -109,7 +109,7 @@ def test_it_shows_the_household_page_masked(county_client, households):
     assert "患有大病" not in html and "***" in html
     assert "民族村" in html and "兴海县" in html
     assert "危房未改造" in html  # the failed check's reason
-    assert 'id="income-chart"' in html and "registry/vendor/echarts.min.js" in html
+    assert 'id="income-chart"' in html and "fupin/vendor/echarts.min.js" in html
     assert "建档登记" in html  # the timeline
 
 

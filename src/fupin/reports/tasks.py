@@ -1,0 +1,90 @@
+"""The rollup's work on the queue (fupin.jobs imports every app's tasks.py in every process).
+
+- `refresh_job`: a refresh asked for by a person (the 刷新 button, `POST /api/reports/refresh`,
+  `fupin reports refresh`): a Job row with progress per indicator.
+- `drain_dirty` (every minute): the incremental refresh of the division codes the write hooks
+  marked (apps.py). No Job row for it: 1,440 a day would bury people's own jobs; its record is the
+  `RefreshRun` it writes, and only when something was marked. Several consumers may schedule it;
+  a lock in the queue's storage lets one drain at a time.
+- `nightly_refresh` (02:00 Beijing time): a full refresh, for the writes no hook sees (bulk
+  updates, a record moved between villages).
+"""
+
+import datetime
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+from huey.exceptions import TaskLockedException
+
+from fupin.jobs.kinds import Kind, register
+from fupin.jobs.services import enqueue, job_task, progress, queue
+from fupin.reports import services
+
+log = logging.getLogger(__name__)
+
+REFRESH = register(
+    Kind(
+        "reports.refresh",
+        gettext_lazy("刷新统计汇总"),
+        parent=("reports:indicator_list", gettext_lazy("指标目录")),
+        failure=gettext_lazy("刷新统计汇总时发生内部错误。请联系系统管理员。"),
+    )
+)
+
+
+@job_task
+def refresh_job(job_id: str, *, indicators: list[str] | None = None, area: str = "") -> dict:
+    def report(done: int, total: int, message: str) -> None:
+        progress(job_id, done, total, message, force=done == total)
+
+    run = services.refresh(indicators=indicators, area=area, progress=report)
+    return {"run": run.pk, "indicators": run.indicators, "rows": run.rows, "seconds": run.seconds}
+
+
+def start_refresh(*, by, indicators: list[str] | None = None, area: str = ""):
+    """Queue a full refresh (of `indicators`, or all; of the records under `area`, or everywhere)
+    as `by`'s job; returns the job. The caller checked the permission and that `area` is in the
+    user's scope."""
+    label = " ".join([area, ", ".join(indicators or []) or _("全部指标")]).strip()
+    return enqueue(REFRESH.name, by, refresh_job, label=label, indicators=indicators, area=area)
+
+
+def drain_now():
+    """The incremental refresh of the marked codes, unless another consumer is at it."""
+    try:
+        with queue().lock_task("reports-drain"):
+            return services.drain()
+    except TaskLockedException:
+        log.info("rollup drain already running elsewhere; skipped")
+        return None
+
+
+def local_crontab(**fields):
+    """huey's crontab read in the server's time zone (settings.TIME_ZONE), as monitoring's nightly
+    tasks are (huey matches against UTC)."""
+    matches = crontab(**fields)
+
+    def validate(timestamp: datetime.datetime) -> bool:
+        if queue().utc:  # a naive UTC time
+            timestamp = timezone.localtime(timestamp.replace(tzinfo=datetime.UTC)).replace(tzinfo=None)
+        return matches(timestamp)
+
+    return validate
+
+
+@db_periodic_task(crontab(minute="*"))
+def drain_dirty():
+    drain_now()
+
+
+@db_periodic_task(local_crontab(minute="0", hour="2"))
+def nightly_refresh():
+    try:
+        with queue().lock_task("reports-drain"):
+            services.refresh()
+    except TaskLockedException:
+        log.info("rollup refresh already running elsewhere; skipped")

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Substr
 
 from fupin.core import indicators as declared
 from fupin.core.scoping import scope_of
@@ -212,16 +213,47 @@ def by_category(user, code, *, division=None, period="") -> list[tuple[str, str,
     return result
 
 
+def _by_period(
+    scope, ind: declared.Indicator, *, division, periods: list[str], category
+) -> dict[str, Decimal]:
+    """The figure of a SUM indicator for each of `periods`, in one grouped read (what `figure` gives
+    for each period, as `_period_q` reads it)."""
+    rows = Rollup.objects.filter(indicator=ind.code, category=category if ind.categories else "")
+    rows = rows.filter(_level_q(division) if division else _scope_q(scope))
+    if ind.period == declared.SNAPSHOT:  # the same figure in any period
+        total = _sum(rows)
+        return dict.fromkeys(periods, total)
+    if ind.period == declared.MONTH and all(len(p) == 4 for p in periods):
+        # A monthly figure read by year: its months summed per year (a range keeps to the index).
+        rows = rows.filter(period__gte=f"{min(periods)}-01", period__lte=f"{max(periods)}-12")
+        key = Substr("period", 1, 4)
+    else:
+        rows = rows.filter(period__in=periods)
+        key = F("period")
+    found = dict(
+        rows.order_by().annotate(key=key).values_list("key").annotate(v=Sum("value")).values_list("key", "v")
+    )
+    return {period: found.get(period) or ZERO for period in periods}
+
+
 def trend(user, code, *, division=None, periods: list[str], category="") -> list[tuple[str, Decimal | None]]:
-    """The figure for each of `periods` (years or months), in the order given; [] outside scope."""
+    """The figure for each of `periods` (years or months), in the order given; [] outside scope.
+    One grouped read per indicator (two for a ratio), not one per period: the 驾驶舱 draws a trend
+    line under each of its key figures."""
     ind = declaration(code)
     scope = scope_of(user)
     if ind is None or not _in_scope(scope, division):
         return []
-    return [
-        (period, figure(user, code, division=division, period=period, category=category))
-        for period in periods
-    ]
+    if len({len(p) for p in periods}) > 1:  # years and months mixed: each read as `figure` reads it
+        return [(p, figure(user, code, division=division, period=p, category=category)) for p in periods]
+    if ind.kind == declared.RATIO:
+        numerators, denominators = (
+            _by_period(scope, part, division=division, periods=periods, category=category)
+            for part in _parts(ind)
+        )
+        return [(p, _ratio(ind, numerators[p], denominators[p])) for p in periods]
+    values = _by_period(scope, ind, division=division, periods=periods, category=category)
+    return [(p, values[p]) for p in periods]
 
 
 def indicators() -> list[Indicator]:

@@ -182,6 +182,22 @@ def test_ratio_breakdown_and_categories(world, national):
     assert [v for _p, v in trend] == [1, 1, 0]
 
 
+@pytest.mark.parametrize("division", [None, XINGHAI, MINZU_VILLAGE])
+def test_a_trend_reads_what_figure_reads_in_each_period(world, national, division):
+    """trend reads all its periods at once; each point equals figure's for that period, for every
+    indicator (sums, ratios, snapshots, monthly figures read by month and by year)."""
+    services.refresh()
+    months = [f"2020-{m:02d}" for m in range(1, 13)]
+    years = ["2018", "2019", "2020", "2021", "2026"]
+    for code in declared.catalogue():
+        for periods in (months, years):
+            points = selectors.trend(national, code, division=division, periods=periods)
+            each = [(p, selectors.figure(national, code, division=division, period=p)) for p in periods]
+            assert len(points) == len(each) and all(
+                a == b and _same(x, y) for (a, x), (b, y) in zip(points, each, strict=True)
+            ), code
+
+
 def _rows(indicator=None):
     rows = Rollup.objects.all()
     if indicator:

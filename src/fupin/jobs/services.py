@@ -15,6 +15,7 @@ which writes the Job row and puts the task on the queue once the row is committe
 traceback and the owner reads only the kind's Chinese `failure` message.
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -24,6 +25,7 @@ from functools import wraps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey import crontab
 
 from fupin.jobs.kinds import kind_of
 from fupin.jobs.models import Job
@@ -191,3 +193,34 @@ def interrupted(task) -> None:
     """The consumer stopped in the middle of a job's task (SIGTERM): the job will not finish."""
     if type(task) in JOB_TASKS and task.args:
         fail(task.args[0], _("服务停止,任务被中断,未完成。请重新开始。"))
+
+
+# --- nightly work on the queue -----------------------------------------------------------------
+
+
+def local_crontab(**fields):
+    """huey's crontab read in the server's time zone (settings.TIME_ZONE). huey matches periodic
+    tasks against UTC (its `utc` default), and 00:10 UTC is 08:10 in Beijing: the middle of the
+    morning's work. Used by every app's nightly tasks (monitoring, supervision, reports)."""
+    matches = crontab(**fields)
+
+    def validate(timestamp: datetime.datetime) -> bool:
+        if queue().utc:  # a naive UTC time
+            timestamp = timezone.localtime(timestamp.replace(tzinfo=datetime.UTC)).replace(tzinfo=None)
+        return matches(timestamp)
+
+    validate.fields = fields  # what it was made of (the tests read it)
+    return validate
+
+
+def first_tonight(name: str, today: datetime.date | None = None) -> bool:
+    """True for the first consumer to start tonight's `name`; the others skip it (several
+    consumers, one per server, all run the periodic tasks). Yesterday's mark is dropped, so the
+    storage keeps one mark per task."""
+    day = today or timezone.localdate()
+    key = f"fupin-nightly:{name}:{day.isoformat()}"
+    if not queue().put_if_empty(key, True):
+        log.info("nightly %s of %s already started by another consumer; skipped", name, day)
+        return False
+    queue().delete(f"fupin-nightly:{name}:{(day - datetime.timedelta(days=1)).isoformat()}")
+    return True

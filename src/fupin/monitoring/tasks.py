@@ -40,11 +40,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from fupin.jobs.kinds import Kind, register
-from fupin.jobs.services import enqueue, job_task, progress, queue
+from fupin.jobs.services import enqueue, first_tonight, job_task, local_crontab, progress
 from fupin.monitoring import rules, services
 from fupin.monitoring.models import MonitoringObject, QualityFinding
 from fupin.monitoring.rules_jobs import CHECK, RUN, run_checks_job, run_rules_job
@@ -182,36 +181,9 @@ def run_rules_in_counties(today: datetime.date | None = None) -> list:
 # --- the periodic tasks -----------------------------------------------------------------------
 
 
-def local_crontab(**fields):
-    """huey's crontab read in the server's time zone (settings.TIME_ZONE). huey matches periodic
-    tasks against UTC (its `utc` default), and 00:10 UTC is 08:10 in Beijing: the middle of the
-    morning's work."""
-    matches = crontab(**fields)
-
-    def validate(timestamp: datetime.datetime) -> bool:
-        if queue().utc:  # a naive UTC time
-            timestamp = timezone.localtime(timestamp.replace(tzinfo=datetime.UTC)).replace(tzinfo=None)
-        return matches(timestamp)
-
-    validate.fields = fields  # what it was made of (the test reads it)
-    return validate
-
-
 PUBLICITIES_AT = local_crontab(minute="10", hour="0")
 CHECKS_AT = local_crontab(minute="30", hour="0")
 RULES_AT = local_crontab(minute="0", hour="1")
-
-
-def first_tonight(name: str, today: datetime.date | None = None) -> bool:
-    """True for the first consumer to start tonight's `name`; the others skip it. Yesterday's mark
-    is dropped, so the storage keeps one mark per task."""
-    day = _today(today)
-    key = f"fupin-nightly:{name}:{day.isoformat()}"
-    if not queue().put_if_empty(key, True):
-        log.info("nightly %s of %s already started by another consumer; skipped", name, day)
-        return False
-    queue().delete(f"fupin-nightly:{name}:{(day - datetime.timedelta(days=1)).isoformat()}")
-    return True
 
 
 @db_periodic_task(PUBLICITIES_AT)

@@ -10,10 +10,8 @@
   updates, a record moved between villages).
 """
 
-import datetime
 import logging
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from huey import crontab
@@ -21,7 +19,7 @@ from huey.contrib.djhuey import db_periodic_task
 from huey.exceptions import TaskLockedException
 
 from fupin.jobs.kinds import Kind, register
-from fupin.jobs.services import enqueue, job_task, progress, queue
+from fupin.jobs.services import enqueue, job_task, local_crontab, progress, queue
 from fupin.reports import services
 
 log = logging.getLogger(__name__)
@@ -61,19 +59,6 @@ def drain_now():
     except TaskLockedException:
         log.info("rollup drain already running elsewhere; skipped")
         return None
-
-
-def local_crontab(**fields):
-    """huey's crontab read in the server's time zone (settings.TIME_ZONE), as monitoring's nightly
-    tasks are (huey matches against UTC)."""
-    matches = crontab(**fields)
-
-    def validate(timestamp: datetime.datetime) -> bool:
-        if queue().utc:  # a naive UTC time
-            timestamp = timezone.localtime(timestamp.replace(tzinfo=datetime.UTC)).replace(tzinfo=None)
-        return matches(timestamp)
-
-    return validate
 
 
 @db_periodic_task(crontab(minute="*"))

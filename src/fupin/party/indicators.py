@@ -8,13 +8,35 @@ Each drill opens the party list that shows exactly the records counted.
 
 from urllib.parse import urlencode
 
-from django.db.models import CharField, Count, Sum
-from django.db.models.functions import Cast
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, ExtractMonth, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.indicators import MONTH, RATIO, SNAPSHOT, YEAR, Indicator, month_of, register
-from fupin.party.choices import MeetingKind, MemberStatus, OrgKind, ReserveStatus, Stage, WeakStatus
+from fupin.party.choices import (
+    MEETING_EVERY_MONTHS,
+    MeetingKind,
+    MemberStatus,
+    OrgKind,
+    OrgLevel,
+    ReserveStatus,
+    Stage,
+    WeakStatus,
+)
 from fupin.party.models import (
     BranchScore,
     CadreMonthScore,
@@ -24,6 +46,7 @@ from fupin.party.models import (
     ReserveCadre,
     WeakCase,
 )
+from fupin.party.selectors import ended_periods
 
 # The stages that are party members (预备党员 and 正式党员): the home page's 党员 figure.
 MEMBER_STAGES = {Stage.PROBATIONARY: Stage.PROBATIONARY.label, Stage.FULL: Stage.FULL.label}
@@ -230,5 +253,57 @@ register(
             _url("party:cadre_list", division=code, month=period) if len(period) == 7 else None
         ),
         sources=(("party.CadreMonthScore", "cadre__org__region_id"),),
+    )
+)
+
+
+def _branches_owing():
+    """Branches with the meeting periods they owe so far this year (`owed`): overdue_branches' rule
+    (party.selectors), counted before what was held — the periods of each kind that have ended,
+    from the month the branch was founded, 党小组会 only for a branch with groups. Counted for the
+    current year only (the period is today's year): a past year's periods are all owed, and the
+    nightly full refresh moves the count on as periods end."""
+    today = timezone.localdate()
+    year = today.year
+    number = IntegerField()
+    branches = PartyOrg.objects.filter(region__isnull=False, level=OrgLevel.BRANCH).annotate(
+        start_month=Case(
+            When(founded_on__year=year, then=Cast(ExtractMonth("founded_on"), number)),
+            When(founded_on__year__gt=year, then=Value(13)),
+            default=Value(1),
+            output_field=number,
+        ),
+        has_groups=Exists(PartyOrg.objects.filter(parent=OuterRef("pk"), level=OrgLevel.GROUP)),
+        due_year=Value(str(year), output_field=CharField()),
+    )
+    owed = Value(0, output_field=number)
+    for kind, every in MEETING_EVERY_MONTHS.items():
+        periods = Greatest(
+            Value(ended_periods(every, year, today)) - (F("start_month") - 1) / every,
+            Value(0),
+            output_field=number,
+        )
+        if kind == MeetingKind.GROUP:
+            periods = Case(When(has_groups=True, then=periods), default=Value(0), output_field=number)
+        owed = owed + periods
+    return branches.annotate(owed=ExpressionWrapper(owed, output_field=number))
+
+
+register(
+    Indicator(
+        code="party.meetings_due",
+        name=_("三会一课应开次数"),
+        definition=_(
+            "本年已结束的会议周期中,党支部应召开的支部党员大会、支部委员会、党小组会(有党小组的支部)、"
+            "党课和主题党日次数之和(自成立之月起算)。"
+        ),
+        unit=_("次"),
+        period=YEAR,
+        rows=_branches_owing,
+        code_field="region__code",
+        value=Sum("owed"),
+        period_of=F("due_year"),
+        drill=lambda code, period, category: _url("party:org_list", division=code, level=OrgLevel.BRANCH),
+        sources=PARTY_SOURCES,
     )
 )

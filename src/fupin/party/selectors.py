@@ -329,7 +329,7 @@ def meeting_calendar(org: PartyOrg, year: int, *, today: datetime.date | None = 
     return calendar
 
 
-def _ended_periods(every: int, year: int, today: datetime.date) -> int:
+def ended_periods(every: int, year: int, today: datetime.date) -> int:
     """How many of the year's periods (of `every` months) have ended by `today`."""
     if year < today.year:
         return 12 // every
@@ -359,7 +359,7 @@ def overdue_branches(*, user, year: int, division: str | None = None, today: dat
     total = Value(0, output_field=number)
     missed = {}
     for kind, every in MEETING_EVERY_MONTHS.items():
-        ended = _ended_periods(every, year, today)
+        ended = ended_periods(every, year, today)
         owner = Q(org=OuterRef("pk"))
         if kind == MeetingKind.GROUP:
             owner |= Q(org__parent=OuterRef("pk"))

@@ -189,3 +189,28 @@ def test_the_drill_lists_exactly_the_records_counted(client, world, key):
 
 def test_score_average_of_a_place_without_scores_is_none(world):
     assert recount(catalogue()["party.score_average"], prefix=HEHKA, period="2022") is None
+
+
+def test_meetings_due_counts_the_periods_owed_this_year(world, monkeypatch):
+    """On 2026-07-15 six monthly periods (委员会, 主题党日, and 党小组会 where a branch has groups)
+    and two quarterly ones (党员大会, 党课) have ended: 民族村's branch (founded 2000, with a group)
+    owes 6 × 3 + 2 × 2 = 22, 宁曲村's (no group) 6 × 2 + 2 × 2 = 16; a branch founded in April owes
+    from April: monthly 6 − 3 = 3 each, quarterly 2 − 1 = 1 each."""
+    from django.utils import timezone
+
+    from fupin.party.models import PartyOrg
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 7, 15))
+    PartyOrg.objects.create(
+        name="宁曲村新支部",
+        level="branch",
+        kind="village",
+        region_id=NINGQU_VILLAGE,
+        founded_on=dt.date(2026, 4, 2),
+    )
+    due = catalogue()["party.meetings_due"]
+    assert recount(due, prefix=MINZU_VILLAGE, period="2026") == 22
+    assert recount(due, prefix=NINGQU_VILLAGE, period="2026") == 16 + 3 * 2 + 1 * 2
+    assert recount(due, prefix=XINGHAI, period="2026") == 22 + 16 + 8
+    assert recount(due, prefix=XINGHAI, period="2025") == 0  # counted for the current year only
+    assert recount(due, prefix=FENGHUANG, period="2026") == 16

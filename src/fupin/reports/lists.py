@@ -55,12 +55,6 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
-def missing_codes() -> list[str]:
-    """The indicator codes the profile reads that no app declares (their columns stay empty)."""
-    found = declared.catalogue()
-    return sorted({code for _name, code, _category, _when in SOURCES if code not in found})
-
-
 def _period_q(ind: declared.Indicator, year: int) -> Q:
     if ind.period == declared.SNAPSHOT:
         return Q(period="")

@@ -111,7 +111,9 @@ def prepare(provinces=DEFAULT_PROVINCES, progress=print) -> dict:
                     "INSERT INTO monitoring_monitoringline (year, region_id, amount, note) "
                     "SELECT %s, min(code), %s, 'bench' FROM regions_region WHERE level = 3 AND code LIKE %s "
                     "AND NOT EXISTS (SELECT 1 FROM monitoring_monitoringline l JOIN regions_region r "
-                    "ON r.code = l.region_id WHERE l.year = %s AND r.level = 3 AND r.code LIKE %s)",
+                    "ON r.code = l.region_id WHERE l.year = %s AND r.level = 3 AND r.code LIKE %s) "
+                    # An aggregate answers one row even when nothing matched (min: NULL): keep it out.
+                    "HAVING min(code) IS NOT NULL",
                     [year, amount + 400, province + "%", year, province + "%"],
                 )
             c.execute(

@@ -21,6 +21,8 @@ from fupin.accounts.tokens import authenticate_token
 from fupin.apitypes import describe_errors
 from fupin.assistance.api import router as assistance_router
 from fupin.audit.services import audit_denied
+from fupin.documents.api import router as documents_router
+from fupin.exchange.api import router as exchange_router
 from fupin.jobs.api import router as jobs_router
 from fupin.monitoring.api import router as monitoring_router
 from fupin.orgs.api import router as orgs_router
@@ -189,3 +191,5 @@ api.add_router("/jobs", jobs_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/reports", reports_router)
+api.add_router("/exchange", exchange_router)
+api.add_router("/documents", documents_router)

@@ -102,3 +102,13 @@ class JobStartedOut(Schema):
     state: str
     status_url: str = Field(description="任务进度(GET);完成后 result 给出结果")
     result: dict = Field(description="任务已完成时的结果(如运行编号 run),否则为空")
+
+
+def job_started(job) -> dict:
+    """The body of a JobStartedOut answer (202) for a job just queued."""
+    return {
+        "job_id": job.pk,
+        "state": job.state,
+        "status_url": f"/api/jobs/{job.pk}",
+        "result": job.result or {},
+    }

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "fupin.monitoring",
     "fupin.supervision",
     "fupin.reports",
+    "fupin.documents",
+    "fupin.exchange",
     "fupin.demo",
 ]
 # The benchmark harnesses (`fupin bench_…`, docs/benchmarks.md) sit beside the package in a
@@ -220,6 +222,9 @@ FUPIN_IMPORT_MAX_UNCOMPRESSED = env_int("FUPIN_IMPORT_MAX_UNCOMPRESSED", 4 * 102
 # database (DATA_DIR/queue.sqlite3); redis://… is Redis (several servers); see fupin.jobs.queue.
 FUPIN_QUEUE = env_str("FUPIN_QUEUE", "")
 HUEY = huey_settings(FUPIN_QUEUE, DATA_DIR, workers=env_int("FUPIN_QUEUE_WORKERS", 2, minimum=1))
+# The files jobs generate (forms, card batches, reports) are kept under MEDIA_ROOT/jobs/ (never served
+# as static files: only the job's owner downloads them, audited) for this many days, then removed.
+FUPIN_JOB_FILE_DAYS = env_int("FUPIN_JOB_FILE_DAYS", 7, minimum=1)
 
 # --- Field work: households not visited for this many days are flagged to their cadre and
 # township; the size limit of one photo (visits, meetings).

@@ -292,10 +292,21 @@ WORLD_PARTS: dict[str, Callable[[dict], dict]] = {
     "monitoring": _app_records("monitoring"),
     "supervision": _app_records("supervision"),
     "reports": _app_records("reports"),
+    "documents": _app_records("documents"),
+    "exchange": _app_records("exchange"),
     # The outcomes tests' own records (their counts are by hand): under one key, apart from the matrix's.
     "outcome_records": lambda made: {"records": make_outcome_records(made)},
 }
-NEEDS_HOUSEHOLDS = {"assistance", "projects", "outcomes", "monitoring", "supervision", "reports"}
+NEEDS_HOUSEHOLDS = {
+    "assistance",
+    "projects",
+    "outcomes",
+    "monitoring",
+    "supervision",
+    "reports",
+    "documents",
+    "exchange",
+}
 
 
 def make_world(layers=()) -> dict:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("monitoring/", include("fupin.monitoring.urls")),
     path("supervision/", include("fupin.supervision.urls")),
     path("reports/", include("fupin.reports.urls")),
+    path("documents/", include("fupin.documents.urls")),
+    path("exchange/", include("fupin.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

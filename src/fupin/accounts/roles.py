@@ -394,7 +394,7 @@ SUPERVISION_GRANTS: dict[str, set[str]] = {
         "supervision.delete_checklistitem",
     },
     Role.UNIT_OFFICER: _SUPERVISION_READ | {"supervision.rectify_finding", "supervision.report_task"},
-    Role.VIEWER: set(_SUPERVISION_READ),
+    Role.VIEWER: _SUPERVISION_READ | {"supervision.assess"},  # 市/省 assess the counties below
     Role.INSPECTOR: set(_SUPERVISION_INSPECT),
 }
 
@@ -411,6 +411,33 @@ REPORTS_GRANTS: dict[str, set[str]] = {
     Role.VIEWER: _REPORTS_READ | {"reports.refresh_rollup", "reports.view_refreshrun"},
     Role.UNIT_OFFICER: set(_REPORTS_READ),
     Role.INSPECTOR: set(_REPORTS_READ),
+}
+
+
+# Generated, never typed (reports' 报表, documents, exchange). Every role with a place generates the
+# upward forms of its area; the county defines new ones from the catalogue. The village, township and
+# county print 明白卡 and 一户一档 of the households they see; an assisting unit (and the county and
+# above, for the units of their places) generates its yearly results report. The exchange with the
+# national system is the county's: it exports in the national layout and compares the returns.
+_TABULATION_READ = {"reports.view_tabulation"}
+_TABULATION_DEFINE = _TABULATION_READ | {
+    "reports.add_tabulation",
+    "reports.change_tabulation",
+    "reports.delete_tabulation",
+}
+GENERATED_GRANTS: dict[str, set[str]] = {
+    Role.VILLAGE_CADRE: _TABULATION_READ | {"documents.print_card"},
+    Role.TOWNSHIP_OFFICER: _TABULATION_READ | {"documents.print_card", "exchange.export_national"},
+    Role.COUNTY_OFFICER: _TABULATION_DEFINE
+    | {
+        "documents.print_card",
+        "documents.print_results",
+        "exchange.export_national",
+        "exchange.import_return",
+    },
+    Role.VIEWER: _TABULATION_READ | {"documents.print_results", "exchange.export_national"},
+    Role.UNIT_OFFICER: _TABULATION_READ | {"documents.print_results"},
+    Role.INSPECTOR: set(_TABULATION_READ),
 }
 
 
@@ -432,6 +459,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = _merged(
     MONITORING_GRANTS,
     SUPERVISION_GRANTS,
     REPORTS_GRANTS,
+    GENERATED_GRANTS,
 )
 
 # Roles that must use two-factor sign-in.

@@ -439,3 +439,113 @@ def measure_rows():
 def pairing_rows():
     """Every pairing (帮扶责任人 ↔ household): (household_id, start, end); serving when start ≤ day ≤ end."""
     return Pairing._base_manager.order_by().values("household_id", "start", "end")
+
+
+# --- for the documents app (the assisting unit's results report) --------------------------------
+
+
+def unit_training(*, unit_ids, years) -> dict:
+    """Classes the units organised that started in `years`, unscoped: how many, and the person-times
+    per attendee kind (training_person_times' rows): {"classes", "person_times", "by_kind":
+    {kind: n}, "classes_by_kind": {class kind: n}}."""
+    classes = TrainingClass.objects.filter(organiser_id__in=list(unit_ids), start__year__in=list(years))
+    attendees = TrainingAttendee.objects.filter(training__in=classes.values("pk"))
+    by_kind = dict(attendees.order_by().values_list("kind").annotate(n=Sum("count")).values_list("kind", "n"))
+    classes_by_kind = dict(
+        classes.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    return {
+        "classes": classes.count(),
+        "person_times": sum(n or 0 for n in by_kind.values()),
+        "by_kind": {k: n or 0 for k, n in by_kind.items()},
+        "classes_by_kind": classes_by_kind,
+    }
+
+
+def unit_postings(*, unit_ids, first: datetime.date, last: datetime.date):
+    """Postings (first secretaries, work-team members, 挂职干部) of the units' cadres in force at
+    some time between `first` and `last`, unscoped, with the cadre and the place."""
+    return (
+        Posting.objects.filter(cadre__unit_id__in=list(unit_ids), start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .select_related("cadre", "region")
+        .order_by("start", "id")
+    )
+
+
+# --- 明白卡 and 一户一档 (the documents app) ----------------------------------------------------------
+
+
+def _scoped(model, user):
+    return model.objects.all() if user is None else model.objects.visible_to(user)
+
+
+def card_assistance(household_ids, user, on: datetime.date | None = None) -> dict[int, dict]:
+    """`household_assistance` for many households at once (a village's 明白卡), as far as `user` may
+    see it (None: the system): {household id: {"pairings", "plan", "measures"}}, each measure with
+    `done_on` (the day it was marked 已完成, else None). Four queries whatever the number."""
+    from fupin.assistance.choices import MeasureStatus
+    from fupin.assistance.models import MeasureEvent
+
+    ids = list(household_ids)
+    found = {pk: {"pairings": [], "plan": None, "measures": []} for pk in ids}
+    pairings = (
+        serving(_scoped(Pairing, user).filter(household_id__in=ids), on)
+        .select_related("cadre", "cadre__unit")
+        .order_by("household_id", "-start", "id")
+    )
+    for pairing in pairings:
+        found[pairing.household_id]["pairings"].append(pairing)
+    for plan in _scoped(Plan, user).filter(household_id__in=ids):
+        found[plan.household_id]["plan"] = plan
+    measures = list(
+        _scoped(Measure, user)
+        .filter(plan__household_id__in=ids)
+        .exclude(status=MeasureStatus.CANCELLED)
+        .select_related("cadre", "plan")
+        .order_by("plan__household_id", "id")
+    )
+    done = dict(
+        MeasureEvent.objects.filter(measure__in=measures, to_status=MeasureStatus.DONE)
+        .order_by()
+        .values_list("measure_id")
+        .annotate(last=Max("at"))
+        .values_list("measure_id", "last")
+    )
+    for measure in measures:
+        at = done.get(measure.pk)
+        measure.done_on = timezone.localdate(at) if at else None
+        found[measure.plan.household_id]["measures"].append(measure)
+    return found
+
+
+def household_file_assistance(household, user) -> dict:
+    """What a household's 一户一档 holds of assistance, as far as `user` may see it: every pairing
+    (serving or ended, newest first), the plan, its measures (with `done_on`, cancelled ones too)
+    and the visits, oldest first."""
+    from fupin.assistance.choices import MeasureStatus
+    from fupin.assistance.models import MeasureEvent
+
+    pairings = (
+        _scoped(Pairing, user)
+        .filter(household=household)
+        .select_related("cadre", "cadre__unit")
+        .order_by("-start", "id")
+    )
+    measures = list(
+        _scoped(Measure, user).filter(plan__household=household).select_related("cadre").order_by("id")
+    )
+    events = MeasureEvent.objects.filter(measure__in=measures).order_by("at", "id")
+    done: dict[int, datetime.date] = {}
+    for event in events:
+        if event.to_status == MeasureStatus.DONE:
+            done[event.measure_id] = timezone.localdate(event.at)
+    for measure in measures:
+        measure.done_on = done.get(measure.pk)
+    visits = _scoped(Visit, user).filter(household=household).select_related("cadre", "visitor")
+    return {
+        "pairings": list(pairings),
+        "plan": _scoped(Plan, user).filter(household=household).first(),
+        "measures": measures,
+        "visits": list(visits.order_by("visited_on", "id")),
+    }

@@ -3,9 +3,12 @@ something. A write that changes nothing (a PATCH of only `version`, a form saved
 the row, its version and `updated_at` alone: otherwise every other holder of the record would be
 told their copy is stale when nothing in it is."""
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from fupin.core.errors import StaleVersion
@@ -53,4 +56,27 @@ def update_if_current(obj, version: int, values: dict, **conditions) -> bool:
     # The version condition again: another writer may have come between the read and this write.
     if not current.update(**values, version=F("version") + 1):
         raise StaleVersion()
+    _announce(obj, values, current.db)
     return True
+
+
+def _announce(obj, values: dict, using: str) -> None:
+    """Tell post_save's receivers the row was saved, as Model.save() would: an UPDATE sends no signal,
+    and the rollup's dirty marks (reports.apps) listen to post_save — without this a household's own
+    edit never reached the 驾驶舱 until the nightly full refresh. The instance is a copy carrying the
+    written values (an expression stays on the copy as written; receivers read plain fields)."""
+    saved = copy.copy(obj)
+    for name, value in values.items():
+        field = type(obj)._meta.get_field(name)
+        if isinstance(value, models.Model) or not field.is_relation:
+            setattr(saved, name, value)
+        else:
+            setattr(saved, field.attname, value)
+    post_save.send(
+        sender=type(obj),
+        instance=saved,
+        created=False,
+        update_fields=frozenset(values),
+        raw=False,
+        using=using,
+    )

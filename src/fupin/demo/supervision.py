@@ -12,6 +12,8 @@ unannounced inspections (闭环式跟踪问效) in 兴海县 and 泾川县.
   cadre, a work team and the assisting unit; evidence, before and after photos (small JPEGs drawn
   here). 甘肃省委组织部's 2019 暗访 of 泾川县 and 庄浪县, closed within the quarter (one sent back
   first), and 泾川县's own 明查 this year with a finding 待整改 and one 待核验.
+- Assessment: 兴海县's consolidation assessment of this year (巩固拓展脱贫攻坚成果考核) by 青海省查看, its
+  figures from the rollup, one score adjusted with its note, a photo and a PDF as evidence (a draft).
 
 Written through supervision.services (create_plan, add_goal/measure/task, report_task,
 create_inspection, record_check, record_finding, plan_rectification, submit_rectification,
@@ -38,8 +40,9 @@ from fupin.projects.models import Project
 from fupin.regions.models import Region
 from fupin.registry.models import Household
 from fupin.supervision import services
-from fupin.supervision.choices import InspectionKind, Severity, TaskState
+from fupin.supervision.choices import AssessmentKind, InspectionKind, Severity, TaskState
 from fupin.supervision.models import (
+    Assessment,
     Category,
     Checklist,
     ChecklistItem,
@@ -706,6 +709,53 @@ def _restamp_escalations() -> None:
     restamp(FindingEvent, stamped)
 
 
+def _county_assessment(today: D) -> int:
+    """兴海县's consolidation assessment of this year by 青海省查看 (the level above assesses a county):
+    the figures from the rollup of 兴海县 (refreshed here first: the demo's full refresh comes after
+    every app's step), one score adjusted with its note, a photo and a PDF as evidence; a draft."""
+    from fupin.reports import services as reports
+
+    viewer = _user("viewer_qinghai")
+    county = Region.objects.filter(code=XINGHAI).first()
+    if viewer is None or county is None:
+        return 0
+    if Assessment.objects.filter(kind=AssessmentKind.COUNTY, county=county, year=today.year).exists():
+        return 0
+    reports.refresh(area=XINGHAI)
+    assessment = services.assess_county(by=viewer, county=county, year=today.year)
+    items = {item.code: item for item in assessment.items.all()}
+    visits = items["overdue_visits"]
+    if not visits.met:
+        services.score_item(
+            by=viewer,
+            item=visits,
+            score=visits.max_points / 2,
+            note="抽查逾期户走访台账,多数已于考核期内补访,扣一半分",
+        )
+    services.add_evidence(
+        by=viewer,
+        item=items["secretary_coverage"],
+        files=[photo("第一书记在岗抽查.jpg", thing=(200, 40, 40))],
+        note="驻村第一书记在岗抽查照片",
+    )
+    services.add_evidence(
+        by=viewer,
+        item=items["returned_households"],
+        files=[ContentFile(PDF_EVIDENCE, name="返贫风险排查台账.pdf")],
+        note="县乡村振兴局返贫风险排查台账",
+    )
+    return 1
+
+
+# A one-page PDF (no text): stands for a scanned ledger.
+PDF_EVIDENCE = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
 def build_supervision() -> int:
     """Seed 001's plan and 兴海县's, the inspections and their findings; returns the records made."""
     today = timezone.localdate()
@@ -718,4 +768,5 @@ def build_supervision() -> int:
     loop.done()
     services.escalate_findings(today=today)
     _restamp_escalations()
+    made += _county_assessment(today)
     return made

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Path, Router, Schema
 
-from fupin.jobs import selectors
+from fupin.jobs import selectors, services
 from fupin.jobs.kinds import kind_of
 
 router = Router(tags=["jobs"])
@@ -31,6 +31,7 @@ class JobOut(Schema):
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
     page: str
+    file_url: str | None  # the generated file (the owner's download, audited), while it is kept
 
 
 @router.get("/{job_id}", response=JobOut, summary="后台任务的状态与进度")
@@ -55,4 +56,5 @@ def get_job(request: HttpRequest, job_id: Path[uuid.UUID]):
         started_at=job.started_at,
         finished_at=job.finished_at,
         page=reverse("jobs:status", args=[job.pk]),
+        file_url=reverse("jobs:download", args=[job.pk]) if services.job_file(job) else None,
     )

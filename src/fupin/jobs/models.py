@@ -40,6 +40,9 @@ class Job(Created):
     result = models.JSONField(_("结果"), default=dict, blank=True)
     # In Chinese, for the owner; the traceback goes to the log only.
     error = models.CharField(_("错误信息"), max_length=500, blank=True)
+    # The file the job generated (a form, a batch of cards, a report), under files_dir(); '' when none
+    # or when it was removed after FUPIN_JOB_FILE_DAYS (see services.output_file, purge_files).
+    file = models.CharField(_("生成的文件"), max_length=200, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 

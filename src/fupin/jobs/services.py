@@ -17,11 +17,14 @@ traceback and the owner reads only the kind's Chinese `failure` message.
 
 import datetime
 import logging
+import shutil
 import threading
 import time
 import uuid
 from functools import wraps
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,6 +196,47 @@ def interrupted(task) -> None:
     """The consumer stopped in the middle of a job's task (SIGTERM): the job will not finish."""
     if type(task) in JOB_TASKS and task.args:
         fail(task.args[0], _("服务停止,任务被中断,未完成。请重新开始。"))
+
+
+# --- the files jobs generate -------------------------------------------------------------------
+
+
+def files_dir(job_id) -> Path:
+    """The folder of one job's files: MEDIA_ROOT/jobs/<id>/ (not served; see jobs.views.download)."""
+    return Path(settings.MEDIA_ROOT) / "jobs" / str(uuid.UUID(str(job_id)))
+
+
+def output_file(job_id, filename: str) -> Path:
+    """Where the running job writes the file it generates; the job's page then offers it for download
+    (its owner only, audited) for FUPIN_JOB_FILE_DAYS days. The name is the one the user will see
+    (Chinese is fine); a path in it is dropped. One file per job: a second call replaces the first."""
+    name = Path(str(filename)).name.strip() or "file"
+    folder = files_dir(job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    Job.objects.filter(pk=str(job_id)).update(file=name[:200])
+    return folder / name[:200]
+
+
+def job_file(job: Job) -> Path | None:
+    """The job's generated file when it is still there."""
+    if not job.file or job.state != Job.State.DONE:
+        return None
+    path = files_dir(job.pk) / job.file
+    return path if path.is_file() else None
+
+
+def purge_files(now: datetime.datetime | None = None) -> int:
+    """Remove the files of jobs that finished more than FUPIN_JOB_FILE_DAYS days ago (and of failed
+    jobs: a half-written file is never offered); the rows stay, with `file` cleared. Returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FUPIN_JOB_FILE_DAYS)
+    stale = Job.objects.exclude(file="").filter(finished_at__lt=cutoff) | Job.objects.exclude(file="").filter(
+        state=Job.State.FAILED
+    )
+    removed = 0
+    for pk in stale.values_list("pk", flat=True):
+        shutil.rmtree(files_dir(pk), ignore_errors=True)
+        removed += Job.objects.filter(pk=pk).update(file="")
+    return removed
 
 
 # --- nightly work on the queue -----------------------------------------------------------------

@@ -1,14 +1,15 @@
-"""The jobs app's own task (the queue check) and the consumer's hook for interrupted jobs."""
+"""The jobs app's own tasks (the queue check, the nightly removal of old generated files) and the
+consumer's hook for interrupted jobs."""
 
 import time
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from huey.contrib.djhuey import signal
+from huey.contrib.djhuey import db_periodic_task, signal
 from huey.signals import SIGNAL_INTERRUPTED
 
 from fupin.jobs.kinds import Kind, register
-from fupin.jobs.services import interrupted, job_task, progress
+from fupin.jobs.services import first_tonight, interrupted, job_task, local_crontab, progress, purge_files
 
 CHECK = register(Kind("jobs.check", gettext_lazy("任务队列自检")))
 
@@ -25,3 +26,10 @@ def check(job_id: str, *, steps: int = 3, pause: float = 0.2) -> dict:
 @signal(SIGNAL_INTERRUPTED)
 def _on_interrupted(signal_name, task, *args, **kwargs):
     interrupted(task)
+
+
+@db_periodic_task(local_crontab(minute="30", hour="3"))
+def nightly_purge_files():
+    """Generated files older than FUPIN_JOB_FILE_DAYS are removed at 03:30 (Beijing time)."""
+    if first_tonight("jobs-purge-files"):
+        purge_files()

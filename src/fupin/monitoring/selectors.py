@@ -470,3 +470,43 @@ def waiting_by_stage(user, today: datetime.date, *, division: str = "") -> dict[
         by_stage = {row["stage"]: row for row in counted}
         found[kind] = [by_stage[s] for s in kind_stages if s in by_stage]
     return found
+
+
+# --- the national exchange (fupin.exchange) ---------------------------------------------------------
+
+
+def current_objects(user, *, area: str = ""):
+    """Each household's current monitoring object (its latest identified, as the indicators count
+    it) that `user` may see, under the division `area` (a code prefix; "" the whole scope), with its
+    risks prefetched in the form's order: the 监测对象名单 and the national file of objects."""
+    from django.db.models import OuterRef, Subquery  # noqa: PLC0415 - local to this block
+
+    latest = (
+        MonitoringObject.objects.filter(household_id=OuterRef("household_id"))
+        .order_by("-identified_on", "-id")
+        .values("pk")[:1]
+    )
+    objects = MonitoringObject.objects.visible_to(user).filter(pk=Subquery(latest))
+    if area:
+        objects = objects.filter(household__village__code__startswith=area)
+    return objects.prefetch_related("risks").order_by()
+
+
+# --- 明白卡 and 一户一档 (the documents app) ----------------------------------------------------------
+
+
+def card_monitoring(household_ids, user) -> dict[int, MonitoringObject]:
+    """The monitoring object a 明白卡 shows for each household (already fetched in scope): the one
+    under monitoring, else the latest; absent when the household never was one, or when `user`
+    (None: the system) may not see monitoring objects. One query whatever the number."""
+    if user is not None and not user.has_perm("monitoring.view_monitoringobject"):
+        return {}
+    objects = MonitoringObject.objects.all() if user is None else objects_visible_to(user)
+    found: dict[int, MonitoringObject] = {}
+    for obj in objects.filter(household_id__in=list(household_ids)).order_by(
+        "household_id", "-identified_on", "-id"
+    ):
+        held = found.get(obj.household_id)
+        if held is None or (obj.status == ObjectStatus.MONITORED and held.status != ObjectStatus.MONITORED):
+            found[obj.household_id] = obj
+    return found

@@ -67,3 +67,13 @@ def unit_list(*, user, q: str = "", kind: str = ""):
 
 def unit_places(unit):
     return unit.assisted_places.select_related("region").order_by("region_id")
+
+
+def units_by_ids(ids):
+    """The units of `ids` (already decided on: the unit and those under it), unscoped, by name."""
+    return Unit.objects.filter(pk__in=list(ids)).order_by("name")
+
+
+def units_named(text: str):
+    """The units whose full or short name is `text`, unscoped (the command line's look-up)."""
+    return Unit.objects.filter(Q(name=text) | Q(short_name=text)).order_by("name")

@@ -303,3 +303,48 @@ def indicator_rows(targets) -> list[dict]:
         met = all(i["rate"] >= 100 for i in items if i["rate"] is not None)
         rows.append({"target": target, "items": items, "met": met})
     return rows
+
+
+# --- for the documents app (the assisting unit's results report) --------------------------------
+
+
+def unit_purchases(*, unit_ids, years):
+    """The units' purchases and sales on behalf dated in `years`, unscoped: a unit's report is its
+    whole, as its 责任书 actuals are (who may print it is decided on the unit)."""
+    return Purchase.objects.filter(unit_id__in=list(unit_ids), date__year__in=list(years))
+
+
+def purchase_totals_by_channel(purchases) -> list[dict]:
+    """Bought and sold per channel (渠道), in the channels' declared order, only those used."""
+    from fupin.outcomes.models import Channel
+
+    grouped = {
+        row["channel"]: row
+        for row in purchases.order_by()
+        .values("channel")
+        .annotate(
+            bought=Sum("amount", filter=Q(kind=PurchaseKind.BOUGHT)),
+            sold=Sum("amount", filter=Q(kind=PurchaseKind.SOLD)),
+            n=Count("id"),
+        )
+    }
+    rows = []
+    for value, label in Channel.choices:
+        if value in grouped:
+            row = grouped[value]
+            bought, sold = (row["bought"] or ZERO).quantize(CENT), (row["sold"] or ZERO).quantize(CENT)
+            rows.append(
+                {"key": value, "label": str(label), "bought": bought, "sold": sold, "count": row["n"]}
+            )
+    return rows
+
+
+def unit_placements(*, unit_ids, years):
+    """The units' job placements dated in `years`, unscoped (as unit_purchases)."""
+    return Placement.objects.filter(unit_id__in=list(unit_ids), date__year__in=list(years))
+
+
+def unit_targets(*, unit_id: int, years):
+    """The unit's 责任书 rows of `years`, unscoped (the report's 目标与完成 table, read with
+    indicator_rows)."""
+    return IndicatorTarget.objects.filter(unit_id=unit_id, year__in=list(years)).order_by("year")

@@ -46,7 +46,7 @@ from fupin.party.models import (
     ReserveCadre,
     WeakCase,
 )
-from fupin.party.selectors import ended_periods
+from fupin.party.selectors import ended_periods, periods_held
 
 # The stages that are party members (预备党员 and 正式党员): the home page's 党员 figure.
 MEMBER_STAGES = {Stage.PROBATIONARY: Stage.PROBATIONARY.label, Stage.FULL: Stage.FULL.label}
@@ -305,5 +305,58 @@ register(
         period_of=F("due_year"),
         drill=lambda code, period, category: _url("party:org_list", division=code, level=OrgLevel.BRANCH),
         sources=PARTY_SOURCES,
+    )
+)
+
+
+def _branches_meeting():
+    """Branches with the meeting periods they met so far this year (`met`): of the periods counted
+    in `party.meetings_due` (ended this year, from the month the branch was founded; 党小组会 only
+    for a branch with groups), those holding at least one meeting of their kind — a 党小组会 of one
+    of the branch's groups counts for the branch (overdue_branches' rule, read the other way:
+    met = due − missed). A second meeting in one period meets nothing more."""
+    today = timezone.localdate()
+    year = today.year
+    number = IntegerField()
+    branches = _branches_owing()
+    met = Value(0, output_field=number)
+    for kind, every in MEETING_EVERY_MONTHS.items():
+        periods = periods_held(kind, every, year, ended_periods(every, year, today))
+        if kind == MeetingKind.GROUP:
+            periods = Case(When(has_groups=True, then=periods), default=Value(0), output_field=number)
+        met = met + periods
+    return branches.annotate(met=ExpressionWrapper(met, output_field=number))
+
+
+register(
+    Indicator(
+        code="party.meetings_met",
+        name=_("三会一课按期召开次数"),
+        definition=_(
+            "本年已结束的会议周期中(与应开次数同一口径),党支部按期召开了该类会议的周期数之和;"
+            "同一周期召开多次只计一次,党小组召开的党小组会计入所在支部。"
+        ),
+        unit=_("次"),
+        period=YEAR,
+        rows=_branches_meeting,
+        code_field="region__code",
+        value=Sum("met"),
+        period_of=F("due_year"),
+        drill=lambda code, period, category: _url("party:org_list", division=code, level=OrgLevel.BRANCH),
+        sources=(*PARTY_SOURCES, ("party.Meeting", "org__region_id")),
+    )
+)
+
+register(
+    Indicator(
+        code="party.meetings_completion",
+        name=_("三会一课完成率"),
+        definition=_("三会一课按期召开次数 ÷ 三会一课应开次数 × 100(本年已结束的会议周期)。"),
+        unit=_("%"),
+        period=YEAR,
+        kind=RATIO,
+        parts=("party.meetings_met", "party.meetings_due"),
+        scale=100,
+        drill=lambda code, period, category: _url("party:org_list", division=code, level=OrgLevel.BRANCH),
     )
 )

@@ -8,7 +8,7 @@ ledger entries (nothing is stored twice), so each figure on a screen links down 
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce, ExtractYear, Round
 from django.utils.translation import gettext as _
 
 from fupin.projects.models import (
@@ -402,3 +402,81 @@ def ledger_figures(totals: dict, filters: dict) -> list[dict]:
             {"key": "undisbursed", "label": _("未拨付结余(已分配−已拨付)"), "amount": totals["undisbursed"]}
         )
     return figures
+
+
+# --- for the documents app (the assisting unit's results report) --------------------------------
+
+
+def _counted_in(years) -> Q:
+    """Entries counted in one of `years`: their own date's year, a reversal's the corrected entry's."""
+    years = list(years)
+    return Q(reverses__isnull=True, date__year__in=years) | Q(reverses__date__year__in=years)
+
+
+def unit_category_totals(*, unit_ids, years) -> list[dict]:
+    """The units' direct investment by project category over `years`: the money allocated to
+    projects from the units' own sources (帮扶单位直接投入), net of reversals, each entry counted in
+    its year (unit_fund_totals' rule), and the number of projects that received it. Categories in
+    their declared order, only those with money or projects; each row: category, label, amount,
+    projects."""
+    entries = LedgerEntry.objects.filter(
+        _counted_in(years),
+        kind=K.ALLOCATION,
+        source__unit_id__in=list(unit_ids),
+        source__kind=FundSource.Kind.UNIT_DIRECT,
+    )
+    rows = {
+        row["project__category"]: row
+        for row in entries.order_by()
+        .values("project__category")
+        .annotate(amount=Sum("amount"), projects=Count("project_id", distinct=True))
+    }
+    return [
+        {
+            "category": value,
+            "label": str(label),
+            "amount": _q(rows[value]["amount"]),
+            "projects": rows[value]["projects"],
+        }
+        for value, label in Category.choices
+        if value in rows and (rows[value]["amount"] or rows[value]["projects"])
+    ]
+
+
+def unit_projects(*, unit_ids, years) -> list[Project]:
+    """The projects the units' own sources (帮扶单位直接投入) funded with an allocation counted in
+    `years`, each with `allocated` (that money, net) — largest first: the report's notable
+    projects. Two queries: the sums per project, then those projects."""
+    funded = LedgerEntry.objects.filter(
+        _counted_in(years),
+        kind=K.ALLOCATION,
+        source__unit_id__in=list(unit_ids),
+        source__kind=FundSource.Kind.UNIT_DIRECT,
+    )
+    amounts = {
+        row["project_id"]: _q(row["total"])
+        for row in funded.order_by().values("project_id").annotate(total=Sum("amount"))
+    }
+    found = list(Project.objects.filter(pk__in=list(amounts)).select_related("place"))
+    for project in found:
+        project.allocated = amounts[project.pk]
+    return sorted(found, key=lambda p: (-p.allocated, p.pk))
+
+
+def unit_donations(*, unit_ids, years) -> dict[int, Decimal]:
+    """The units' donation sources (捐赠资金: staff donations, 扶贫日 campaigns): the net budget
+    entries (资金到位) per year of `years`, counted as unit_fund_totals counts."""
+    entries = LedgerEntry.objects.filter(
+        _counted_in(years),
+        kind=K.BUDGET,
+        source__unit_id__in=list(unit_ids),
+        source__kind=FundSource.Kind.DONATION,
+    )
+    found = dict(
+        entries.order_by()
+        .annotate(y=ExtractYear(Coalesce("reverses__date", "date")))
+        .values_list("y")
+        .annotate(total=Sum("amount"))
+        .values_list("y", "total")
+    )
+    return {year: _q(found.get(year)) for year in years}

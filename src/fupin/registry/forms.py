@@ -14,6 +14,7 @@ from fupin.registry.choices import (
     Attribute,
     Cause,
     Education,
+    ExitReview,
     Health,
     HousingStructure,
     Labour,
@@ -44,6 +45,10 @@ class HouseholdQueryForm(FilterForm):
     division = RegionField(label=_("区划"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + Status.choices)
     attribute = forms.ChoiceField(label=_("属性"), required=False, choices=ALL + Attribute.choices)
+    # The exit review waiting at a step (the township's and the county's 待办 open the list with it).
+    exit_review = forms.ChoiceField(
+        label=_("脱贫审核"), required=False, choices=ALL + [c for c in ExitReview.choices if c[0]]
+    )
     # The main cause, as the list's column and the statistical tables (因病致贫 …) count households.
     cause = forms.ChoiceField(
         label=_("主要致贫原因"),

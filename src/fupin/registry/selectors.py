@@ -28,15 +28,18 @@ from django.db.models import (
     Q,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Left, RowNumber
 from django.db.models.lookups import Exact, LessThan
 from django.dispatch import receiver
 from django.http import Http404
 
+from fupin.core import crypto
 from fupin.core.crypto import blind_index
 from fupin.core.scoping import scope_of
+from fupin.registry.choices import Health
 from fupin.registry.idnumbers import normalize_id_number, parse_id_number
 from fupin.registry.models import (
     Household,
@@ -233,7 +236,8 @@ def _listed_households():
 def household_list(*, user, filters: dict | None = None):
     """The households `user` may see, narrowed by the query form's (or the API's) filters.
 
-    filters: division (code prefix inside the scope), status, attribute, cause (the main cause, as
+    filters: division (code prefix inside the scope), status, attribute, exit_review (the step an
+    exit waits at), cause (the main cause, as
     the list's column and the statistical tables count it), health (a Health value), income_band
     (BANDS), income_min/income_max (per-capita, latest year), q (see search_mode).
 
@@ -328,6 +332,8 @@ def _household_list(user, filters: dict):
         households = households.filter(status=filters["status"])
     if filters.get("attribute"):
         households = households.filter(attribute=filters["attribute"])
+    if filters.get("exit_review"):
+        households = households.filter(exit_review=filters["exit_review"])
     if filters.get("cause"):
         households = households.filter(main_cause=filters["cause"])
     health = filters.get("health")
@@ -682,3 +688,111 @@ def income_rows():
 def check_rows():
     """Every 两不愁三保障 + water check: (household_id, year, food … water)."""
     return LivingCheck._base_manager.order_by().values("household_id", "year", *LivingCheck.ITEMS)
+
+
+# --- the national exchange (fupin.exchange) ---------------------------------------------------------
+
+
+def exchange_member_rows(households):
+    """One dict per member of `households` (a scoped Household queryset: the caller's choke point
+    applies) with its household's columns, for the national exchange's files and the comparison of
+    returns: stored values only (ciphertexts, codes), in 户编号 then member order. `seq` is the
+    member's place in its household (1, 2, …: the 人编号's suffix), `per_capita` the latest year's
+    人均纯收入, `housing_ok` the latest 两不愁三保障 check's 住房安全 (None: never checked)."""
+    income = YearlyIncome.objects.filter(household=OuterRef("household_id")).order_by("-year")
+    check = LivingCheck.objects.filter(household=OuterRef("household_id")).order_by("-year")
+    return (
+        Member.objects.filter(household_id__in=households.order_by().values("pk"))
+        .annotate(
+            seq=Window(RowNumber(), partition_by=[F("household_id")], order_by=F("id").asc()),
+            per_capita=Subquery(income.values("per_capita")[:1]),
+            housing_ok=Subquery(check.values("housing")[:1]),
+        )
+        .order_by("household__number", "id")
+        .values(
+            "id",
+            "household_id",
+            "seq",
+            "name",
+            "sex",
+            "id_number_enc",
+            "id_number_bidx",
+            "relation",
+            "ethnicity",
+            "education",
+            "school_status",
+            "health_enc",
+            "labour",
+            "work_status",
+            "months_worked",
+            "dibao",
+            "per_capita",
+            "housing_ok",
+            household_number=F("household__number"),
+            village=F("household__village_id"),
+            group=F("household__group_name"),
+            attribute=F("household__attribute"),
+            main_cause=F("household__main_cause"),
+            safe_water=F("household__safe_water"),
+            relocated=F("household__relocated"),
+            members=F("household__member_count"),
+            phone_enc=F("household__phone_enc"),
+            phone_masked=F("household__phone_masked"),
+            status=F("household__status"),
+        )
+    )
+
+
+def member_ids_in(households) -> set[int]:
+    """The ids of every member of `households` (a scoped Household queryset), in one query."""
+    return set(
+        Member.objects.filter(household_id__in=households.order_by().values("pk")).values_list(
+            "id", flat=True
+        )
+    )
+
+
+# --- 明白卡 and 一户一档 (the documents app) ----------------------------------------------------------
+# A village's batch of cards reads each list once for all its households (not a query per card).
+
+
+def village_households(user, code: str):
+    """The households of village `code` that `user` may see, in 户编号 order (None: the system)."""
+    households = Household.objects.all() if user is None else Household.objects.visible_to(user)
+    return households.filter(village_id=code).select_related("village").order_by("number")
+
+
+def members_by_household(household_ids) -> dict[int, list[Member]]:
+    """The members of households already fetched in scope, in the order they were registered."""
+    found: dict[int, list[Member]] = {pk: [] for pk in household_ids}
+    for member in Member.objects.filter(household_id__in=list(found)).order_by("household_id", "id"):
+        found[member.household_id].append(member)
+    return found
+
+
+def latest_incomes(household_ids) -> dict[int, YearlyIncome]:
+    """The latest yearly income of each household already fetched in scope (absent: none recorded)."""
+    found: dict[int, YearlyIncome] = {}
+    for income in YearlyIncome.objects.filter(household_id__in=list(household_ids)).order_by(
+        "household_id", "-year"
+    ):
+        found.setdefault(income.household_id, income)
+    return found
+
+
+def clear_id_number(member: Member) -> str:
+    """A member's full ID number, for a document printed in clear: the caller has checked
+    `registry.reveal_household` on the household and audits the print with its purpose."""
+    return member._plain_id_number()
+
+
+def clear_personal(obj, field: str) -> str:
+    """A household's phone or bank account, or a member's health or disability, decrypted for a
+    document printed in clear (the caller checked the permission and audits, as for clear_id_number).
+    Health is its label (健康, 长期慢性病 …)."""
+    column = {"phone": "phone_enc", "bank_account": "bank_account_enc"}.get(field) or f"{field}_enc"
+    stored = getattr(obj, column, "")
+    value = crypto.decrypt(stored) if stored else ""
+    if field == "health" and value in Health.values:
+        return str(Health(value).label)
+    return value

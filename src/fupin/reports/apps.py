@@ -115,6 +115,12 @@ def _sync_after_migrate(sender, using="default", **kwargs):
         services.sync_catalogue()
     except Exception:  # a half-migrated database (a migration test): the next refresh syncs
         log.warning("could not sync the indicator catalogue after migrate", exc_info=True)
+    try:
+        from fupin.reports.tabulations import ensure_shipped
+
+        ensure_shipped()  # the shipped 报表, kept in step with reports/tabulations.py
+    except Exception:  # a half-migrated database: the next migrate writes them
+        log.warning("could not write the shipped forms after migrate", exc_info=True)
 
 
 class ReportsConfig(AppConfig):

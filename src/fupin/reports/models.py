@@ -147,3 +147,48 @@ class RefreshRun(models.Model):
 
     def __str__(self):
         return f"{self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- 报表: the upward statistical forms, defined as data (reports/tabulations.py generates them) ---
+
+ROWS_CHILDREN = "children"
+ROWS_CATEGORIES = "categories"
+ROWS_LABELS = {ROWS_CHILDREN: _("下一级区划"), ROWS_CATEGORIES: _("指标分类")}
+
+QUARTER = "quarter"
+TAB_MONTH, TAB_YEAR, TAB_SNAPSHOT = MONTH, YEAR, SNAPSHOT
+TAB_PERIOD_LABELS = {MONTH: _("月报"), QUARTER: _("季报"), YEAR: _("年报"), SNAPSHOT: _("时点")}
+
+
+class Tabulation(models.Model):
+    """One upward form (报表): its rows (the divisions one level below the chosen area, or the
+    categories of one indicator), its columns (indicators of the catalogue, in order, each with an
+    optional category, header, group header and 万元 scaling), its period kind and texts.
+
+    `owner` is the county that defined it ('' for the shipped national ones, kept in step with
+    `tabulations.SHIPPED` by `ensure_shipped` after every migrate). The columns are validated by one
+    rule (`tabulations.validate_definition`) for the form page and the API alike."""
+
+    code = models.CharField(_("报表代码"), max_length=64, unique=True)
+    name = models.CharField(_("报表名称"), max_length=100)
+    owner = models.CharField(_("定义单位区划"), max_length=12, blank=True, default="", db_index=True)
+    rows = models.CharField(_("行"), max_length=12, choices=list(ROWS_LABELS.items()), default=ROWS_CHILDREN)
+    row_indicator = models.CharField(_("分类行所用指标"), max_length=64, blank=True, default="")
+    columns = models.JSONField(_("栏目"), default=list)
+    period = models.CharField(_("报表周期"), max_length=10, choices=list(TAB_PERIOD_LABELS.items()))
+    unit_line = models.CharField(_("计量单位说明"), max_length=100, blank=True, default="")
+    notes = models.TextField(_("填报说明"), blank=True, default="")
+    summary = models.BooleanField(_("生成文字通报"), default=False)
+    shipped = models.BooleanField(_("系统内置"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    position = models.PositiveIntegerField(_("排序"), default=100)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("统计报表")
+        verbose_name_plural = _("统计报表")
+
+    def __str__(self):
+        return self.name

@@ -73,3 +73,57 @@ def nightly_refresh():
             services.refresh()
     except TaskLockedException:
         log.info("rollup refresh already running elsewhere; skipped")
+
+
+# --- 报表 generated on the queue (a city's or a province's form: reports/tabulations.py) ---------
+
+TABULATE = register(
+    Kind(
+        "reports.tabulate",
+        gettext_lazy("生成统计报表"),
+        parent=("reports:tabulation_list", gettext_lazy("统计报表")),
+        failure=gettext_lazy("生成统计报表时发生内部错误。请联系系统管理员。"),
+    )
+)
+
+
+@job_task
+def tabulate_job(job_id: str, *, tabulation: int, area: str, period: str, user_id: int | None = None) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from fupin.jobs.services import JobFailed, output_file
+    from fupin.reports import tabulations
+
+    reader = (
+        get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if user_id is not None
+        else tabulations.system_reader(area)
+    )
+    form = tabulations.find(reader, tabulation) if reader is not None else None
+    if form is None:
+        raise JobFailed(_("没有这个报表,或您无权查看。"))
+    progress(job_id, 0, 2, _("正在汇总数据"), force=True)
+    try:
+        table = tabulations.build(reader, form, area=area, period=period)
+    except tabulations.OutOfScope as error:
+        raise JobFailed(_("该区划不在您的数据范围内。")) from error
+    except tabulations.Refused as error:
+        raise JobFailed(error.message) from error
+    progress(job_id, 1, 2, _("正在写入文件"), force=True)
+    tabulations.write_xlsx(table, output_file(job_id, table.filename))
+    return {"count": len(table.data_rows), "masked": True, "filters": table.filters(), "title": table.title}
+
+
+def start_tabulate(*, by, tabulation, area: str, period: str):
+    """Queue the generation of `tabulation` for `area` and `period` as `by`'s job; the caller
+    checked that the form and the area are the user's to see."""
+    return enqueue(
+        TABULATE.name,
+        by,
+        tabulate_job,
+        label=f"{tabulation.name} {area} {period}".strip(),
+        tabulation=tabulation.pk,
+        area=area,
+        period=period,
+        user_id=getattr(by, "pk", None),
+    )

@@ -8,10 +8,12 @@ rectification carry photos, so they are multipart forms; the other steps are JSO
 """
 
 import datetime
+from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Router, Schema
 from ninja import Status as Answer
@@ -22,12 +24,29 @@ from fupin.apierrors import REFUSALS, WRITE_ERRORS, service_error
 from fupin.apitypes import DbId, DivisionCode, Text
 from fupin.core import lists
 from fupin.core.permissions import require
+from fupin.core.scoping import scope_of
 from fupin.orgs.selectors import unit_for
 from fupin.regions.models import Region
 from fupin.registry.selectors import household_for
 from fupin.supervision import selectors, services
-from fupin.supervision.choices import FindingState, Severity, TaskState, Urgency
-from fupin.supervision.lists import FINDING_PERM, FINDINGS, INSPECTION_PERM, INSPECTIONS, TASK_PERM, TASKS
+from fupin.supervision.choices import (
+    AssessmentKind,
+    AssessmentState,
+    FindingState,
+    Severity,
+    TaskState,
+    Urgency,
+)
+from fupin.supervision.lists import (
+    ASSESSMENT_PERM,
+    ASSESSMENTS,
+    FINDING_PERM,
+    FINDINGS,
+    INSPECTION_PERM,
+    INSPECTIONS,
+    TASK_PERM,
+    TASKS,
+)
 
 router = Router(tags=["supervision"])
 
@@ -469,6 +488,472 @@ def task_report(request: HttpRequest, task_id: Path[DbId], payload: TaskReportIn
     except REFUSALS as exc:
         return service_error(exc)
     return Answer(200, task_out(selectors.task_for(None, task.pk)))
+
+
+# --- assessments (考核) ----------------------------------------------------------------------------
+
+
+class SupAssessmentOut(Schema):
+    id: int
+    kind: AssessmentKind
+    unit_id: int | None
+    unit: str
+    county_code: str
+    county: str
+    year: int
+    state: AssessmentState
+    total: Decimal
+    version: int
+
+
+class SupEvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    note: str
+    url: str
+
+
+class SupAssessmentItemOut(Schema):
+    id: int
+    order: int
+    code: str
+    name: str
+    max_points: Decimal
+    indicator: str
+    period: str
+    comparison: str
+    target: Decimal | None
+    actual: Decimal | None
+    rate: Decimal | None
+    met: bool | None
+    suggested: Decimal
+    score: Decimal
+    note: str
+    evidence: list[SupEvidenceOut]
+
+
+class SupAssessmentDetailOut(SupAssessmentOut):
+    note: str
+    computed_at: datetime.datetime | None
+    items: list[SupAssessmentItemOut]
+
+
+def assessment_out(assessment) -> dict:
+    return {
+        "id": assessment.pk,
+        "kind": assessment.kind,
+        "unit_id": assessment.unit_id,
+        "unit": str(assessment.unit or ""),
+        "county_code": assessment.county_id,
+        "county": str(assessment.county),
+        "year": assessment.year,
+        "state": assessment.state,
+        "total": assessment.total,
+        "version": assessment.version,
+    }
+
+
+def assessment_detail_out(assessment) -> dict:
+    items = []
+    for item in selectors.assessment_items(assessment):
+        items.append(
+            {
+                **{
+                    name: getattr(item, name)
+                    for name in (
+                        "order",
+                        "code",
+                        "name",
+                        "max_points",
+                        "indicator",
+                        "period",
+                        "comparison",
+                        "target",
+                        "actual",
+                        "rate",
+                        "met",
+                        "suggested",
+                        "score",
+                        "note",
+                    )
+                },
+                "id": item.pk,
+                "evidence": [
+                    {
+                        "id": e.pk,
+                        "name": e.name,
+                        "content_type": e.content_type,
+                        "size": e.size,
+                        "note": e.note,
+                        "url": reverse("supervision:evidence_file", args=[e.pk]),
+                    }
+                    for e in item.evidence.all()
+                ],
+            }
+        )
+    return {
+        **assessment_out(assessment),
+        "note": assessment.note,
+        "computed_at": assessment.computed_at,
+        "items": items,
+    }
+
+
+lists.api_list(
+    router, "/assessments", ASSESSMENTS, SupAssessmentOut, summary="考核列表", serialize=assessment_out
+)
+
+
+def _assessment(request, assessment_id: int):
+    require(request, ASSESSMENT_PERM)
+    return selectors.assessment_or_404(request.user, assessment_id)
+
+
+def _now(assessment) -> dict:
+    return assessment_detail_out(selectors.assessment_or_404(None, assessment.pk))
+
+
+class SupAssessmentIn(Schema):
+    kind: AssessmentKind
+    county_code: DivisionCode
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    unit_id: DbId | None = None
+
+
+def _division_in_scope(request, code: str):
+    """The division `code` if the caller's scope covers it (None: no such division); out of scope
+    answers as missing (404), the choke point's rule."""
+    if not scope_of(request.user).covers_code(code):
+        raise Http404
+    return Region.objects.filter(code=code).first()
+
+
+@router.post(
+    "/assessments",
+    response={200: SupAssessmentDetailOut, 201: SupAssessmentDetailOut, **WRITE_ERRORS},
+    summary="新建考核或按最新数据重新计算评分稿(帮扶单位或县级)",
+)
+def assessment_create(request: HttpRequest, payload: SupAssessmentIn):
+    require(request, services.ASSESS)
+    county = _division_in_scope(request, payload.county_code)
+    try:
+        if county is None:
+            raise ValidationError({"county": _("行政区划不存在")})
+        if payload.kind == AssessmentKind.COUNTY:
+            if payload.unit_id:
+                raise ValidationError({"unit_id": _("县级考核不填帮扶单位")})
+            existed = selectors.assessment_list(user=request.user, kind=payload.kind, division=county.code)
+            existed = existed.filter(year=payload.year, county=county).exists()
+            assessment = services.assess_county(
+                by=request.user, county=county, year=payload.year, request=request
+            )
+        else:
+            unit = unit_for(request.user, payload.unit_id) if payload.unit_id else None
+            if unit is None:
+                raise ValidationError({"unit_id": _("所选单位不存在或不在您的数据范围内")})
+            existed = selectors.assessment_list(user=request.user, unit=unit, year=payload.year)
+            existed = existed.filter(county=county).exists()
+            assessment = services.assess_unit(
+                by=request.user, unit=unit, year=payload.year, county=county, request=request
+            )
+    except REFUSALS as exc:
+        return service_error(exc, {"county": "county_code", "unit": "unit_id"})
+    return Answer(200 if existed else 201, _now(assessment))
+
+
+@router.get(
+    "/assessments/{assessment_id}", response=SupAssessmentDetailOut, summary="考核详情(含各项评分和佐证材料)"
+)
+def get_assessment(request: HttpRequest, assessment_id: Path[DbId]):
+    return assessment_detail_out(_assessment(request, assessment_id))
+
+
+def _write(write, assessment):
+    try:
+        write()
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(200, _now(assessment))
+
+
+@router.post(
+    "/assessments/{assessment_id}/refresh",
+    response={200: SupAssessmentDetailOut, **WRITE_ERRORS},
+    summary="按最新数据重新计算评分稿",
+)
+def assessment_refresh(request: HttpRequest, assessment_id: Path[DbId]):
+    assessment = _assessment(request, assessment_id)
+    return _write(
+        lambda: services.refresh_assessment(by=request.user, assessment=assessment, request=request),
+        assessment,
+    )
+
+
+def _item(assessment, item_id: int):
+    item = selectors.assessment_item_for(assessment, item_id)
+    if item is None:
+        raise Http404
+    return item
+
+
+class SupScoreIn(Schema):
+    score: Annotated[Decimal, Field(ge=0, le=100, decimal_places=1)]
+    note: Reason = ""
+
+
+@router.post(
+    "/assessments/{assessment_id}/items/{item_id}/score",
+    response={200: SupAssessmentDetailOut, **WRITE_ERRORS},
+    summary="调整一项得分(与建议得分不同时须写明理由)",
+)
+def assessment_score(
+    request: HttpRequest, assessment_id: Path[DbId], item_id: Path[DbId], payload: SupScoreIn
+):
+    assessment = _assessment(request, assessment_id)
+    item = _item(assessment, item_id)
+    return _write(
+        lambda: services.score_item(
+            by=request.user, item=item, score=payload.score, note=payload.note, request=request
+        ),
+        assessment,
+    )
+
+
+class SupEvidenceIn(Schema):
+    """A multipart form: optional for the parser, so an out-of-scope assessment answers 404 first."""
+
+    note: Reason = ""
+
+
+@router.post(
+    "/assessments/{assessment_id}/items/{item_id}/evidence",
+    response={200: SupAssessmentDetailOut, **WRITE_ERRORS},
+    summary="上传一项的佐证材料(照片或 PDF,multipart)",
+)
+def assessment_evidence(
+    request: HttpRequest,
+    assessment_id: Path[DbId],
+    item_id: Path[DbId],
+    payload: Form[SupEvidenceIn],
+    files: File[list[UploadedFile]] = None,
+):
+    assessment = _assessment(request, assessment_id)
+    item = _item(assessment, item_id)
+    return _write(
+        lambda: services.add_evidence(
+            by=request.user, item=item, files=files or [], note=payload.note, request=request
+        ),
+        assessment,
+    )
+
+
+class SupFinalizeIn(StepIn):
+    note: Annotated[Text, StringConstraints(max_length=1000)] = ""
+
+
+@router.post(
+    "/assessments/{assessment_id}/finalize",
+    response={200: SupAssessmentDetailOut, **WRITE_ERRORS},
+    summary="考核定稿(定稿后不能再修改)",
+)
+def assessment_finalize(request: HttpRequest, assessment_id: Path[DbId], payload: SupFinalizeIn):
+    assessment = _assessment(request, assessment_id)
+    return _write(
+        lambda: services.finalize_assessment(
+            by=request.user,
+            assessment=assessment,
+            version=payload.version,
+            note=payload.note,
+            request=request,
+        ),
+        assessment,
+    )
+
+
+# --- plans: plan → goals → measures → tasks -------------------------------------------------------
+
+
+class PlanPartOut(Schema):
+    id: int
+    order: int
+    title: str
+
+
+class PlanMeasureOut(PlanPartOut):
+    tasks: list[TaskOut]
+
+
+class PlanGoalOut(PlanPartOut):
+    measures: list[PlanMeasureOut]
+
+
+class WorkPlanOut(Schema):
+    id: int
+    title: str
+    area_code: str
+    issuer_id: int | None
+    start_year: int
+    end_year: int
+    description: str
+    soon_days: int
+    version: int
+    goals: list[PlanGoalOut]
+
+
+def plan_out(plan) -> dict:
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "area_code": plan.area_id,
+        "issuer_id": plan.issuer_id,
+        "start_year": plan.start_year,
+        "end_year": plan.end_year,
+        "description": plan.description,
+        "soon_days": plan.soon_days,
+        "version": plan.version,
+        "goals": [
+            {
+                "id": goal.pk,
+                "order": goal.order,
+                "title": goal.title,
+                "measures": [
+                    {
+                        "id": measure.pk,
+                        "order": measure.order,
+                        "title": measure.title,
+                        "tasks": [task_out(task) for task in measure.tasks.all()],
+                    }
+                    for measure in goal.measures.all()
+                ],
+            }
+            for goal in selectors.plan_tree(plan)
+        ],
+    }
+
+
+PLAN_PERM = "supervision.view_plan"
+
+
+class WorkPlanIn(Schema):
+    title: Line
+    area_code: DivisionCode
+    start_year: Annotated[int, Field(ge=2000, le=2100)]
+    end_year: Annotated[int, Field(ge=2000, le=2100)]
+    issuer_unit_id: DbId | None = None
+    description: Annotated[Text, StringConstraints(max_length=4000)] = ""
+    soon_days: Annotated[int, Field(ge=0, le=365)] = 7
+
+
+@router.post("/plans", response={201: WorkPlanOut, **WRITE_ERRORS}, summary="制定工作计划")
+def plan_create(request: HttpRequest, payload: WorkPlanIn):
+    require(request, services.MANAGE_PLAN)
+    area = _division_in_scope(request, payload.area_code)
+    try:
+        issuer = None
+        if payload.issuer_unit_id:
+            issuer = unit_for(request.user, payload.issuer_unit_id)
+            if issuer is None:
+                raise ValidationError({"issuer_unit_id": _("所选单位不存在或不在您的数据范围内")})
+        if area is None:
+            raise ValidationError({"area_code": _("行政区划不存在")})
+        plan = services.create_plan(
+            by=request.user,
+            title=payload.title,
+            area=area,
+            start_year=payload.start_year,
+            end_year=payload.end_year,
+            issuer=issuer,
+            description=payload.description,
+            soon_days=payload.soon_days,
+            request=request,
+        )
+    except REFUSALS as exc:
+        return service_error(exc, {"area": "area_code"})
+    return Answer(201, plan_out(plan))
+
+
+@router.get("/plans/{plan_id}", response=WorkPlanOut, summary="工作计划详情(目标、措施、任务)")
+def get_plan(request: HttpRequest, plan_id: Path[DbId]):
+    require(request, PLAN_PERM)
+    return plan_out(selectors.plan_or_404(request.user, plan_id))
+
+
+class PlanPartIn(Schema):
+    """A goal or a measure; without `order` it goes after the last."""
+
+    order: Annotated[int, Field(ge=1, le=999)] | None = None
+    title: Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+
+
+@router.post("/plans/{plan_id}/goals", response={201: PlanGoalOut, **WRITE_ERRORS}, summary="新增行动目标")
+def goal_create(request: HttpRequest, plan_id: Path[DbId], payload: PlanPartIn):
+    require(request, PLAN_PERM)
+    plan = selectors.plan_or_404(request.user, plan_id)
+    try:
+        goal = services.add_goal(
+            by=request.user,
+            plan=plan,
+            order=payload.order or selectors.next_order(plan.goals.all()),
+            title=payload.title,
+            request=request,
+        )
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(201, {"id": goal.pk, "order": goal.order, "title": goal.title, "measures": []})
+
+
+@router.post(
+    "/goals/{goal_id}/measures", response={201: PlanMeasureOut, **WRITE_ERRORS}, summary="新增具体措施"
+)
+def measure_create(request: HttpRequest, goal_id: Path[DbId], payload: PlanPartIn):
+    require(request, PLAN_PERM)
+    goal = selectors.goal_or_404(request.user, goal_id)
+    try:
+        measure = services.add_measure(
+            by=request.user,
+            goal=goal,
+            order=payload.order or selectors.next_order(goal.measures.all()),
+            title=payload.title,
+            request=request,
+        )
+    except REFUSALS as exc:
+        return service_error(exc)
+    return Answer(201, {"id": measure.pk, "order": measure.order, "title": measure.title, "tasks": []})
+
+
+class PlanTaskIn(Schema):
+    order: Annotated[int, Field(ge=1, le=999)] | None = None
+    title: Annotated[Text, StringConstraints(min_length=1, max_length=300)]
+    lead_unit_id: DbId
+    responsible_unit_id: DbId | None = None
+    deadline: Day
+
+
+@router.post("/measures/{measure_id}/tasks", response={201: TaskOut, **WRITE_ERRORS}, summary="新增任务")
+def task_create(request: HttpRequest, measure_id: Path[DbId], payload: PlanTaskIn):
+    require(request, PLAN_PERM)
+    measure = selectors.measure_or_404(request.user, measure_id)
+    try:
+        units = {}
+        for name in ("lead_unit", "responsible_unit"):
+            pk = getattr(payload, f"{name}_id")
+            units[name] = unit_for(request.user, pk) if pk else None
+            if pk and units[name] is None:
+                raise ValidationError({f"{name}_id": _("所选单位不存在或不在您的数据范围内")})
+        task = services.add_task(
+            by=request.user,
+            measure=measure,
+            order=payload.order or selectors.next_order(measure.tasks.all()),
+            title=payload.title,
+            deadline=payload.deadline,
+            request=request,
+            **units,
+        )
+    except REFUSALS as exc:
+        return service_error(exc, {"lead_unit": "lead_unit_id", "responsible_unit": "responsible_unit_id"})
+    return Answer(201, task_out(selectors.task_for(None, task.pk)))
 
 
 __all__ = ["router"]

@@ -79,3 +79,16 @@ class TaskState(models.TextChoices):
 class AssessmentState(models.TextChoices):
     DRAFT = "draft", _("评分中")
     FINAL = "final", _("已定稿")
+
+
+class AssessmentKind(models.TextChoices):
+    UNIT = "unit", _("帮扶单位考核")
+    COUNTY = "county", _("县级巩固成果考核")
+
+
+class Comparison(models.TextChoices):
+    """How a consolidation standard's figure is judged against its threshold."""
+
+    EQ = "eq", _("等于")
+    GE = "ge", _("不低于")
+    LE = "le", _("不高于")

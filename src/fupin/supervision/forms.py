@@ -2,8 +2,10 @@
 step forms, inspections and their check results, task progress reports."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.selectors import accounts_visible_to
 from fupin.core.forms import ScopedForm, VersionedForm, no_control
 from fupin.orgs.selectors import units_visible_to
 from fupin.regions.forms import RegionField
@@ -127,8 +129,16 @@ class SendBackForm(TextChecked, VersionedForm):
     reasons = _text(_("退回理由(每条一行)"), max_length=2000, rows=3)
 
 
+MAX_PLACES = 6  # the places an inspection plans to go (a failed check adds where it went)
+PLACE_FIELDS = tuple(f"place_{n}" for n in range(1, MAX_PLACES + 1))
+
+
 class InspectionForm(TextChecked, ScopedForm):
-    region_fields = ("area",)
+    """A new 暗访 / 明查: its area, the places it goes (each with the division picker) and the
+    inspectors (accounts the user may name); none chosen: the user who records it."""
+
+    region_fields = ("area", *PLACE_FIELDS)
+    SERVICE_FIELD_ALIASES = {"places": "place_1"}
 
     kind = forms.ChoiceField(label=_("方式"), choices=InspectionKind.choices)
     title = _text(_("名称"), max_length=100)
@@ -136,7 +146,37 @@ class InspectionForm(TextChecked, ScopedForm):
     start = _date(_("开始日期"))
     end = _date(_("结束日期"))
     checklist = forms.ModelChoiceField(label=_("督查清单"), required=False, queryset=selectors.checklists())
+    inspectors = forms.ModelMultipleChoiceField(
+        label=_("督查人员"),
+        required=False,
+        queryset=accounts_visible_to(None),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选则为本人"),
+    )
     plan = _text(_("督查方案"), required=False, max_length=4000, rows=4)
+
+    place_1, place_2, place_3, place_4, place_5, place_6 = (
+        RegionField(label=format_lazy("{} {}", _("督查地点"), n), required=False)
+        for n in range(1, MAX_PLACES + 1)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        # The fields in the order of the page: the places after the area.
+        order = ["kind", "title", "area", *PLACE_FIELDS, "start", "end", "checklist", "inspectors", "plan"]
+        self.order_fields(order)
+        self.fields["inspectors"].queryset = accounts_visible_to(user).order_by("full_name", "username")
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        places = []
+        for name in PLACE_FIELDS:
+            place = data.pop(name, None)
+            if place is not None and place not in places:
+                places.append(place)
+        data["places"] = places
+        data["inspectors"] = list(data.get("inspectors") or ()) or [self.user]
+        return data
 
 
 class CheckForm(TextChecked, ScopedForm):
@@ -216,6 +256,23 @@ class AssessmentNewForm(ScopedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = units_visible_to(user)
+
+
+class CountyAssessmentForm(ScopedForm):
+    region_fields = ("county",)
+
+    county = RegionField(label=_("考核县"), levels=(3,))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
+EVIDENCE_ATTRS = {"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+
+
+class EvidenceForm(TextChecked, forms.Form):
+    """佐证材料 for one item: photos or PDFs (the service checks each file's type)."""
+
+    files = PhotosField(label=_("佐证材料"), widget=MultipleFileInput(attrs=dict(EVIDENCE_ATTRS)))
+    note = _text(_("说明"), required=False, max_length=200)
 
 
 class ScoreForm(TextChecked, forms.Form):

@@ -15,6 +15,8 @@ from fupin.orgs.selectors import units_visible_to
 from fupin.regions.forms import RegionField
 from fupin.supervision import selectors
 from fupin.supervision.choices import (
+    AssessmentKind,
+    AssessmentState,
     FindingState,
     InspectionKind,
     InspectionState,
@@ -27,6 +29,7 @@ ALL = [("", _("全部"))]
 FINDING_PERM = "supervision.view_finding"
 INSPECTION_PERM = "supervision.view_inspection"
 TASK_PERM = "supervision.view_task"
+ASSESSMENT_PERM = "supervision.view_assessment"
 SECTION = {"section": (_("督查督办"), "supervision:home")}
 NAV = "supervision/_nav.html"
 
@@ -86,6 +89,15 @@ class TaskQueryForm(FilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = units_visible_to(user)
+
+
+class AssessmentQueryForm(FilterForm):
+    region_fields = ("division",)
+
+    division = RegionField(label=_("考核地区"), required=False)
+    kind = forms.ChoiceField(label=_("考核类型"), required=False, choices=ALL + AssessmentKind.choices)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=ALL + AssessmentState.choices)
 
 
 # --- cells ------------------------------------------------------------------------------------------
@@ -210,4 +222,51 @@ TASKS = ListSpec(
     extra={**SECTION, "empty": _("没有符合条件的任务")},
 )
 
-URLS = [*urls(FINDINGS, "findings/"), *urls(INSPECTIONS, "inspections/"), *urls(TASKS, "tasks/")]
+
+def _assessed(row) -> str:
+    return str(row.unit) if row.unit_id else str(row.county)
+
+
+def _assessment_toolbar(user, query) -> list:
+    if not user.has_perm("supervision.assess"):
+        return []
+    return [(_("新建县级考核"), reverse("supervision:county_assessment_new"))]
+
+
+ASSESSMENTS = ListSpec(
+    name="supervision.assessment",
+    url="supervision:assessment",
+    title=_("考核"),
+    filters=AssessmentQueryForm,
+    rows=lambda user, f: selectors.assessment_list(user=user, **f),
+    columns=[
+        Column(
+            _("考核对象"),
+            _assessed,
+            html=lambda r: _link("supervision:assessment_detail", r, _assessed(r)),
+        ),
+        Column(_("考核类型"), lambda r: r.get_kind_display(), sort="kind"),
+        Column(_("年度"), lambda r: r.year, "int", sort="year"),
+        Column(_("考核地区"), lambda r: str(r.county), sort="county_id"),
+        Column(_("得分"), lambda r: r.total, "decimal", sort="total"),
+        Column(_("状态"), lambda r: r.get_state_display(), sort="state"),
+    ],
+    permission=ASSESSMENT_PERM,
+    new=("supervision:assessment_new", "supervision.assess"),
+    toolbar=_assessment_toolbar,
+    actions=lambda r, user: [(_("查看"), reverse("supervision:assessment_detail", args=[r.pk]))],
+    nav=NAV,
+    notes=[
+        _(
+            "帮扶单位考核按责任书六项指标,由县考核;县级巩固成果考核按考核标准,数据取自指标汇总,由市、省级考核。"
+        )
+    ],
+    extra={**SECTION, "empty": _("暂无考核")},
+)
+
+URLS = [
+    *urls(FINDINGS, "findings/"),
+    *urls(INSPECTIONS, "inspections/"),
+    *urls(TASKS, "tasks/"),
+    *urls(ASSESSMENTS, "assessments/"),
+]

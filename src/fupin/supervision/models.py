@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from fupin.core.models import Created, StatusEvent, Timestamped, Versioned
 from fupin.core.scoping import ScopedManager
 from fupin.supervision.choices import (
+    AssessmentKind,
     AssessmentState,
     CheckResult,
+    Comparison,
     Escalation,
     FindingState,
     InspectionKind,
@@ -497,11 +499,15 @@ class TaskEvent(StatusEvent):
 
 
 class Assessment(Versioned, Timestamped):
-    """A scored checklist: an assisting unit's year against its six 责任书 indicators, the figures
-    prefilled from records (outcomes' actuals), each item's score adjustable with a note until the
-    assessment is final."""
+    """A scored checklist whose figures come from records: an assisting unit's year against its six
+    责任书 indicators (kind unit: outcomes' actuals), or a county's year against the consolidation
+    standards (kind county, no unit: figures from the rollup, supervision.standards). Each item's
+    score is adjustable with a note until the assessment is final."""
 
-    unit = _unit(_("帮扶单位"))
+    kind = models.CharField(
+        _("考核类型"), max_length=8, choices=AssessmentKind.choices, default=AssessmentKind.UNIT
+    )
+    unit = _unit(_("帮扶单位"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     county = _region(_("考核地区"))
     state = models.CharField(
@@ -509,6 +515,7 @@ class Assessment(Versioned, Timestamped):
     )
     total = models.DecimalField(_("得分"), max_digits=6, decimal_places=1, default=0)
     note = models.TextField(_("考核意见"), blank=True)
+    computed_at = models.DateTimeField(_("数据取数时间"), null=True, blank=True)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("考核人"),
@@ -524,20 +531,34 @@ class Assessment(Versioned, Timestamped):
 
     class Meta:
         ordering = ["-year", "unit"]
-        verbose_name = _("帮扶成效考核")
-        verbose_name_plural = _("帮扶成效考核")
+        verbose_name = _("考核")
+        verbose_name_plural = _("考核")
         permissions = [("assess", _("可以考核评分"))]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "county"], name="supervision_assessment_once")
+            models.UniqueConstraint(fields=["unit", "year", "county"], name="supervision_assessment_once"),
+            models.UniqueConstraint(
+                fields=["year", "county"],
+                condition=Q(kind="county"),
+                name="supervision_county_assessment_once",
+            ),
         ]
 
     def __str__(self):
+        if self.kind == AssessmentKind.COUNTY:
+            return f"{self.county} {self.year}"
         return f"{self.unit} {self.year}"
+
+    @property
+    def is_county(self) -> bool:
+        return self.kind == AssessmentKind.COUNTY
 
 
 class AssessmentItem(models.Model):
+    """One line of the checklist: a 责任书 indicator (target, actual, completion) or a consolidation
+    standard (the indicator read, the figure, the comparison and threshold, met or not)."""
+
     assessment = models.ForeignKey(
-        Assessment, verbose_name=_("帮扶成效考核"), on_delete=models.CASCADE, related_name="items"
+        Assessment, verbose_name=_("考核"), on_delete=models.CASCADE, related_name="items"
     )
     order = models.PositiveSmallIntegerField(_("序号"))
     code = models.CharField(_("指标代码"), max_length=32)
@@ -546,6 +567,11 @@ class AssessmentItem(models.Model):
     target = models.DecimalField(_("目标"), max_digits=16, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(_("完成"), max_digits=16, decimal_places=2, null=True, blank=True)
     rate = models.DecimalField(_("完成率(%)"), max_digits=8, decimal_places=1, null=True, blank=True)
+    # A consolidation standard's source and rule (empty for a 责任书 indicator).
+    indicator = models.CharField(_("数据来源指标"), max_length=64, blank=True)
+    period = models.CharField(_("统计期"), max_length=7, blank=True)
+    comparison = models.CharField(_("判定"), max_length=2, choices=Comparison.choices, blank=True)
+    met = models.BooleanField(_("是否达标"), null=True, blank=True)
     suggested = models.DecimalField(_("按完成率得分"), max_digits=5, decimal_places=1)
     score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
     note = models.CharField(_("评分说明"), max_length=200, blank=True)
@@ -558,6 +584,40 @@ class AssessmentItem(models.Model):
         ordering = ["assessment", "order"]
         verbose_name = _("考核指标")
         verbose_name_plural = _("考核指标")
+
+    def __str__(self):
+        return self.name
+
+
+class AssessmentEvidence(Created):
+    """A file or photo attached to an assessment item as evidence (佐证材料): a JPEG, PNG or WebP
+    photo or a PDF, checked by its first bytes, served only through a scoped view."""
+
+    item = models.ForeignKey(
+        AssessmentItem, verbose_name=_("考核指标"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to="supervision/assessments/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=100)
+    content_type = models.CharField(max_length=32, editable=False)
+    size = models.PositiveIntegerField(_("大小(字节)"), editable=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ScopedManager()
+    scope_region_field = "item__assessment__county__code"
+    scope_unit_field = "item__assessment__unit_id"
+
+    class Meta:
+        ordering = ["item", "id"]
+        verbose_name = _("考核佐证材料")
+        verbose_name_plural = _("考核佐证材料")
 
     def __str__(self):
         return self.name

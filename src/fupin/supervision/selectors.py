@@ -440,21 +440,54 @@ def next_order(rows) -> int:
 # --- assessments ------------------------------------------------------------------------------------
 
 
-def assessment_list(*, user, year=None, unit=None):
+def assessment_list(*, user, year=None, unit=None, kind: str = "", division=None, state: str = ""):
     from fupin.supervision.models import Assessment
 
     rows = Assessment.objects.visible_to(user).select_related("unit", "county")
+    if division:
+        code = getattr(division, "code", division)
+        rows = rows.filter(county__code__startswith=code)
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
     if year:
         rows = rows.filter(year=year)
     if unit:
         rows = rows.filter(unit=unit)
-    return rows.order_by("-year", "unit__name", "id")
+    return rows.order_by("-year", "kind", "county_id", "unit__name", "id")
 
 
 def assessment_or_404(user, pk):
+    """The assessment `pk` in the user's scope (None: the system, as the API re-reads what it wrote)."""
     from fupin.supervision.models import Assessment
 
-    assessment = Assessment.objects.visible_to(user).select_related("unit", "county").filter(pk=pk).first()
+    rows = Assessment.objects.all() if user is None else Assessment.objects.visible_to(user)
+    assessment = rows.select_related("unit", "county").filter(pk=pk).first()
     if assessment is None:
         raise Http404
     return assessment
+
+
+def assessment_items(assessment):
+    """The checklist's lines with their evidence (one query for all files)."""
+    from django.db.models import Prefetch
+
+    from fupin.supervision.models import AssessmentEvidence
+
+    return assessment.items.prefetch_related(
+        Prefetch("evidence", queryset=AssessmentEvidence.objects.order_by("id"))
+    ).order_by("order")
+
+
+def assessment_item_for(assessment, pk):
+    """An item of an assessment already read in the user's scope, or None."""
+    return assessment.items.filter(pk=pk).first()
+
+
+def evidence_for(user, pk):
+    from fupin.supervision.models import AssessmentEvidence
+
+    return (
+        AssessmentEvidence.objects.visible_to(user).select_related("item__assessment").filter(pk=pk).first()
+    )

@@ -36,10 +36,12 @@ from fupin.core import validators
 from fupin.core.audit_actions import AuditAction
 from fupin.core.errors import StaleVersion, TransitionRefused
 from fupin.core.permissions import require
-from fupin.core.photos import check_photo
+from fupin.core.photos import check_photo, max_bytes, max_mb, photo_type
 from fupin.core.versioning import update_if_current
 from fupin.outcomes import selectors as outcomes
+from fupin.reports import selectors as reports
 from fupin.supervision.choices import (
+    AssessmentKind,
     AssessmentState,
     CheckResult,
     Escalation,
@@ -52,6 +54,7 @@ from fupin.supervision.choices import (
 )
 from fupin.supervision.models import (
     Assessment,
+    AssessmentEvidence,
     AssessmentItem,
     Checklist,
     ChecklistItem,
@@ -67,6 +70,7 @@ from fupin.supervision.models import (
     TaskEvent,
     TaskReport,
 )
+from fupin.supervision.standards import STANDARDS
 
 RECORD = "supervision.record_finding"
 RECTIFY = "supervision.rectify_finding"
@@ -796,6 +800,26 @@ def _suggested(max_points: Decimal, rate) -> Decimal:
     return (max_points * min(Decimal(rate), Decimal(100)) / 100).quantize(POINT)
 
 
+def _write_items(assessment: Assessment, rows: list[dict]) -> Decimal:
+    """The checklist's lines written in place (by code), so a refreshed draft keeps each item's
+    evidence and every score the assessor adjusted with a note; the suggestion follows the figures.
+    Returns the total."""
+    kept = {item.code: item for item in assessment.items.all()}
+    total = Decimal(0)
+    for fields in rows:
+        item = kept.pop(fields["code"], None)
+        score = fields["suggested"]
+        if item is not None and item.note:
+            score = min(item.score, fields["max_points"])  # the assessor's adjustment stands
+        if item is None:
+            AssessmentItem.objects.create(assessment=assessment, score=score, **fields)
+        else:
+            AssessmentItem.objects.filter(pk=item.pk).update(score=score, **fields)
+        total += score
+    AssessmentItem.objects.filter(pk__in=[item.pk for item in kept.values()]).delete()
+    return total
+
+
 @transaction.atomic
 def assess_unit(*, by, unit, year: int, county, request=None) -> Assessment:
     """Open (or refresh, while a draft) a unit's assessment for `year` in `county`: each indicator's
@@ -821,39 +845,146 @@ def assess_unit(*, by, unit, year: int, county, request=None) -> Assessment:
     if by is not None:
         pledge = outcomes.target_list(user=by, filters={"unit": unit, "year": number}).first()
     actuals = outcomes.indicator_actuals(unit_id=unit.pk, year=number)
-    assessment.items.all().delete()
-    total = Decimal(0)
+    rows = []
     for order, (code, name, points) in enumerate(PLEDGE_ITEMS, start=1):
         target = getattr(pledge, code) if pledge is not None else None
         actual = actuals[code]
         rate = outcomes.completion(actual, target)
         score = _suggested(points, rate) if target or actual else Decimal(0)
-        AssessmentItem.objects.create(
-            assessment=assessment,
-            order=order,
-            code=code,
-            name=str(name),
-            max_points=points,
-            target=target,
-            actual=actual,
-            rate=rate,
-            suggested=score,
-            score=score,
+        rows.append(
+            {
+                "order": order,
+                "code": code,
+                "name": str(name),
+                "max_points": points,
+                "target": target,
+                "actual": actual,
+                "rate": rate,
+                "suggested": score,
+            }
         )
-        total += score
+    total = _write_items(assessment, rows)
     Assessment.objects.filter(pk=assessment.pk).update(total=total, assessor=by)
     assessment.refresh_from_db()
     _audit(by, request, assessment, AuditAction.CREATE if created else AuditAction.UPDATE, county.code)
     return assessment
 
 
+def assessor_code(assessment: Assessment) -> str:
+    """The division whose own scope must cover an assessor: the county itself for a unit's assessment
+    (the county assesses the units assisting it); the level above for a county's assessment (the city
+    or province viewer: a county never assesses itself)."""
+    if assessment.kind == AssessmentKind.COUNTY:
+        return assessment.county.parent_id or assessment.county_id
+    return assessment.county_id
+
+
+SELF_ASSESSMENT = _lazy("县级巩固成果考核由上级(市、省)考核,县不能考核本县")
+
+
+def may_assess(user, assessment: Assessment) -> bool:
+    from fupin.core.permissions import may
+
+    return may(user, ASSESS, code=assessor_code(assessment), own=True)
+
+
+def _require_assessor(by, assessment: Assessment) -> None:
+    reason = str(SELF_ASSESSMENT) if assessment.kind == AssessmentKind.COUNTY else ""
+    require(by, ASSESS, code=assessor_code(assessment), own=True, reason=reason)
+
+
+def _draft(by, assessment: Assessment, refusal: str) -> Assessment:
+    """The assessment's row locked, the assessor checked, refused once final."""
+    row = (
+        Assessment._base_manager.select_related("county")
+        .select_for_update(of=("self",))
+        .get(pk=assessment.pk)
+    )
+    _require_assessor(by, row)
+    if row.state == AssessmentState.FINAL:
+        raise TransitionRefused([refusal])
+    return row
+
+
+CENT = Decimal("0.01")
+
+
+def _standard_value(by, standard, county_code: str, period: str) -> Decimal | None:
+    """The standard's figure for the county from the rollup, as the assessor may read it."""
+    value = reports.figure(
+        by, standard.indicator, division=county_code, period=period, category=standard.category
+    )
+    if standard.of is None or value is None:
+        return value
+    code, category = standard.of
+    denominator = reports.figure(by, code, division=county_code, period=period, category=category)
+    if not denominator:
+        return None
+    return Decimal(value) * 100 / Decimal(denominator)
+
+
+@transaction.atomic
+def assess_county(*, by, county, year: int, request=None) -> Assessment:
+    """Open (or refresh, while a draft) a county's assessment for `year` against the consolidation
+    standards (supervision.standards): each standard's figure read from the rollup
+    (reports.selectors.figure, as the assessor sees it), judged against its threshold; a standard met
+    suggests its points, one not met none. Only the level above the county assesses it."""
+    errors: dict = {}
+    if county is None:
+        errors["county"] = _("请选择考核地区")
+    elif county.level != 3:
+        errors["county"] = _("请选择到县级")
+    number = validators.year(errors, "year", year)
+    validators.raise_errors(errors)
+    require(by, ASSESS, code=county.parent_id or county.code, own=True, reason=str(SELF_ASSESSMENT))
+    assessment = Assessment.objects.filter(kind=AssessmentKind.COUNTY, county=county, year=number).first()
+    created = assessment is None
+    if created:
+        assessment = Assessment.objects.create(
+            kind=AssessmentKind.COUNTY, unit=None, county=county, year=number, assessor=by
+        )
+    else:
+        assessment = _draft(by, assessment, _("该考核已定稿,不能重新计算"))
+    rows = []
+    for order, standard in enumerate(STANDARDS, start=1):
+        period = standard.period_for(number)
+        value = _standard_value(by, standard, county.code, period)
+        met = standard.judge(value)
+        rows.append(
+            {
+                "order": order,
+                "code": standard.key,
+                "name": str(standard.name),
+                "max_points": standard.points,
+                "target": standard.threshold,
+                "actual": None if value is None else Decimal(value).quantize(CENT),
+                "indicator": standard.indicator,
+                "period": period,
+                "comparison": standard.comparison,
+                "met": met,
+                "suggested": standard.points if met else Decimal(0),
+            }
+        )
+    total = _write_items(assessment, rows)
+    Assessment.objects.filter(pk=assessment.pk).update(total=total, assessor=by, computed_at=timezone.now())
+    assessment.refresh_from_db()
+    _audit(by, request, assessment, AuditAction.CREATE if created else AuditAction.UPDATE, county.code)
+    return assessment
+
+
+def refresh_assessment(*, by, assessment: Assessment, request=None) -> Assessment:
+    """Compute a draft again from the records (the same service that opened it)."""
+    if assessment.kind == AssessmentKind.COUNTY:
+        return assess_county(by=by, county=assessment.county, year=assessment.year, request=request)
+    return assess_unit(
+        by=by, unit=assessment.unit, year=assessment.year, county=assessment.county, request=request
+    )
+
+
 @transaction.atomic
 def score_item(*, by, item: AssessmentItem, score, note: str = "", request=None) -> AssessmentItem:
     """Adjust one item's score (0 to its points) with a note saying why, on a draft."""
-    assessment = Assessment._base_manager.select_for_update().get(pk=item.assessment_id)
-    require(by, ASSESS, code=assessment.county_id, own=True)
-    if assessment.state == AssessmentState.FINAL:
-        raise TransitionRefused([_("该考核已定稿,不能修改评分")])
+    assessment = _draft(by, item.assessment, _("该考核已定稿,不能修改评分"))
     errors: dict = {}
     note = validators.text(errors, "note", note, max_length=200, single_line=True)
     try:
@@ -876,12 +1007,9 @@ def score_item(*, by, item: AssessmentItem, score, note: str = "", request=None)
 
 @transaction.atomic
 def finalize_assessment(*, by, assessment: Assessment, version: int | None, note: str = "", request=None):
-    require(by, ASSESS, code=assessment.county_id, own=True)
-    row = Assessment._base_manager.select_for_update().get(pk=assessment.pk)
+    row = _draft(by, assessment, _("该考核已定稿"))
     if version is not None and row.version != version:
         raise StaleVersion()
-    if row.state == AssessmentState.FINAL:
-        raise TransitionRefused([_("该考核已定稿")])
     errors: dict = {}
     note = validators.text(errors, "note", note, max_length=1000)
     validators.raise_errors(errors)
@@ -892,19 +1020,83 @@ def finalize_assessment(*, by, assessment: Assessment, version: int | None, note
     return row
 
 
+MAX_EVIDENCE = 9  # files per upload
+PDF = b"%PDF-"
+
+
+def check_evidence(upload) -> str:
+    """The content type of an acceptable evidence file (a photo, or a PDF by its first bytes)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(PDF):
+        if upload.size > max_bytes():
+            raise ValidationError(
+                _("文件“%(name)s”超过 %(mb)s MB") % {"name": upload.name, "mb": max_mb()}, code="too_large"
+            )
+        return "application/pdf"
+    if photo_type(upload) is None:
+        raise ValidationError(
+            _("“%(name)s”不是 JPEG、PNG、WebP 图片或 PDF 文件") % {"name": upload.name}, code="bad_type"
+        )
+    return check_photo(upload)
+
+
+@transaction.atomic
+def add_evidence(
+    *, by, item: AssessmentItem, files, note: str = "", request=None
+) -> list[AssessmentEvidence]:
+    """佐证材料: photos or PDFs attached to an item by the assessor, while the assessment is a draft."""
+    assessment = _draft(by, item.assessment, _("该考核已定稿,不能再上传佐证材料"))
+    errors: dict = {}
+    note = validators.text(errors, "note", note, max_length=200, single_line=True)
+    uploads = [u for u in (files or ()) if u]
+    checked, problems = [], []
+    if not uploads:
+        errors["files"] = _("请选择要上传的佐证材料")
+    elif len(uploads) > MAX_EVIDENCE:
+        errors["files"] = _("每次最多上传%(n)d个文件") % {"n": MAX_EVIDENCE}
+    else:
+        for upload in uploads:
+            try:
+                checked.append((upload, check_evidence(upload)))
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+    if problems:
+        errors["files"] = ";".join(problems)
+    validators.raise_errors(errors)
+    made = []
+    for upload, content_type in checked:
+        name = " ".join(str(upload.name or "").split())[:100] or "file"
+        if validators.has_control(name):
+            name = "file"
+        evidence = AssessmentEvidence.objects.create(
+            item=item, file=upload, name=name, content_type=content_type, size=upload.size, note=note, by=by
+        )
+        _audit(by, request, evidence, AuditAction.CREATE, assessment.county_id)
+        made.append(evidence)
+    return made
+
+
 __all__ = [
+    "add_evidence",
     "add_goal",
     "add_measure",
     "add_task",
+    "assess_county",
+    "assess_unit",
     "close_finding",
     "create_inspection",
     "create_plan",
     "escalate_findings",
+    "finalize_assessment",
     "finish_inspection",
     "plan_rectification",
     "record_check",
     "record_finding",
+    "refresh_assessment",
     "report_task",
+    "score_item",
     "send_back",
     "submit_rectification",
 ]

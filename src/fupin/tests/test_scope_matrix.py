@@ -75,8 +75,10 @@ NOT_RECORDS = {
     "core:outbox_token",
     "core:service_worker",
     # A job (an import …) is its starter's own: jobs/tests/test_jobs.py and
-    # registry/tests/test_import_views.py prove another user gets 404.
+    # registry/tests/test_import_views.py prove another user gets 404; jobs/tests/test_files.py the
+    # same for its generated file.
     "jobs:status",
+    "jobs:download",
     "registry:import_report",
 }
 # The signed-in user's own account pages (profile, password, 2FA, tokens): each reads only
@@ -206,7 +208,17 @@ ADMIN_NOT_SCOPED = {
 # ADMIN_OBJECTS and objects(objs), which makes its records of 兴海县's world).
 APP_MATRICES = [
     importlib.import_module(f"fupin.{app}.tests.matrix")
-    for app in ("party", "assistance", "projects", "outcomes", "monitoring", "supervision", "reports")
+    for app in (
+        "party",
+        "assistance",
+        "projects",
+        "outcomes",
+        "monitoring",
+        "supervision",
+        "reports",
+        "documents",
+        "exchange",
+    )
 ]
 for _matrix in APP_MATRICES:
     assert not set(_matrix.PAGES) & set(PAGES), "a page declared twice"

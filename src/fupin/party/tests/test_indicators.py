@@ -214,3 +214,38 @@ def test_meetings_due_counts_the_periods_owed_this_year(world, monkeypatch):
     assert recount(due, prefix=XINGHAI, period="2026") == 22 + 16 + 8
     assert recount(due, prefix=XINGHAI, period="2025") == 0  # counted for the current year only
     assert recount(due, prefix=FENGHUANG, period="2026") == 16
+
+
+def test_meetings_met_counts_the_periods_held_of_those_owed(world, monkeypatch):
+    """On 2026-07-15 (the periods of test_meetings_due_…): 民族村's branch met 支部委员会 in February
+    (twice: one period), 党课 in the second quarter and, through its group, 党小组会 in March — 3 of
+    its 22; a 主题党日 in July is in a period not yet ended and counts nothing. 宁曲村's branch met
+    支部委员会 in January — 1 of 16; its 党小组会 counts nothing (it has no group). The township
+    committee's meeting is no branch's. 完成率 = met ÷ due × 100."""
+    from django.utils import timezone
+
+    from fupin.party.models import Meeting
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 7, 15))
+    met = catalogue()["party.meetings_met"]
+    assert recount(met, prefix=XINGHAI, period="2026") == 0
+    minzu, group, ningqu = world["party_branch"], world["group"], world["ningqu"]
+    for org, kind, day in [
+        (minzu, "committee", dt.date(2026, 2, 3)),
+        (minzu, "committee", dt.date(2026, 2, 20)),
+        (minzu, "lesson", dt.date(2026, 5, 8)),
+        (group, "group", dt.date(2026, 3, 9)),
+        (minzu, "theme_day", dt.date(2026, 7, 1)),
+        (ningqu, "committee", dt.date(2026, 1, 12)),
+        (ningqu, "group", dt.date(2026, 1, 13)),
+        (world["committee"], "committee", dt.date(2026, 1, 14)),
+    ]:
+        Meeting.objects.create(org=org, kind=kind, held_on=day, topic="学习")
+    assert recount(met, prefix=MINZU_VILLAGE, period="2026") == 3
+    assert recount(met, prefix=NINGQU_VILLAGE, period="2026") == 1
+    assert recount(met, prefix=XINGHAI, period="2026") == 4
+    assert recount(met, prefix=XINGHAI, period="2025") == 0  # the current year only, as due
+    assert recount(met, prefix=FENGHUANG, period="2026") == 0
+    completion = catalogue()["party.meetings_completion"]
+    assert recount(completion, prefix=MINZU_VILLAGE, period="2026") == Decimal(3) * 100 / Decimal(22)
+    assert recount(completion, prefix=XINGHAI, period="2026") == Decimal(4) * 100 / Decimal(22 + 16)

@@ -124,3 +124,30 @@ def test_it_refuses_transitions_from_the_wrong_status(minzu, cast):
     assert "不能提出脱贫" in info.value.reasons[0]
     with pytest.raises(TransitionRefused):
         lifecycle.household_identify(by=cast["county"], household=minzu[0], reason=" ")
+
+
+def _todo(user):
+    from fupin.core.todo import todos_for
+
+    return {str(t.label): t for t in todos_for(user) if t.app == "registry"}
+
+
+def test_each_step_of_the_review_waits_in_its_reviewers_todo_and_opens_exactly_those(
+    client, poor, cast, township
+):
+    _meet_standard(poor)
+    assert _todo(township) == {} and _todo(cast["county"]) == {}
+    lifecycle.exit_propose(by=cast["cadre"], household=poor, year=2017, reason="收入稳定超过标准")
+    item = _todo(township)["待乡镇审核的脱贫申请"]
+    assert item.count == 1 and item.url.endswith("?exit_review=proposed")
+    assert "待县级审定的脱贫申请" not in _todo(cast["county"])
+    assert _todo(cast["outsider"]) == {}  # another county's officer: nothing of 兴海县
+    client.force_login(township)
+    page = client.get(item.url).content.decode()
+    assert poor.number in page and "共 1 条" in page
+    lifecycle.exit_check(by=township, household=poor, approve=True, reason="核实无误")
+    assert "待乡镇审核的脱贫申请" not in _todo(township)
+    item = _todo(cast["county"])["待县级审定的脱贫申请"]
+    assert item.count == 1 and item.url.endswith("?exit_review=checked")
+    lifecycle.exit_approve(by=cast["county"], household=poor, approve=True, reason="公告无异议")
+    assert _todo(cast["county"]) == {}

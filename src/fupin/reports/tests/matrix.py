@@ -5,9 +5,9 @@ API and the back office; matrix_dashboard: the 驾驶舱 pages; matrix_profile: 
 and merged here, with one world for all of them.
 """
 
-from fupin.reports.tests import matrix_dashboard, matrix_profile, matrix_rollup
+from fupin.reports.tests import matrix_dashboard, matrix_profile, matrix_rollup, matrix_tabulations
 
-_PARTS = (matrix_rollup, matrix_dashboard, matrix_profile)
+_PARTS = (matrix_rollup, matrix_dashboard, matrix_profile, matrix_tabulations)
 
 PAGES: dict = {name: page for part in _PARTS for name, page in part.PAGES.items()}
 NOT_RECORDS: set = set().union(*(part.NOT_RECORDS for part in _PARTS))

@@ -305,3 +305,26 @@ def test_month_keys(world):
     months = set(Rollup.objects.filter(indicator="rtest.purchases").values_list("period", flat=True))
     # The world's sale on behalf of 2020-09-30: the same key on both databases.
     assert "2020-09" in months and all(len(m) == 7 and m[4] == "-" for m in months)
+
+
+def test_a_households_own_edit_marks_its_village(world, django_capture_on_commit_callbacks, monkeypatch):
+    """A versioned edit is an UPDATE (core.versioning.update_if_current), not a save(): it still tells
+    the rollup's hooks, so the 驾驶舱 follows within the minute, not the next night."""
+    from fupin.registry import services as registry
+
+    monkeypatch.setattr(hooks._local, "pending", None, raising=False)
+    DirtyCode.objects.all().delete()
+    zhaxi = world["zhaxi"]
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.household_update(
+            by=world["county"], household=zhaxi, version=zhaxi.version, safe_water=False
+        )
+    assert set(DirtyCode.objects.values_list("code", "source")) == {(MINZU_VILLAGE, "registry.Household")}
+    # A write that changes nothing is no write: nothing marked.
+    DirtyCode.objects.all().delete()
+    zhaxi.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.household_update(
+            by=world["county"], household=zhaxi, version=zhaxi.version, safe_water=False
+        )
+    assert not DirtyCode.objects.exists()

@@ -4,7 +4,8 @@ operations and back-office objects, and `objects(objs)`, its records of 兴海�
 The records: an inspector of 兴海县 (`inspector`), a checklist, a 暗访 of 兴海县 with one failed item
 that opened a finding at 民族村 (the responsible unit 大唐, so the lists show the marker), a second
 finding already submitted with before and after photos (ready to verify), a plan of 兴海县 broken
-into one goal, one measure and one task of 大唐, and 兴海县's assessment of 大唐 for 2020.
+into one goal, one measure and one task of 大唐, and 兴海县's assessment of 大唐 for 2020 with a photo
+as evidence on its first item.
 """
 
 import datetime
@@ -98,6 +99,19 @@ PAGES: dict = {
         "post",
         data=lambda o: {"version": o["sup_assessment"].version},
     ),
+    "supervision:assessment_export": Page(plain_url("supervision:assessment_export"), "export"),
+    "supervision:county_assessment_new": Page(plain_url("supervision:county_assessment_new"), "reference"),
+    "supervision:assessment_refresh": Page(
+        object_url("supervision:assessment_refresh", "sup_assessment"), "post", data=lambda o: {}
+    ),
+    "supervision:assessment_evidence": Page(
+        lambda o: reverse(
+            "supervision:assessment_evidence",
+            args=[o["sup_assessment"].pk, o["sup_assessment"].items.first().pk],
+        ),
+        "detail",
+    ),
+    "supervision:evidence_file": Page(object_url("supervision:evidence_file", "sup_evidence"), "detail"),
     # Numbers only, open to everyone (tests/test_public.py checks nothing personal is on it).
     "supervision:public_counts": Page(
         lambda o: reverse("supervision:public_counts", args=[XINGHAI]), "reference"
@@ -141,6 +155,62 @@ API: dict = {
         ("POST", lambda o: {"version": o["sup_task"].version, "progress": 50, "note": "矩阵"}),
     ),
 }
+
+
+def _api_assessment(o) -> str:
+    return f"/api/supervision/assessments/{o['sup_assessment'].pk}"
+
+
+def _api_item(o) -> str:
+    return f"{_api_assessment(o)}/items/{o['sup_assessment'].items.first().pk}"
+
+
+API.update(
+    {
+        "/api/supervision/assessments": (lambda o: "/api/supervision/assessments", "list"),
+        "/api/supervision/assessments/{assessment_id}": (_api_assessment, "detail"),
+        "/api/supervision/assessments/{assessment_id}/refresh": (
+            lambda o: f"{_api_assessment(o)}/refresh",
+            ("POST", lambda o: {}),
+        ),
+        "/api/supervision/assessments/{assessment_id}/items/{item_id}/score": (
+            lambda o: f"{_api_item(o)}/score",
+            ("POST", lambda o: {"score": "1", "note": "矩阵"}),
+        ),
+        "/api/supervision/assessments/{assessment_id}/items/{item_id}/evidence": (
+            lambda o: f"{_api_item(o)}/evidence",
+            ("POST", lambda o: {}),
+        ),
+        "/api/supervision/assessments/{assessment_id}/finalize": (
+            lambda o: f"{_api_assessment(o)}/finalize",
+            ("POST", lambda o: {"version": o["sup_assessment"].version}),
+        ),
+        # Creating a plan of 兴海县: the outsider's scope does not cover the area (404).
+        "/api/supervision/plans": (
+            lambda o: "/api/supervision/plans",
+            ("POST", lambda o: {"title": "矩阵", "area_code": XINGHAI, "start_year": 2026, "end_year": 2026}),
+        ),
+        "/api/supervision/plans/{plan_id}": (
+            lambda o: f"/api/supervision/plans/{o['sup_plan'].pk}",
+            "detail",
+        ),
+        "/api/supervision/plans/{plan_id}/goals": (
+            lambda o: f"/api/supervision/plans/{o['sup_plan'].pk}/goals",
+            ("POST", lambda o: {"title": "矩阵"}),
+        ),
+        "/api/supervision/goals/{goal_id}/measures": (
+            lambda o: f"/api/supervision/goals/{o['sup_goal'].pk}/measures",
+            ("POST", lambda o: {"title": "矩阵"}),
+        ),
+        "/api/supervision/measures/{measure_id}/tasks": (
+            lambda o: f"/api/supervision/measures/{o['sup_measure'].pk}/tasks",
+            (
+                "POST",
+                lambda o: {"title": "矩阵", "lead_unit_id": o["datang"].pk, "deadline": "2099-12-31"},
+            ),
+        ),
+    }
+)
 
 ADMIN_OBJECTS: dict = {
     "supervision.finding": lambda o: o["sup_finding"],
@@ -232,8 +302,12 @@ def objects(objs: dict) -> dict:
         deadline=datetime.date(2099, 12, 31),
     )
     assessment = services.assess_unit(by=objs["county"], unit=datang, year=2020, county=county)
+    (evidence,) = services.add_evidence(
+        by=objs["county"], item=assessment.items.first(), files=[photo("evidence.png")], note="矩阵"
+    )
     return {
         "sup_assessment": assessment,
+        "sup_evidence": evidence,
         "inspector": inspector,
         "sup_category": category,
         "sup_checklist": checklist,

@@ -145,3 +145,36 @@ def test_the_data_file_marks_quoted_texts_and_a_second_run_makes_nothing(demo):
                 assert item["title"] in text, item["title"]
             if "basis" in item:
                 assert item["basis"] in text, item["basis"]
+
+
+def test_xinghai_has_its_consolidation_assessment_of_this_year(demo):
+    from decimal import Decimal
+
+    from fupin.reports import selectors as reports
+    from fupin.supervision.models import Assessment
+    from fupin.supervision.standards import STANDARDS
+
+    assessment = Assessment.objects.get(kind="county", county_id="632524", year=timezone.localdate().year)
+    viewer = assessment.assessor
+    assert viewer.username == "viewer_qinghai" and assessment.state == "draft" and assessment.unit is None
+    items = {i.code: i for i in assessment.items.all()}
+    assert list(items) == [s.key for s in STANDARDS]
+    for standard in STANDARDS:
+        if standard.of is None:  # a figure straight from the rollup, as the viewer reads it
+            value = reports.figure(
+                viewer,
+                standard.indicator,
+                division="632524",
+                period=standard.period_for(assessment.year),
+                category=standard.category,
+            )
+            expected = None if value is None else Decimal(value).quantize(Decimal("0.01"))
+            assert items[standard.key].actual == expected, standard.key
+    assert assessment.total == sum(i.score for i in items.values())
+    evidence = [e for i in items.values() for e in i.evidence.all()]
+    assert sorted(e.content_type for e in evidence) == ["application/pdf", "image/jpeg"]
+    if not items["overdue_visits"].met:
+        assert (
+            items["overdue_visits"].note
+            and items["overdue_visits"].score == items["overdue_visits"].max_points / 2
+        )

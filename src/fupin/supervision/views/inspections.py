@@ -24,9 +24,7 @@ def inspection_new(request):
         title=_("新建督查"),
         back=reverse("supervision:inspection_list"),
         success=lambda inspection: reverse("supervision:inspection_detail", args=[inspection.pk]),
-        write=lambda f: services.create_inspection(
-            by=request.user, request=request, inspectors=[request.user], **f.cleaned_data
-        ),
+        write=lambda f: services.create_inspection(by=request.user, request=request, **f.service_fields()),
         crumbs=[(_("督查"), reverse("supervision:inspection_list"))],
     )
 

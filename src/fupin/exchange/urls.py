@@ -1,0 +1,4 @@
+from fupin.exchange import views
+
+app_name = "exchange"
+urlpatterns = views.urlpatterns

@@ -7,7 +7,9 @@ Each of these, left unchecked, passes `check --deploy` and then fails in front o
   encryption or look-up, so a missing or malformed key is an error on the first household saved;
 - the collected static files: the manifest storage answers every page that names a static file not
   in its manifest with a 500 ("Missing staticfiles manifest entry"), so a server started without
-  `collectstatic`, or after an upgrade that added a file, serves no page at all.
+  `collectstatic`, or after an upgrade that added a file, serves no page at all;
+- the PDF renderer: WeasyPrint loads pango when the first 明白卡 is printed, so a server without
+  Debian's pango answers that first print with a 500.
 """
 
 import json
@@ -135,3 +137,20 @@ def found_static_paths() -> list[str]:
 def check_static_collected(app_configs, **kwargs):
     problem = static_files_problem()
     return [problem] if problem else []
+
+
+@register(deploy=True)
+def check_pdf_renderer(app_configs, **kwargs):
+    """WeasyPrint imports (its pango and fontconfig libraries load) — what printing a card needs."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return [
+            Error(
+                f"The PDF renderer (WeasyPrint) cannot load: {exc}. 明白卡 and 一户一档 would fail.",
+                hint="Install pango and the CJK fonts: scripts/system-packages --runtime "
+                "(Debian: libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk).",
+                id="fupin.E030",
+            )
+        ]
+    return []

@@ -101,3 +101,21 @@ def test_the_demo_storage_needs_no_collectstatic(db, settings):
     """Without the manifest storage (demo, tests) the apps serve their own files: nothing to collect."""
     assert "Manifest" not in settings.STORAGES["staticfiles"]["BACKEND"]
     assert not {"fupin.E020", "fupin.E021"} & deploy_ids()
+
+
+def test_a_missing_pdf_renderer_fails_the_deploy_check(db, monkeypatch):
+    """Without pango, WeasyPrint's import raises OSError: the check says so before anyone prints."""
+    import builtins
+    import sys
+
+    assert "fupin.E030" not in deploy_ids()  # this machine has pango
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    assert "fupin.E030" in deploy_ids()

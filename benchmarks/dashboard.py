@@ -18,12 +18,15 @@ block is skipped when its rows are there: rows carry `created_at = STAMP` or a '
 
 The runs (`run_*`), each with its limit in the same run:
 - `dashboard`: p50/p95/p99 of `/` for a national viewer, a province viewer and a county officer
-  through the test Client, against a bare view (one hand-written SQL over `reports_rollup` giving
-  the same key figures and trends, as JSON) through the same Client; the figures are asserted equal.
+  through the test Client, against a bare view (one hand-written SQL over the rollup — a larger
+  division's rows of `reports_rolluptotal`, a village's of `reports_rollup` — giving the same key
+  figures and trends, as JSON) through the same Client; the figures are asserted equal.
 - `refresh`: `reports.services.refresh()` (full, every indicator) against one hand-written
-  `INSERT … SELECT … GROUP BY GROUPING SETS` per indicator into a scratch copy of the rollup, and
-  against DuckDB running the same group-bys over a Parquet snapshot of the records (pyarrow writes
-  the snapshot, timed apart); rows of ours equal the hand-written ones and DuckDB's (asserted).
+  `INSERT … SELECT … GROUP BY GROUPING SETS` per indicator into a scratch copy of the rollup, then
+  its totals above the village (`hand_totals`, one more GROUPING SETS), and against DuckDB running
+  the same group-bys over a Parquet snapshot of the records (pyarrow writes the snapshot, timed
+  apart); rows of ours (village rows and totals) equal the hand-written ones, the village rows
+  DuckDB's (asserted).
 - `incremental`: one household's edit through `registry.services`, so the dirty marks are written as
   in production, then `reports.services.drain()`.
 - `pages`: the old on-the-fly aggregates the issue names (a province's incidence, the assistance
@@ -1305,9 +1308,32 @@ def hand_select(spec: dict, d: Dialect, area: str = "") -> str:
 
 
 SCRATCH = "bench_rollup"
+SCRATCH_TOTALS = "bench_rolluptotal"
 _ROLLUP_COLUMNS = (
     "indicator, category, period, unit_id, code, province, city, county, township, village, value"
 )
+_TOTAL_COLUMNS = "indicator, category, period, unit_id, code, parent, value"
+
+
+def hand_totals(table: str, where: str) -> str:
+    """The totals above the village (reports.RollupTotal) from a rollup table's rows, the hand-written
+    way: one GROUP BY GROUPING SETS (a pass over the rows, PostgreSQL and DuckDB alike), each set's
+    division and its parent picked with GROUPING(); a group of records filed above the level (its
+    column '') is no division's."""
+    code = (
+        "CASE WHEN GROUPING(township) = 0 THEN township WHEN GROUPING(county) = 0 THEN county "
+        "WHEN GROUPING(city) = 0 THEN city ELSE province END"
+    )
+    parent = (
+        "CASE WHEN GROUPING(township) = 0 THEN county WHEN GROUPING(county) = 0 THEN city "
+        "WHEN GROUPING(city) = 0 THEN province ELSE '' END"
+    )
+    return (
+        f"SELECT indicator, category, period, unit_id, {code} AS code, {parent} AS parent, sum(value) "
+        f"FROM {table} WHERE {where} GROUP BY indicator, category, period, unit_id, GROUPING SETS "
+        "((province, city, county, township), (province, city, county), (province, city), (province)) "
+        f"HAVING {code} <> ''"
+    )
 
 
 def _stored_codes() -> list[str]:
@@ -1327,6 +1353,14 @@ def hand_refresh(specs: list[dict], d: Dialect, codes: list[str], area: str = ""
             with transaction.atomic():
                 c.execute(f"DELETE FROM {SCRATCH} WHERE indicator = %s AND code LIKE %s", [code, area + "%"])
                 c.execute(f"INSERT INTO {SCRATCH} ({_ROLLUP_COLUMNS}) {hand_select(by_code[code], d, area)}")
+                c.execute(
+                    f"DELETE FROM {SCRATCH_TOTALS} WHERE indicator = %s AND code LIKE %s", [code, area + "%"]
+                )
+                c.execute(
+                    f"INSERT INTO {SCRATCH_TOTALS} ({_TOTAL_COLUMNS}) "
+                    + hand_totals(SCRATCH, "indicator = %s AND code LIKE %s"),
+                    [code, area + "%"],
+                )
             times[code] = time.perf_counter() - clock
     return times
 
@@ -1343,7 +1377,18 @@ def _rows_differ(codes: list[str], area: str = "") -> dict[str, int]:
             f"EXCEPT ALL SELECT {cols} FROM reports_rollup WHERE {where}) y GROUP BY 1",
             [codes, area + "%"] * 4,
         )
-        return dict(c.fetchall())
+        found = dict(c.fetchall())
+        cols = "indicator, category, period, coalesce(unit_id, -1), code, parent, value"
+        c.execute(
+            f"SELECT indicator || ' (totals)', count(*) FROM (SELECT {cols} FROM reports_rolluptotal WHERE {where} "
+            f"EXCEPT ALL SELECT {cols} FROM {SCRATCH_TOTALS} WHERE {where}) x GROUP BY 1 "
+            f"UNION ALL SELECT indicator || ' (totals, hand only)', count(*) FROM (SELECT {cols} FROM "
+            f"{SCRATCH_TOTALS} WHERE {where} EXCEPT ALL SELECT {cols} FROM reports_rolluptotal WHERE {where}) y "
+            "GROUP BY 1",
+            [codes, area + "%"] * 4,
+        )
+        found.update(c.fetchall())
+        return found
 
 
 # The base tables the stored indicators read, and the columns they read: the Parquet snapshot.
@@ -1433,9 +1478,14 @@ def duckdb_refresh(today: datetime.date, folder: str, codes: list[str], area: st
     d_specs = {s["code"]: s for s in hand_specs(d, today)}
     times = {}
     clock = time.perf_counter()
+    db.execute(
+        "CREATE TABLE totals (indicator VARCHAR, category VARCHAR, period VARCHAR, unit_id INTEGER, code VARCHAR, "
+        "parent VARCHAR, value DECIMAL(20, 2))"
+    )
     for code in codes:
         started = time.perf_counter()
         db.execute(f"INSERT INTO rollup {hand_select(d_specs[code], d, area)}")
+        db.execute(f"INSERT INTO totals {hand_totals('rollup', 'indicator = ?')}", [code])
         times[code] = time.perf_counter() - started
     total = time.perf_counter() - clock
     found = db.execute(
@@ -1479,7 +1529,11 @@ def run_refresh(progress=print, today=None, skip=(), county="", area="") -> dict
     if missing:
         raise SystemExit(f"no hand-written GROUP BY for {', '.join(missing)}")
     with connection.cursor() as c:
-        c.execute(f"CREATE TABLE IF NOT EXISTS {SCRATCH} (LIKE reports_rollup INCLUDING ALL)")
+        # Dropped first: the rollup's indexes are the scratch copy's (a copy made before they
+        # changed would time a different table).
+        c.execute(f"DROP TABLE IF EXISTS {SCRATCH}, {SCRATCH_TOTALS}")
+        c.execute(f"CREATE TABLE {SCRATCH} (LIKE reports_rollup INCLUDING ALL)")
+        c.execute(f"CREATE TABLE {SCRATCH_TOTALS} (LIKE reports_rolluptotal INCLUDING ALL)")
         c.execute("ANALYZE")
     result = {"indicators": len(codes), "area": area, "load_before": load()}
     # Ours replaces existing rows (one untimed refresh first when its table is empty); the hand-written
@@ -1488,7 +1542,7 @@ def run_refresh(progress=print, today=None, skip=(), county="", area="") -> dict
         progress("  warm-up: one untimed refresh …")
         services.refresh(indicators=codes, area=area)
     with connection.cursor() as c:
-        c.execute(f"TRUNCATE {SCRATCH}")
+        c.execute(f"TRUNCATE {SCRATCH}, {SCRATCH_TOTALS}")
     progress("  ours: reports.services.refresh() …")
     marks = [time.perf_counter()]
     names = []
@@ -1634,31 +1688,35 @@ def _figure_plan(narrow: bool, today: datetime.date) -> list[dict]:
 
 
 BARE_SQL = """
+SELECT indicator, period, sum(value) FROM reports_rolluptotal
+WHERE indicator = ANY(%(codes)s) AND code = ANY(%(larger)s) AND category = '' AND period <= %(last)s
+GROUP BY indicator, period
+UNION ALL
 SELECT indicator, period, sum(value) FROM reports_rollup
-WHERE indicator = ANY(%(codes)s) AND category = '' AND period = ANY(%(periods)s) AND ({area})
+WHERE indicator = ANY(%(codes)s) AND code = ANY(%(villages)s) AND category = '' AND period <= %(last)s
 GROUP BY indicator, period
 """
 
 
 def bare_figures(prefixes: list[str], division: str | None, plan: list[dict], today: datetime.date) -> dict:
-    """The key figures and their trends from one hand-written SQL over reports_rollup."""
-    columns = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
-    if division:
-        area, params = f"{columns[len(division)]} = %(division)s", {"division": division}
-    else:
-        groups: dict[int, list[str]] = {}
-        for p in prefixes:
-            groups.setdefault(len(p), []).append(p)
-        area = " OR ".join(f"{columns[n]} = ANY(%(p{n})s)" for n in groups) or "false"
-        params = {f"p{n}": codes for n, codes in groups.items()}
+    """The key figures and their trends from one hand-written SQL over the rollup: a larger
+    division's total rows (reports_rolluptotal), a village's own rows."""
+    areas = [division] if division else prefixes
+    params = {
+        "larger": [a for a in areas if len(a) < 12],
+        "villages": [a for a in areas if len(a) == 12],
+    }
     codes = sorted({code for f in plan for code, _period in f["parts"]})
     periods = {p for f in plan for p in f["trend"]}
     years = {str(today.year)} | {p[:4] for p in periods}
     # Every period key read, listed (the index's third column): '', the trend's, each year's months.
     keys = sorted({"", *periods, *years, *(f"{y}-{m:02d}" for y in years for m in range(1, 13))})
     with connection.cursor() as c:
-        c.execute(BARE_SQL.format(area=area), {**params, "codes": codes, "periods": keys})
-        sums: dict[tuple[str, str], Decimal] = {(i, p): v for i, p, v in c.fetchall()}
+        # `period <= the last key`: with a third list (`period = ANY(keys)`) PostgreSQL scans the table.
+        c.execute(BARE_SQL, {**params, "codes": codes, "last": max(keys)})
+        sums: dict[tuple[str, str], Decimal] = {}
+        for i, p, v in c.fetchall():
+            sums[(i, p)] = sums.get((i, p), Decimal(0)) + v
 
     def value(code: str, kind: str, period: str) -> Decimal:
         if kind == "snapshot":

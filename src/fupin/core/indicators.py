@@ -130,11 +130,19 @@ def register(indicator: Indicator) -> Indicator:
     return indicator
 
 
-def catalogue() -> dict[str, Indicator]:
-    """Every declared indicator, after each installed app's `indicators.py` was imported."""
-    from django.utils.module_loading import autodiscover_modules
+_discovered = False
 
-    autodiscover_modules("indicators")
+
+def catalogue() -> dict[str, Indicator]:
+    """Every declared indicator, after each installed app's `indicators.py` was imported (once per
+    process: the discovery asks the import system about every app, about 5 ms a call, and the
+    驾驶舱 asks for the catalogue several times a request)."""
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("indicators")
+        _discovered = True
     return CATALOGUE
 
 

@@ -51,10 +51,16 @@ def register(provider: Provider) -> Provider:
 _ORDER = {OVERDUE: 0, SOON: 1, DUE: 2}
 
 
+_discovered = False
+
+
 def todos_for(user) -> list[Todo]:
     """Every item waiting for `user` (count > 0), the overdue first."""
-    from django.utils.module_loading import autodiscover_modules
+    global _discovered
+    if not _discovered:  # once per process, as core.indicators.catalogue
+        from django.utils.module_loading import autodiscover_modules
 
-    autodiscover_modules("todo")
+        autodiscover_modules("todo")
+        _discovered = True
     items = [item for provider in PROVIDERS for item in provider(user) if item.count > 0]
     return sorted(items, key=lambda item: (_ORDER.get(item.level, 3), item.app))

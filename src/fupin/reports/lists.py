@@ -6,8 +6,8 @@ training) beside the household outcomes (monitoring objects, income growth, exit
 identifications, eliminations), so an organisation department sees where strong branches and good
 outcomes go together and where they do not (抓党建促脱贫).
 
-Every value is the rollup's (reports.Rollup), one correlated subquery per column on the village
-column (the `rollup_village` index): the page sorts and filters on them in SQL like any list, and
+Every value is the rollup's (reports.Rollup), one correlated subquery per column on the village's
+code (the `rollup_code_period` index): the page sorts and filters on them in SQL like any list, and
 the export is the list's. A column whose indicator is not declared shows empty (None), never 0.
 """
 
@@ -75,9 +75,9 @@ def _value(code: str, category: str, year: int | None):
             numerator * Value(Decimal(ind.scale)) / NullIf(denominator, Value(0)), output_field=AMOUNT
         )
     rows = Rollup.objects.filter(
-        _period_q(ind, year or 0), indicator=code, category=category, village=OuterRef("code")
+        _period_q(ind, year or 0), indicator=code, category=category, code=OuterRef("code")
     )
-    summed = rows.order_by().values("village").annotate(v=Sum("value")).values("v")
+    summed = rows.order_by().values("code").annotate(v=Sum("value")).values("v")
     return Coalesce(Subquery(summed, output_field=AMOUNT), Value(Decimal(0)), output_field=AMOUNT)
 
 

@@ -17,7 +17,7 @@ from fupin.outcomes.models import Purchase
 from fupin.registry.models import Household, Member
 from fupin.reports import apps as hooks
 from fupin.reports import selectors, services
-from fupin.reports.models import DirtyCode, Rollup
+from fupin.reports.models import DirtyCode, Rollup, RollupTotal
 from fupin.testing import CAST_REGIONS, MINZU_VILLAGE, NINGQU_VILLAGE, XINGHAI, make_user
 
 WORLD_LAYERS = ("households", "party", "assistance", "projects", "outcomes", "monitoring")
@@ -189,6 +189,8 @@ def test_a_trend_reads_what_figure_reads_in_each_period(world, national, divisio
     services.refresh()
     months = [f"2020-{m:02d}" for m in range(1, 13)]
     years = ["2018", "2019", "2020", "2021", "2026"]
+    # And `figures` (every indicator at once, the 驾驶舱's read) answers what figure and trend do.
+    read = selectors.figures(national, list(declared.catalogue()), division=division, periods=months + years)
     for code in declared.catalogue():
         for periods in (months, years):
             points = selectors.trend(national, code, division=division, periods=periods)
@@ -196,6 +198,16 @@ def test_a_trend_reads_what_figure_reads_in_each_period(world, national, divisio
             assert len(points) == len(each) and all(
                 a == b and _same(x, y) for (a, x), (b, y) in zip(points, each, strict=True)
             ), code
+            assert all(
+                _same(x, y) for (_p, x), (_q, y) in zip(read.trend(code, periods), each, strict=True)
+            ), code
+        # A period it did not read, and '' (every period), are read the ordinary way.
+        for period in ("", "2017"):
+            assert _same(
+                read.figure(code, period), selectors.figure(national, code, division=division, period=period)
+            )
+    outsider = selectors.figures(world["outsider"], ["rtest.households"], division=XINGHAI, periods=years)
+    assert outsider is None
 
 
 def _rows(indicator=None):
@@ -207,13 +219,38 @@ def _rows(indicator=None):
     )
 
 
+def _totals():
+    return set(
+        RollupTotal.objects.values_list(
+            "indicator", "category", "period", "unit_id", "code", "parent", "value"
+        ).order_by()
+    )
+
+
 def test_second_full_refresh_changes_nothing(world):
     services.refresh()
-    first = _rows()
-    assert first
+    first, totals = _rows(), _totals()
+    assert first and totals
+    assert services.totals_mismatch() == []
+    # Every level above the village has its totals: 兴海县's townships, the county, city, province.
+    assert {t[4] for t in totals} >= {"632524101", XINGHAI, "6325", "63", "62"}
+    assert {(t[4], t[5]) for t in totals} >= {("632524101", XINGHAI), (XINGHAI, "6325"), ("63", "")}
     run = services.refresh()
-    assert _rows() == first
+    assert _rows() == first and _totals() == totals
     assert run.full and run.rows == len(first)
+
+
+@pytest.mark.parametrize("area", [XINGHAI, "63", MINZU_VILLAGE])
+def test_an_areas_refresh_rewrites_its_totals_and_those_above(world, area):
+    """A county's own refresh (`refresh(area=…)`) rewrites the totals under it and above it: after
+    records changed without marks (a bulk update), the area's refresh gives what a full one gives."""
+    services.refresh()
+    Household._base_manager.filter(village_id=MINZU_VILLAGE).update(member_count=F("member_count") + 3)
+    services.refresh(area=area)
+    assert services.totals_mismatch() == []
+    after = _totals()
+    services.refresh()
+    assert _totals() == after
 
 
 def test_incremental_refresh_changes_only_the_touched_village(
@@ -226,7 +263,7 @@ def test_incremental_refresh_changes_only_the_touched_village(
     monkeypatch.setattr(hooks._local, "pending", None, raising=False)
 
     services.refresh()
-    before = _rows()
+    before, before_totals = _rows(), _totals()
     DirtyCode.objects.all().delete()
     zhaxi = world["zhaxi"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -239,14 +276,18 @@ def test_incremental_refresh_changes_only_the_touched_village(
     # Only the indicators counting households or members were rewritten.
     assert 0 < run.indicators < len(services._stored())
     assert not DirtyCode.objects.exists()
-    after = _rows()
+    after, totals_after = _rows(), _totals()
     changed = before ^ after
     assert changed
     assert {row[4] for row in changed} <= set(services.ancestors([MINZU_VILLAGE]))
     assert any(row[0] == "rtest.members" for row in changed)
+    # The totals above 民族村 followed (its township, county, city, province), nothing else.
+    changed_totals = before_totals ^ totals_after
+    assert {row[4] for row in changed_totals} == set(services.ancestors([MINZU_VILLAGE])) - {MINZU_VILLAGE}
+    assert services.totals_mismatch() == []
     # And the incremental result is what a full refresh writes.
     services.refresh()
-    assert _rows() == after
+    assert _rows() == after and _totals() == totals_after
     assert selectors.figure(national, "rtest.members", division=MINZU_VILLAGE) == recount(
         declared.CATALOGUE["rtest.members"], prefix=MINZU_VILLAGE
     )

@@ -180,17 +180,24 @@ def key_figures(user, division: str | None, *, narrow: bool) -> list[Figure]:
         if ind not in chosen and not ind.unit_field:
             chosen.append(ind)
     today = timezone.localdate()
+    chosen = chosen[:wanted]
+    # Every figure and trend point from one read (selectors.figures), not two reads a figure.
+    periods_of = {ind.code: _trend_periods(ind, today) for ind in chosen}
+    every = sorted({p for periods in periods_of.values() for p in periods} | {str(today.year)})
+    read = selectors.figures(user, [ind.code for ind in chosen], division=division, periods=every)
+    if read is None:  # outside the scope: nothing to show
+        return []
     figures = []
-    for ind in chosen[:wanted]:
-        periods = _trend_periods(ind, today)
-        trend = selectors.trend(user, ind.code, division=division, periods=periods) if periods else []
+    for ind in chosen:
+        periods = periods_of[ind.code]
+        trend = read.trend(ind.code, periods) if periods else []
         period, label = _pick_period(ind, today, trend)
         figures.append(
             Figure(
                 code=ind.code,
                 name=_short_name(ind),
                 unit=str(ind.unit),
-                value=selectors.figure(user, ind.code, division=division, period=period),
+                value=read.figure(ind.code, period),
                 period=period,
                 period_label=label,
                 url=selectors.drill_url(ind.code, division=division, period=period),
@@ -202,23 +209,26 @@ def key_figures(user, division: str | None, *, narrow: bool) -> list[Figure]:
 
 def _charts(user, division: str | None) -> list[dict]:
     today = timezone.localdate()
+    drawn = [(chart_id, title, _declared(candidates), kind) for chart_id, title, candidates, kind in CHARTS]
+    drawn = [(chart_id, title, ind, kind) for chart_id, title, ind, kind in drawn if ind is not None]
+    # The trends of every chart from one read (selectors.figures).
+    every = sorted({p for _c, _t, ind, _k in drawn for p in _trend_periods(ind, today)})
+    read = selectors.figures(user, [ind.code for _c, _t, ind, _k in drawn], division=division, periods=every)
+    if read is None:
+        return []
     charts = []
-    for chart_id, title, candidates, kind in CHARTS:
-        ind = _declared(candidates)
-        if ind is None:
-            continue
+    for chart_id, title, ind, kind in drawn:
         if kind == "months":
             periods = _trend_periods(ind, today)
             if not periods:
                 continue
-            points = selectors.trend(user, ind.code, division=division, periods=periods)
+            points = read.trend(ind.code, periods)
             labels, values = [p for p, _v in points], [_float(v) for _p, v in points]
             unit = str(ind.unit)
         else:
             if not ind.categories:
                 continue
-            trend = selectors.trend(user, ind.code, division=division, periods=_trend_periods(ind, today))
-            period, _label = _pick_period(ind, today, trend)
+            period, _label = _pick_period(ind, today, read.trend(ind.code, _trend_periods(ind, today)))
             rows = selectors.by_category(user, ind.code, division=division, period=period)
             labels, values = [label for _k, label, _v in rows], [_float(v) for _k, _l, v in rows]
             unit = str(ind.unit)

@@ -81,11 +81,19 @@ def section_for(request) -> tuple[str, str] | None:
     """(label, url) of the menu entry of the app serving `request`: the first crumb of its pages."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
-    for item in MENU[1:]:  # not 首页: every breadcrumb starts there
-        if namespace and item.url_name.startswith(f"{namespace}:"):
-            url = url_or_none(item.url_name)
-            return (item.label, url) if url else None
-    return None
+    if not namespace:
+        return None
+    entries = [
+        (item.label, url)
+        for item in MENU[1:]  # not 首页: every breadcrumb starts there
+        if item.url_name.startswith(f"{namespace}:") and (url := url_or_none(item.url_name))
+    ]
+    # An app with several entries (reports, documents): the one whose pages the request is under, so
+    # a 统计报表 page is not filed under 驾驶舱大屏; else the app's first entry.
+    under = [entry for entry in entries if request.path.startswith(entry[1])]
+    if under:
+        return max(under, key=lambda entry: len(entry[1]))
+    return entries[0] if entries else None
 
 
 def menu_for(request):

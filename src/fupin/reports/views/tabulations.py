@@ -189,7 +189,7 @@ def tabulation_detail(request, pk: int):
             "table": table,
             "top": table.header_rows()[0] if table else [],
             "second": table.header_rows()[1] if table else [],
-            "crumbs": [*([section] if section else []), (_("统计报表"), reverse("reports:tabulation_list"))],
+            "crumbs": [section or (_("统计报表"), reverse("reports:tabulation_list"))],
             "query": request.GET.urlencode(),
             "may_edit": not tabulation.shipped and may(request.user, CHANGE_PERM, code=tabulation.owner),
             "columns": tabulations.columns_of(tabulation),
@@ -397,7 +397,12 @@ def _define_page(request, tabulation: Tabulation | None):
         back=reverse("reports:tabulation_detail", args=[tabulation.pk])
         if tabulation
         else reverse("reports:tabulation_list"),
-        crumbs=[(_("统计报表"), reverse("reports:tabulation_list"))],
+        # 统计报表 itself is the section's crumb (core.menu.section_for).
+        crumbs=[
+            (tabulations.display_name(tabulation), reverse("reports:tabulation_detail", args=[tabulation.pk]))
+        ]
+        if tabulation
+        else [],
         template="reports/tabulation_form.html",
         formset=formset,
         tabulation=tabulation,

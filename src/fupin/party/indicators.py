@@ -9,26 +9,19 @@ Each drill opens the party list that shows exactly the records counted.
 from urllib.parse import urlencode
 
 from django.db.models import (
-    Case,
     CharField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, ExtractMonth, Greatest
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.indicators import MONTH, RATIO, SNAPSHOT, YEAR, Indicator, month_of, register
 from fupin.party.choices import (
-    MEETING_EVERY_MONTHS,
     MeetingKind,
     MemberStatus,
     OrgKind,
@@ -46,7 +39,7 @@ from fupin.party.models import (
     ReserveCadre,
     WeakCase,
 )
-from fupin.party.selectors import ended_periods, periods_held
+from fupin.party.selectors import meeting_periods
 
 # The stages that are party members (预备党员 and 正式党员): the home page's 党员 figure.
 MEMBER_STAGES = {Stage.PROBATIONARY: Stage.PROBATIONARY.label, Stage.FULL: Stage.FULL.label}
@@ -257,36 +250,22 @@ register(
 )
 
 
-def _branches_owing():
-    """Branches with the meeting periods they owe so far this year (`owed`): overdue_branches' rule
-    (party.selectors), counted before what was held — the periods of each kind that have ended,
-    from the month the branch was founded, 党小组会 only for a branch with groups. Counted for the
-    current year only (the period is today's year): a past year's periods are all owed, and the
-    nightly full refresh moves the count on as periods end."""
+def _branches_this_year():
+    """Every branch on the map with its meeting periods of this year (party.selectors.meeting_periods:
+    `owed` and `met`, overdue_branches' rule). Counted for the current year only (the period is
+    today's year): a past year's periods are all owed, and the nightly full refresh moves the count
+    on as periods end."""
     today = timezone.localdate()
-    year = today.year
-    number = IntegerField()
     branches = PartyOrg.objects.filter(region__isnull=False, level=OrgLevel.BRANCH).annotate(
-        start_month=Case(
-            When(founded_on__year=year, then=Cast(ExtractMonth("founded_on"), number)),
-            When(founded_on__year__gt=year, then=Value(13)),
-            default=Value(1),
-            output_field=number,
-        ),
-        has_groups=Exists(PartyOrg.objects.filter(parent=OuterRef("pk"), level=OrgLevel.GROUP)),
-        due_year=Value(str(year), output_field=CharField()),
+        due_year=Value(str(today.year), output_field=CharField())
     )
-    owed = Value(0, output_field=number)
-    for kind, every in MEETING_EVERY_MONTHS.items():
-        periods = Greatest(
-            Value(ended_periods(every, year, today)) - (F("start_month") - 1) / every,
-            Value(0),
-            output_field=number,
-        )
-        if kind == MeetingKind.GROUP:
-            periods = Case(When(has_groups=True, then=periods), default=Value(0), output_field=number)
-        owed = owed + periods
-    return branches.annotate(owed=ExpressionWrapper(owed, output_field=number))
+    return meeting_periods(branches, year=today.year, today=today)
+
+
+def _branches_summing(total: str):
+    """_branches_this_year with `total` ('owed' or 'met') promoted from an alias to an annotation:
+    a recount's aggregate() sums annotations only, and the other total's subqueries stay out."""
+    return lambda: _branches_this_year().annotate(**{total: F(total)})
 
 
 register(
@@ -299,7 +278,7 @@ register(
         ),
         unit=_("次"),
         period=YEAR,
-        rows=_branches_owing,
+        rows=_branches_summing("owed"),
         code_field="region__code",
         value=Sum("owed"),
         period_of=F("due_year"),
@@ -307,25 +286,6 @@ register(
         sources=PARTY_SOURCES,
     )
 )
-
-
-def _branches_meeting():
-    """Branches with the meeting periods they met so far this year (`met`): of the periods counted
-    in `party.meetings_due` (ended this year, from the month the branch was founded; 党小组会 only
-    for a branch with groups), those holding at least one meeting of their kind — a 党小组会 of one
-    of the branch's groups counts for the branch (overdue_branches' rule, read the other way:
-    met = due − missed). A second meeting in one period meets nothing more."""
-    today = timezone.localdate()
-    year = today.year
-    number = IntegerField()
-    branches = _branches_owing()
-    met = Value(0, output_field=number)
-    for kind, every in MEETING_EVERY_MONTHS.items():
-        periods = periods_held(kind, every, year, ended_periods(every, year, today))
-        if kind == MeetingKind.GROUP:
-            periods = Case(When(has_groups=True, then=periods), default=Value(0), output_field=number)
-        met = met + periods
-    return branches.annotate(met=ExpressionWrapper(met, output_field=number))
 
 
 register(
@@ -338,7 +298,7 @@ register(
         ),
         unit=_("次"),
         period=YEAR,
-        rows=_branches_meeting,
+        rows=_branches_summing("met"),
         code_field="region__code",
         value=Sum("met"),
         period_of=F("due_year"),

@@ -337,7 +337,7 @@ def ended_periods(every: int, year: int, today: datetime.date) -> int:
 
 
 def periods_held(kind: str, every: int, year: int, ended: int):
-    """For a branch annotated with `start_month` (the outer query's row): how many of its periods of
+    """For a branch with `start_month` (meeting_periods; the outer query's row): how many of its periods of
     `kind` in `year` — numbered (month - 1) // every, ended before `ended`, not before the branch was
     founded — hold at least one meeting of that kind. A 党小组会 of one of the branch's groups counts
     for the branch.
@@ -362,17 +362,17 @@ def periods_held(kind: str, every: int, year: int, ended: int):
     return Coalesce(Subquery(held, output_field=number), Value(0), output_field=number)
 
 
-def overdue_branches(*, user, year: int, division: str | None = None, today: datetime.date | None = None):
-    """The visible branches that missed organisational life in `year`, each with the periods it
-    missed per kind (`missed_<kind>`) and in all (`missed`).
-
-    meeting_calendar's rule, counted by the database so that the list pages, sorts and exports like
-    any other: a period is missed when it has ended, is not before the branch was founded, and holds
-    no meeting of its kind (a 党小组会 of one of the branch's groups counts for the branch; it is owed
-    only by a branch with groups). Periods are numbered from 0 in the year: (month - 1) // every."""
-    today = today or timezone.localdate()
+def meeting_periods(branches, *, year: int, today: datetime.date):
+    """`branches` (a queryset of branches) with meeting_calendar's rule counted by the database, per
+    kind: `owed_<kind>`, the periods of `year` that have ended by `today` and are not before the
+    branch was founded (a 党小组会 only for a branch with groups), and `met_<kind>`, those of them
+    holding at least one meeting of the kind (periods_held: a 党小组会 of one of the branch's groups
+    counts for the branch; a second meeting in one period meets nothing more); `owed` and `met` are
+    their sums. The one count behind the 缺会提醒 list, the 待办 and the figures 三会一课应开次数 and
+    按期召开次数. Aliases, not selected: each reader annotates what it shows, so no subquery is
+    evaluated for a column nobody reads."""
     number = IntegerField()
-    branches = org_list(user=user, level=OrgLevel.BRANCH, division=division).annotate(
+    branches = branches.alias(
         # The first month the branch owes anything in `year` (13: founded after it).
         start_month=Case(
             When(founded_on__year=year, then=Cast(ExtractMonth("founded_on"), number)),
@@ -382,19 +382,35 @@ def overdue_branches(*, user, year: int, division: str | None = None, today: dat
         ),
         has_groups=Exists(PartyOrg.objects.filter(parent=OuterRef("pk"), level=OrgLevel.GROUP)),
     )
-    total = Value(0, output_field=number)
-    missed = {}
+    counts = {}
     for kind, every in MEETING_EVERY_MONTHS.items():
         ended = ended_periods(every, year, today)
         owed = Greatest(Value(ended) - (F("start_month") - 1) / every, Value(0), output_field=number)
-        count = owed - periods_held(kind, every, year, ended)
+        met = periods_held(kind, every, year, ended)
         if kind == MeetingKind.GROUP:
-            count = Case(When(has_groups=True, then=count), default=Value(0), output_field=number)
-        missed[f"missed_{kind}"] = count
-        total = total + F(f"missed_{kind}")
+            owed = Case(When(has_groups=True, then=owed), default=Value(0), output_field=number)
+            met = Case(When(has_groups=True, then=met), default=Value(0), output_field=number)
+        counts[f"owed_{kind}"], counts[f"met_{kind}"] = owed, met
+    zero = Value(0, output_field=number)
+    return branches.alias(**counts).alias(
+        owed=sum((F(f"owed_{kind}") for kind in MEETING_EVERY_MONTHS), zero),
+        met=sum((F(f"met_{kind}") for kind in MEETING_EVERY_MONTHS), zero),
+    )
+
+
+def overdue_branches(*, user, year: int, division: str | None = None, today: datetime.date | None = None):
+    """The visible branches that missed organisational life in `year`, each with the periods it
+    missed per kind (`missed_<kind>`) and in all (`missed`): owed and not met (meeting_periods), so
+    that the list pages, sorts and exports like any other."""
+    branches = meeting_periods(
+        org_list(user=user, level=OrgLevel.BRANCH, division=division),
+        year=year,
+        today=today or timezone.localdate(),
+    )
+    missed = {f"missed_{kind}": F(f"owed_{kind}") - F(f"met_{kind}") for kind in MEETING_EVERY_MONTHS}
     return (
         branches.annotate(**missed)
-        .annotate(missed=total)
+        .annotate(missed=F("owed") - F("met"))
         .filter(missed__gt=0)
         .order_by("region_id", "name", "id")
     )

@@ -153,6 +153,17 @@ def _finding(request, finding_id: int):
     return selectors.finding_or_404(request.user, finding_id)
 
 
+def _write(call, out, *, status: int = 200, aliases: dict[str, str] | None = None) -> Answer:
+    """Every write of this API: `call()` runs the service (and any check that refuses like one), the
+    answer is `status` with `out(what it returned)` — the object as it is now — or the refusal, 409
+    or 422 (apierrors.service_error, the service's field names renamed by `aliases`)."""
+    try:
+        done = call()
+    except REFUSALS as exc:
+        return service_error(exc, aliases)
+    return Answer(status, out(done))
+
+
 lists.api_list(router, "/findings", FINDINGS, FindingOut, summary="督查问题列表", serialize=finding_out)
 
 
@@ -216,9 +227,8 @@ ALIASES = {
 )
 def record_finding(request: HttpRequest, payload: Form[FindingIn], photos: File[list[UploadedFile]] = None):
     require(request, services.RECORD)
-    try:
-        records = _resolve(request, payload)
-        finding = services.record_finding(
+    return _write(
+        lambda: services.record_finding(
             by=request.user,
             description=payload.description,
             deadline=payload.deadline,
@@ -230,24 +240,17 @@ def record_finding(request: HttpRequest, payload: Form[FindingIn], photos: File[
             responsible_person=payload.responsible_person,
             photos=photos or [],
             request=request,
-            **records,
-        )
-    except REFUSALS as exc:
-        return service_error(exc, ALIASES)
-    return Answer(201, finding_detail_out(finding))
+            **_resolve(request, payload),
+        ),
+        finding_detail_out,
+        status=201,
+        aliases=ALIASES,
+    )
 
 
 @router.get("/findings/{finding_id}", response=FindingDetailOut, summary="督查问题详情(含办理记录)")
 def get_finding(request: HttpRequest, finding_id: Path[DbId]):
     return finding_detail_out(_finding(request, finding_id))
-
-
-def _run(write, finding):
-    try:
-        write()
-    except REFUSALS as exc:
-        return service_error(exc, ALIASES)
-    return Answer(200, finding_detail_out(finding))
 
 
 class StepIn(Schema):
@@ -280,7 +283,7 @@ class SendBackIn(StepIn):
 )
 def finding_plan(request: HttpRequest, finding_id: Path[DbId], payload: PlanIn):
     finding = _finding(request, finding_id)
-    return _run(
+    return _write(
         lambda: services.plan_rectification(
             by=request.user,
             finding=finding,
@@ -289,7 +292,8 @@ def finding_plan(request: HttpRequest, finding_id: Path[DbId], payload: PlanIn):
             responsible_person=payload.responsible_person,
             request=request,
         ),
-        finding,
+        finding_detail_out,
+        aliases=ALIASES,
     )
 
 
@@ -308,7 +312,7 @@ def finding_submit(
     finding = _finding(request, finding_id)
     if payload.version is None:
         return service_error(ValidationError({"version": _("此项为必填项")}))
-    return _run(
+    return _write(
         lambda: services.submit_rectification(
             by=request.user,
             finding=finding,
@@ -318,7 +322,8 @@ def finding_submit(
             after_photos=after_photos or [],
             request=request,
         ),
-        finding,
+        finding_detail_out,
+        aliases=ALIASES,
     )
 
 
@@ -327,11 +332,12 @@ def finding_submit(
 )
 def finding_close(request: HttpRequest, finding_id: Path[DbId], payload: CloseIn):
     finding = _finding(request, finding_id)
-    return _run(
+    return _write(
         lambda: services.close_finding(
             by=request.user, finding=finding, version=payload.version, note=payload.note, request=request
         ),
-        finding,
+        finding_detail_out,
+        aliases=ALIASES,
     )
 
 
@@ -340,7 +346,7 @@ def finding_close(request: HttpRequest, finding_id: Path[DbId], payload: CloseIn
 )
 def finding_send_back(request: HttpRequest, finding_id: Path[DbId], payload: SendBackIn):
     finding = _finding(request, finding_id)
-    return _run(
+    return _write(
         lambda: services.send_back(
             by=request.user,
             finding=finding,
@@ -348,7 +354,8 @@ def finding_send_back(request: HttpRequest, finding_id: Path[DbId], payload: Sen
             reasons=payload.reasons,
             request=request,
         ),
-        finding,
+        finding_detail_out,
+        aliases=ALIASES,
     )
 
 
@@ -475,8 +482,8 @@ class TaskReportIn(StepIn):
 @router.post("/tasks/{task_id}/report", response={200: TaskOut, **WRITE_ERRORS}, summary="报告任务进展")
 def task_report(request: HttpRequest, task_id: Path[DbId], payload: TaskReportIn):
     task = _task(request, task_id)
-    try:
-        services.report_task(
+    return _write(
+        lambda: services.report_task(
             by=request.user,
             task=task,
             version=payload.version,
@@ -484,10 +491,9 @@ def task_report(request: HttpRequest, task_id: Path[DbId], payload: TaskReportIn
             note=payload.note,
             reported_on=payload.reported_on,
             request=request,
-        )
-    except REFUSALS as exc:
-        return service_error(exc)
-    return Answer(200, task_out(selectors.task_for(None, task.pk)))
+        ),
+        lambda report: task_out(selectors.task_for(None, report.task_id)),
+    )
 
 
 # --- assessments (考核) ----------------------------------------------------------------------------
@@ -670,14 +676,6 @@ def get_assessment(request: HttpRequest, assessment_id: Path[DbId]):
     return assessment_detail_out(_assessment(request, assessment_id))
 
 
-def _write(write, assessment):
-    try:
-        write()
-    except REFUSALS as exc:
-        return service_error(exc)
-    return Answer(200, _now(assessment))
-
-
 @router.post(
     "/assessments/{assessment_id}/refresh",
     response={200: SupAssessmentDetailOut, **WRITE_ERRORS},
@@ -687,7 +685,7 @@ def assessment_refresh(request: HttpRequest, assessment_id: Path[DbId]):
     assessment = _assessment(request, assessment_id)
     return _write(
         lambda: services.refresh_assessment(by=request.user, assessment=assessment, request=request),
-        assessment,
+        lambda _: _now(assessment),
     )
 
 
@@ -717,7 +715,7 @@ def assessment_score(
         lambda: services.score_item(
             by=request.user, item=item, score=payload.score, note=payload.note, request=request
         ),
-        assessment,
+        lambda _: _now(assessment),
     )
 
 
@@ -745,7 +743,7 @@ def assessment_evidence(
         lambda: services.add_evidence(
             by=request.user, item=item, files=files or [], note=payload.note, request=request
         ),
-        assessment,
+        lambda _: _now(assessment),
     )
 
 
@@ -768,7 +766,7 @@ def assessment_finalize(request: HttpRequest, assessment_id: Path[DbId], payload
             note=payload.note,
             request=request,
         ),
-        assessment,
+        lambda _: _now(assessment),
     )
 
 
@@ -850,7 +848,8 @@ class WorkPlanIn(Schema):
 def plan_create(request: HttpRequest, payload: WorkPlanIn):
     require(request, services.MANAGE_PLAN)
     area = _division_in_scope(request, payload.area_code)
-    try:
+
+    def create():
         issuer = None
         if payload.issuer_unit_id:
             issuer = unit_for(request.user, payload.issuer_unit_id)
@@ -858,7 +857,7 @@ def plan_create(request: HttpRequest, payload: WorkPlanIn):
                 raise ValidationError({"issuer_unit_id": _("所选单位不存在或不在您的数据范围内")})
         if area is None:
             raise ValidationError({"area_code": _("行政区划不存在")})
-        plan = services.create_plan(
+        return services.create_plan(
             by=request.user,
             title=payload.title,
             area=area,
@@ -869,9 +868,8 @@ def plan_create(request: HttpRequest, payload: WorkPlanIn):
             soon_days=payload.soon_days,
             request=request,
         )
-    except REFUSALS as exc:
-        return service_error(exc, {"area": "area_code"})
-    return Answer(201, plan_out(plan))
+
+    return _write(create, plan_out, status=201, aliases={"area": "area_code"})
 
 
 @router.get("/plans/{plan_id}", response=WorkPlanOut, summary="工作计划详情(目标、措施、任务)")
@@ -891,17 +889,17 @@ class PlanPartIn(Schema):
 def goal_create(request: HttpRequest, plan_id: Path[DbId], payload: PlanPartIn):
     require(request, PLAN_PERM)
     plan = selectors.plan_or_404(request.user, plan_id)
-    try:
-        goal = services.add_goal(
+    return _write(
+        lambda: services.add_goal(
             by=request.user,
             plan=plan,
             order=payload.order or selectors.next_order(plan.goals.all()),
             title=payload.title,
             request=request,
-        )
-    except REFUSALS as exc:
-        return service_error(exc)
-    return Answer(201, {"id": goal.pk, "order": goal.order, "title": goal.title, "measures": []})
+        ),
+        lambda goal: {"id": goal.pk, "order": goal.order, "title": goal.title, "measures": []},
+        status=201,
+    )
 
 
 @router.post(
@@ -910,17 +908,17 @@ def goal_create(request: HttpRequest, plan_id: Path[DbId], payload: PlanPartIn):
 def measure_create(request: HttpRequest, goal_id: Path[DbId], payload: PlanPartIn):
     require(request, PLAN_PERM)
     goal = selectors.goal_or_404(request.user, goal_id)
-    try:
-        measure = services.add_measure(
+    return _write(
+        lambda: services.add_measure(
             by=request.user,
             goal=goal,
             order=payload.order or selectors.next_order(goal.measures.all()),
             title=payload.title,
             request=request,
-        )
-    except REFUSALS as exc:
-        return service_error(exc)
-    return Answer(201, {"id": measure.pk, "order": measure.order, "title": measure.title, "tasks": []})
+        ),
+        lambda measure: {"id": measure.pk, "order": measure.order, "title": measure.title, "tasks": []},
+        status=201,
+    )
 
 
 class PlanTaskIn(Schema):
@@ -935,14 +933,15 @@ class PlanTaskIn(Schema):
 def task_create(request: HttpRequest, measure_id: Path[DbId], payload: PlanTaskIn):
     require(request, PLAN_PERM)
     measure = selectors.measure_or_404(request.user, measure_id)
-    try:
+
+    def add():
         units = {}
         for name in ("lead_unit", "responsible_unit"):
             pk = getattr(payload, f"{name}_id")
             units[name] = unit_for(request.user, pk) if pk else None
             if pk and units[name] is None:
                 raise ValidationError({f"{name}_id": _("所选单位不存在或不在您的数据范围内")})
-        task = services.add_task(
+        return services.add_task(
             by=request.user,
             measure=measure,
             order=payload.order or selectors.next_order(measure.tasks.all()),
@@ -951,9 +950,13 @@ def task_create(request: HttpRequest, measure_id: Path[DbId], payload: PlanTaskI
             request=request,
             **units,
         )
-    except REFUSALS as exc:
-        return service_error(exc, {"lead_unit": "lead_unit_id", "responsible_unit": "responsible_unit_id"})
-    return Answer(201, task_out(selectors.task_for(None, task.pk)))
+
+    return _write(
+        add,
+        lambda task: task_out(selectors.task_for(None, task.pk)),
+        status=201,
+        aliases={"lead_unit": "lead_unit_id", "responsible_unit": "responsible_unit_id"},
+    )
 
 
 __all__ = ["router"]

@@ -18,7 +18,7 @@ from ninja import Status as Answer
 from pydantic import StringConstraints
 
 from fupin.apierrors import WRITE_ERRORS, service_error
-from fupin.apitypes import JobStartedOut
+from fupin.apitypes import JobStartedOut, job_started
 from fupin.core.permissions import may, require
 from fupin.monitoring import rules_jobs
 from fupin.monitoring.choices import RuleKind
@@ -86,15 +86,6 @@ def _in_scope(request: HttpRequest, code: str) -> None:
         raise Http404
 
 
-def _job_out(job) -> dict:
-    return {
-        "job_id": job.pk,
-        "state": job.state,
-        "status_url": f"/api/jobs/{job.pk}",
-        "result": job.result or {},
-    }
-
-
 @router.post("/rules/runs", response={202: JobStartedOut, **WRITE_ERRORS}, summary="运行预警规则(后台任务)")
 def start_run(request: HttpRequest, payload: RuleRunIn):
     require(request, RUN)
@@ -108,7 +99,7 @@ def start_run(request: HttpRequest, payload: RuleRunIn):
         )
     except ValidationError as exc:
         return service_error(exc, {"area_code": "area"})
-    return Answer(202, _job_out(job))
+    return Answer(202, job_started(job))
 
 
 @router.get("/rules/runs/{run_id}", response=RuleRunOut, summary="预警规则运行结果")
@@ -130,4 +121,4 @@ def start_checks(request: HttpRequest, payload: QualityCheckIn):
         job = rules_jobs.start_checks(user=request.user, county_code=payload.county)
     except ValidationError as exc:
         return service_error(exc, {"county_code": "county"})
-    return Answer(202, _job_out(job))
+    return Answer(202, job_started(job))

@@ -285,19 +285,27 @@ class Figures:
     for the periods given to `figures()` (a year also brings its months); a period not read, or ''
     for a figure that has periods (every period stored), is read the ordinary way."""
 
-    def __init__(self, user, division, sums: dict[tuple[str, str], Decimal], keys: set[str]):
+    def __init__(
+        self, user, division, sums: dict[tuple[str, str, str], Decimal], keys: set[str], categorised
+    ):
         self.user, self.division, self.sums, self.keys = user, division, sums, keys
+        self.categorised = categorised  # the codes whose categories were read too
 
-    def _sum(self, ind: declared.Indicator, period: str) -> Decimal | None:
+    def _in(self, ind: declared.Indicator, period: str, category: str = "") -> Decimal | None:
+        """The sum of one category ('' the total) as `_period_q` reads the period; None: not read."""
         if ind.period == declared.SNAPSHOT:
-            return self.sums.get((ind.code, ""), ZERO)
+            return self.sums.get((ind.code, "", category), ZERO)
         if not period or period not in self.keys:
             return None  # not read here
         if ind.period == declared.MONTH and len(period) == 4:
+            found = self.sums.items()
             return sum(
-                (v for (code, p), v in self.sums.items() if code == ind.code and p[:4] == period), ZERO
+                (v for (i, p, c), v in found if i == ind.code and c == category and p[:4] == period), ZERO
             )
-        return self.sums.get((ind.code, period), ZERO)
+        return self.sums.get((ind.code, period, category), ZERO)
+
+    def _sum(self, ind: declared.Indicator, period: str) -> Decimal | None:
+        return self._in(ind, period)
 
     def figure(self, code: str, period: str = "") -> Decimal | None:
         ind = declaration(code)
@@ -312,37 +320,78 @@ class Figures:
     def trend(self, code: str, periods: list[str]) -> list[tuple[str, Decimal | None]]:
         return [(p, self.figure(code, p)) for p in periods]
 
+    def by_category(self, code: str, period: str = "") -> list[tuple[str, str, Decimal | None]]:
+        """What `by_category` answers, from the categories read (codes given as `categorised`)."""
+        ind = declaration(code)
+        if ind is None:
+            return []
+        categorised = _parts(ind)[0] if ind.kind == declared.RATIO else ind
+        parts = _parts(ind) if ind.kind == declared.RATIO else [ind]
+        if (
+            code not in self.categorised
+            or not categorised.categories
+            or any(self._in(part, period) is None for part in parts)
+        ):
+            return by_category(self.user, code, division=self.division, period=period)
+        if ind.kind != declared.RATIO:
+            return [(key, str(label), self._in(ind, period, key)) for key, label in ind.categories.items()]
+        numerator, denominator = parts
+        return [
+            (
+                key,
+                str(label),
+                _ratio(
+                    ind,
+                    self._in(numerator, period, key),
+                    self._in(denominator, period, key if denominator.categories else ""),
+                ),
+            )
+            for key, label in categorised.categories.items()
+        ]
 
-def figures(user, codes: list[str], *, division=None, periods: list[str]) -> Figures | None:
+
+def figures(
+    user, codes: list[str], *, division=None, periods: list[str], categorised: list[str] = ()
+) -> Figures | None:
     """The totals of `codes` (ratios through their parts) for `division` (None: the user's whole
-    scope) in `periods`, read at once; None outside the scope (as `figure` answers None)."""
+    scope) in `periods`, read at once, and the categories of `categorised` (a second read); None
+    outside the scope (as `figure` answers None)."""
     scope = scope_of(user)
     if not _in_scope(scope, division):
         return None
-    wanted = set()
-    for code in codes:
-        ind = declaration(code)
-        if ind is not None:
-            wanted.update(ind.parts if ind.kind == declared.RATIO else [code])
+
+    def stored(chosen) -> list[str]:
+        found = set()
+        for code in chosen:
+            ind = declaration(code)
+            if ind is not None:
+                found.update(ind.parts if ind.kind == declared.RATIO else [code])
+        return sorted(found)
+
     years = {p[:4] for p in periods if p}
     # Every key read: '' (snapshots), the periods, and each year with its months.
     keys = {"", *periods, *years, *(f"{y}-{m:02d}" for y in years for m in range(1, 13))}
-    sums: dict[tuple[str, str], Decimal] = {}
+    sums: dict[tuple[str, str, str], Decimal] = {}
     # `period <= the last key`, not `period IN (keys)`: three lists in one condition make PostgreSQL
     # scan the table (235 ms nationally at 1 M people) where this is an index range per indicator
     # and division (1.6 ms); the few earlier periods it brings are dropped here.
-    for rows in _area_sources(
-        _areas(scope, division), indicator__in=sorted(wanted), category="", period__lte=max(keys)
-    ):
-        for code, period, value in (
-            rows.order_by()
-            .values_list("indicator", "period")
-            .annotate(v=Sum("value"))
-            .values_list("indicator", "period", "v")
+    reads = [({"category": ""}, stored(codes))]
+    if categorised:
+        reads.append(({"category__gt": ""}, stored(categorised)))
+    for condition, wanted in reads:
+        for rows in _area_sources(
+            _areas(scope, division), indicator__in=wanted, period__lte=max(keys), **condition
         ):
-            if period in keys:
-                sums[(code, period)] = sums.get((code, period), ZERO) + (value or ZERO)
-    return Figures(user, division, sums, keys)
+            for code, period, category, value in (
+                rows.order_by()
+                .values_list("indicator", "period", "category")
+                .annotate(v=Sum("value"))
+                .values_list("indicator", "period", "category", "v")
+            ):
+                if period in keys:
+                    key = (code, period, category)
+                    sums[key] = sums.get(key, ZERO) + (value or ZERO)
+    return Figures(user, division, sums, keys, set(categorised))
 
 
 def indicators() -> list[Indicator]:

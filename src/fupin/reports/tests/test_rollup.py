@@ -190,7 +190,8 @@ def test_a_trend_reads_what_figure_reads_in_each_period(world, national, divisio
     months = [f"2020-{m:02d}" for m in range(1, 13)]
     years = ["2018", "2019", "2020", "2021", "2026"]
     # And `figures` (every indicator at once, the 驾驶舱's read) answers what figure and trend do.
-    read = selectors.figures(national, list(declared.catalogue()), division=division, periods=months + years)
+    every = list(declared.catalogue())
+    read = selectors.figures(national, every, division=division, periods=months + years, categorised=every)
     for code in declared.catalogue():
         for periods in (months, years):
             points = selectors.trend(national, code, division=division, periods=periods)
@@ -200,6 +201,11 @@ def test_a_trend_reads_what_figure_reads_in_each_period(world, national, divisio
             ), code
             assert all(
                 _same(x, y) for (_p, x), (_q, y) in zip(read.trend(code, periods), each, strict=True)
+            ), code
+        # Categories too, as by_category reads them.
+        for period in ("2020", "2020-09", "2026", ""):
+            assert read.by_category(code, period) == selectors.by_category(
+                national, code, division=division, period=period
             ), code
         # A period it did not read, and '' (every period), are read the ordinary way.
         for period in ("", "2017"):

@@ -211,9 +211,15 @@ def _charts(user, division: str | None) -> list[dict]:
     today = timezone.localdate()
     drawn = [(chart_id, title, _declared(candidates), kind) for chart_id, title, candidates, kind in CHARTS]
     drawn = [(chart_id, title, ind, kind) for chart_id, title, ind, kind in drawn if ind is not None]
-    # The trends of every chart from one read (selectors.figures).
+    # The trends and categories of every chart from one read (selectors.figures).
     every = sorted({p for _c, _t, ind, _k in drawn for p in _trend_periods(ind, today)})
-    read = selectors.figures(user, [ind.code for _c, _t, ind, _k in drawn], division=division, periods=every)
+    read = selectors.figures(
+        user,
+        [ind.code for _c, _t, ind, _k in drawn],
+        division=division,
+        periods=every,
+        categorised=[ind.code for _c, _t, ind, kind in drawn if kind != "months"],
+    )
     if read is None:
         return []
     charts = []
@@ -229,7 +235,7 @@ def _charts(user, division: str | None) -> list[dict]:
             if not ind.categories:
                 continue
             period, _label = _pick_period(ind, today, read.trend(ind.code, _trend_periods(ind, today)))
-            rows = selectors.by_category(user, ind.code, division=division, period=period)
+            rows = read.by_category(ind.code, period)
             labels, values = [label for _k, label, _v in rows], [_float(v) for _k, _l, v in rows]
             unit = str(ind.unit)
         charts.append(

@@ -6,7 +6,8 @@ The definitions are the app's own: a poor village is a village with a household 
 is covered when a first secretary serves there today (the coverage report, selectors.poor_villages);
 a pairing is active when it is in force today (services.serving); a household is overdue for a visit
 when an active pairing's household has had no visit in FUPIN_VISIT_INTERVAL_DAYS (the 超期未走访
-list, selectors.overdue_pairings); 培训人次 are the attendees of the classes that started in the year,
+list, selectors.overdue_pairings); 在任选派干部 are the postings in force today (services.serving), by
+kind; 驻村工作队 are every team, by status (the home page of assistance counts both); 培训人次 are the attendees of the classes that started in the year,
 by the attendee's kind, where the class was held (selectors.training_person_times).
 Each drill opens the app's list with the filters that list exactly the records counted (the pairing
 and overdue lists show pairings: a household paired with two cadres is one row each, counted once).
@@ -20,8 +21,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from fupin.assistance.choices import PostKind, TrainingKind
-from fupin.assistance.models import Pairing, Posting, TrainingAttendee, Visit
+from fupin.assistance.choices import PostKind, TeamStatus, TrainingKind
+from fupin.assistance.models import Pairing, Posting, TrainingAttendee, Visit, WorkTeam
 from fupin.assistance.selectors import visit_interval_days
 from fupin.assistance.services import serving
 from fupin.core.indicators import MONTH, RATIO, SNAPSHOT, YEAR, Indicator, month_of, register, year_of
@@ -32,6 +33,8 @@ from fupin.registry.choices import Status
 COVERAGE_SOURCES = (("registry.Household", "village_id"), ("assistance.Posting", "region_id"))
 PAIRING_SOURCES = (("assistance.Pairing", "household__village_id"),)
 VISIT_SOURCES = (("assistance.Visit", "household__village_id"),)
+POSTING_SOURCES = (("assistance.Posting", "region_id"),)
+TEAM_SOURCES = (("assistance.WorkTeam", "village_id"),)
 TRAINING_SOURCES = (
     ("assistance.TrainingAttendee", "training__region_id"),
     ("assistance.TrainingClass", "region_id"),
@@ -195,5 +198,39 @@ TRAINING = register(
             "assistance:training_summary_list", code, year=period, kind=category
         ),
         sources=TRAINING_SOURCES,
+    )
+)
+
+POSTINGS = register(
+    Indicator(
+        code="assistance.postings",
+        name=_("在任选派干部数(按选派类型)"),
+        definition=_("今天在任的选派干部(驻村第一书记、驻村工作队员、挂职干部),记在派驻地,按选派类型分列。"),
+        unit=_("人"),
+        period=SNAPSHOT,
+        rows=lambda: serving(Posting._base_manager.all()),
+        code_field="region__code",
+        value=Count("id"),
+        category_of=F("kind"),
+        categories=dict(PostKind.choices),
+        drill=lambda code, period, category: _url("assistance:posting_list", code, active="1", kind=category),
+        sources=POSTING_SOURCES,
+    )
+)
+
+TEAMS = register(
+    Indicator(
+        code="assistance.teams",
+        name=_("驻村工作队数(按状态)"),
+        definition=_("登记的驻村工作队数(组建中、在岗和已期满),记在驻村所在村,按状态分列。"),
+        unit=_("支"),
+        period=SNAPSHOT,
+        rows=lambda: WorkTeam._base_manager.all(),
+        code_field="village__code",
+        value=Count("id"),
+        category_of=F("status"),
+        categories=dict(TeamStatus.choices),
+        drill=lambda code, period, category: _url("assistance:team_list", code, status=category),
+        sources=TEAM_SOURCES,
     )
 )

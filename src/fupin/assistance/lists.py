@@ -12,6 +12,8 @@ from fupin.assistance.indicators import serving_first_secretary
 from fupin.assistance.models import WorkTeam
 from fupin.core.forms import scope_root
 from fupin.core.lists import BOOL, DATE, DECIMAL, INT, MONEY, Column, ListSpec, display, urls
+from fupin.regions.models import Region
+from fupin.reports import selectors as reports
 
 TRAINING_KINDS = dict(TrainingKind.choices)
 
@@ -128,6 +130,7 @@ CADRES = ListSpec(
         Column(_("工作单位"), lambda r: str(r.unit or "")),
         Column(_("单位层级"), lambda r: r.get_level_display(), sort="level"),
         Column(_("职务"), lambda r: r.title),
+        Column(_("联系电话"), lambda r: r.phone_masked),
         Column(_("工作地"), lambda r: str(r.region), sort="region_id"),
         Column(_("登录账号"), lambda r: r.user.username if r.user else ""),
     ],
@@ -388,15 +391,69 @@ def _place(region) -> str:
     return str(region) if region else ""
 
 
+# The header of the summary's rows, by the length of their codes.
+LEVEL_NAMES = {2: _("省"), 4: _("市"), 6: _("县"), 9: _("乡镇"), 12: _("行政村")}
+
+
+def _coverage_rows_of(user, division: str | None) -> list[dict]:
+    """Poor and covered villages of each division one level below `division` (None: each root of
+    the user's scope) that has a poor village, from the rollup: one read of each figure."""
+    poor = reports.breakdown(user, "assistance.poor_villages", division=division)
+    covered = {
+        p.code: p.value for p in reports.breakdown(user, "assistance.covered_villages", division=division)
+    }
+    return [
+        {"code": p.code, "name": p.name, "villages": int(p.value), "covered": int(covered.get(p.code) or 0)}
+        for p in poor
+        if p.value
+    ]
+
+
+def _coverage_of(user, division: str) -> dict:
+    """The division's own row (a county's or smaller area's line above its townships)."""
+
+    def value(code):
+        return int(reports.figure(user, code, division=division) or 0)
+
+    name = Region.objects.filter(code=division).values_list("name", flat=True).first()
+    return {
+        "code": division,
+        "name": name or division,
+        "villages": value("assistance.poor_villages"),
+        "covered": value("assistance.covered_villages"),
+    }
+
+
 def _coverage_summary(user, query) -> dict:
-    """The totals above the village rows: by county, and by township once the area is one county
-    (a province's townships would be a list as long as the one it sums up)."""
+    """The totals above the village rows, read from the rollup (reports.selectors): the divisions
+    one level below the area, each a link that narrows the page to it (a national viewer gets 31
+    provinces, not the 2,800 counties of a grouping over every poor village's households); a
+    county shows its own line and its townships."""
     if not query.valid:
         return {"report": None}
-    division = query.filters.get("division") or ""
-    by_township = len(division or scope_root(user) or "") >= 6
-    report = selectors.first_secretary_coverage(user=user, division=division, by_township=by_township)
-    return {"report": report, "by_township": by_township}
+    division = query.filters.get("division") or scope_root(user) or None
+    if division is not None and len(division) >= 6:
+        groups, townships = [_coverage_of(user, division)], []
+        if len(division) == 6:
+            townships = _coverage_rows_of(user, division)
+        level = LEVEL_NAMES.get(len(division))
+    else:
+        groups, townships = _coverage_rows_of(user, division), []
+        level = LEVEL_NAMES.get(len(groups[0]["code"])) if groups else LEVEL_NAMES[6]
+    report = {
+        "level": level,
+        "groups": groups,
+        "townships": townships,
+        "villages": sum(g["villages"] for g in groups),
+        "covered": sum(g["covered"] for g in groups),
+        "above_county": division is None or len(division) < 6,
+    }
+    refreshed = reports.last_refresh()
+    return {
+        "report": report,
+        "by_township": bool(division) and len(division) == 6,
+        "refreshed_at": refreshed.started_at if refreshed else None,
+    }
 
 
 COVERAGE = ListSpec(

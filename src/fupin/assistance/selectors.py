@@ -208,7 +208,10 @@ def _poor_villages(user, division: str):
     poor = _in_division(
         registry.households_visible_to(user).filter(status=Status.POOR), "village__code", user, division
     )
-    return poor, Region.objects.filter(code__in=poor.values("village_id"))
+    # DISTINCT: PostgreSQL then joins the few poor villages to the regions instead of walking all
+    # 557,000 villages in code order to probe each (3.8 s for a national page at a million people;
+    # 15 ms so).
+    return poor, Region.objects.filter(code__in=poor.values("village_id").distinct())
 
 
 def _serving_first_secretary(user, on: datetime.date | None):

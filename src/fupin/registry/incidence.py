@@ -8,7 +8,11 @@ poor when it was identified and had not exited by the end of that year (exit_yea
 exit yet); statuses are not reconstructed further back than that.
 
 Every figure is one GROUP BY over households on a prefix of the village code (Substr), never a
-loop over villages.
+loop over villages, read from the covering index `registry_hh_incidence` (village, status, exit
+year, members) without visiting the table. These are live counts: an exit decision
+(`exit_eligibility`) must judge the records as they are, not a rollup up to a minute old. Today's
+incidence as a figure to show (`/api/registry/incidence` without a year) is the rollup's 登记人数
+by status instead (`from_counts`), the same definition read from a few rows.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +27,7 @@ from fupin.registry.choices import Status
 from fupin.registry.models import ExitThreshold, Household
 
 RATE_PLACES = Decimal("0.0001")
+POOR_STATUSES = (Status.POOR, Status.RETURNED)
 
 
 @dataclass(frozen=True)
@@ -48,14 +53,25 @@ def _rate(poor: int, registered: int) -> Decimal:
 
 def _poor_q(year: int | None) -> Q:
     if year is None:
-        return Q(status__in=[Status.POOR, Status.RETURNED])
-    return Q(status__in=[Status.POOR, Status.RETURNED]) | Q(status=Status.EXITED, exit_year__gt=year)
+        return Q(status__in=POOR_STATUSES)
+    return Q(status__in=POOR_STATUSES) | Q(status=Status.EXITED, exit_year__gt=year)
+
+
+def _under(code_prefix: str):
+    # No filter for the whole country: `LIKE '%'` would still test every row.
+    households = Household._base_manager.all()
+    return households.filter(village__code__startswith=code_prefix) if code_prefix else households
+
+
+def from_counts(poor_people: int, registered_people: int) -> Incidence:
+    """The incidence of counts made elsewhere (the rollup's 登记人数 by status)."""
+    return Incidence(poor_people, registered_people, _rate(poor_people, registered_people))
 
 
 def incidence_by(*, code_prefix: str, length: int, year: int | None = None) -> dict[str, Incidence]:
     """Incidence of every division of code `length` (6 county, 9 township, 12 village) under a prefix."""
     rows = (
-        Household._base_manager.filter(village__code__startswith=code_prefix)
+        _under(code_prefix)
         .annotate(area=Substr("village_id", 1, length))
         .values("area")
         .annotate(
@@ -72,7 +88,7 @@ def incidence_by(*, code_prefix: str, length: int, year: int | None = None) -> d
 
 def incidence(*, code_prefix: str, year: int | None = None) -> Incidence:
     """Incidence of one area (any division code or prefix)."""
-    totals = Household._base_manager.filter(village__code__startswith=code_prefix).aggregate(
+    totals = _under(code_prefix).aggregate(
         registered=Coalesce(Sum("member_count"), 0),
         poor=Coalesce(Sum("member_count", filter=_poor_q(year)), 0),
     )

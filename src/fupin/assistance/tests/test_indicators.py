@@ -7,7 +7,8 @@ The world (its own, not the matrix's): 扎西 (民族村), 王芳 (宁曲村) an
 民族村's left at the end of 2024 and its serving team member is no first secretary. Pairings in force:
 扎西 (two cadres), 多杰, 李强; 王芳's ended in 2025. Visits: 扎西 2025-01-20, 2025-01-25 and three
 days ago; 多杰 2025-01-15; 王芳 2025-03-10 — so 多杰 (and 李强, never visited) are overdue. Training:
-民族村 2025 (基层干部 10, 技术人员 5), 兴海县 2026 (基层干部 20), 泾川县 2025 (技术人员 7).
+民族村 2025 (基层干部 10, 技术人员 5), 兴海县 2026 (基层干部 20), 泾川县 2025 (技术人员 7). Work teams:
+one 在岗 in 宁曲村 and one 已期满 in 民族村.
 """
 
 import datetime
@@ -17,8 +18,16 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.urls import reverse
 
-from fupin.assistance.choices import PostKind, TrainingKind
-from fupin.assistance.models import Cadre, Pairing, Posting, TrainingAttendee, TrainingClass, Visit
+from fupin.assistance.choices import PostKind, TeamStatus, TrainingKind
+from fupin.assistance.models import (
+    Cadre,
+    Pairing,
+    Posting,
+    TrainingAttendee,
+    TrainingClass,
+    Visit,
+    WorkTeam,
+)
 from fupin.core.indicators import catalogue, recount
 from fupin.registry.choices import Status
 from fupin.registry.models import Household
@@ -94,6 +103,13 @@ def build(made: dict) -> dict:
             TrainingAttendee.objects.create(training=made_class, kind=kind, count=count)
         return made_class
 
+    for village, status, end in (
+        (NINGQU_VILLAGE, TeamStatus.ACTIVE, None),
+        (MINZU_VILLAGE, TeamStatus.ENDED, D(2024, 12, 31)),
+    ):
+        WorkTeam.objects.create(
+            name="工作队", unit=datang, village_id=village, start=D(2023, 1, 1), end=end, status=status
+        )
     G, T = TrainingKind.GRASSROOTS_CADRE, TrainingKind.TECHNICIAN
     training(MINZU_VILLAGE, D(2025, 5, 1), [(G, 10), (T, 5)])
     training(XINGHAI, D(2026, 3, 1), [(G, 20)])
@@ -148,6 +164,14 @@ HAND = [
     ("assistance.training", MINZU_VILLAGE, "2025", T, 5),
     ("assistance.training", TANGNAIHAI, "2026", "", 0),  # the county's class counts at the county
     ("assistance.training", JINGCHUAN, "2025", T, 7),
+    ("assistance.postings", XINGHAI, "", "", 2),  # 民族村's first secretary left in 2024
+    ("assistance.postings", XINGHAI, "", PostKind.FIRST_SECRETARY, 1),
+    ("assistance.postings", MINZU_VILLAGE, "", PostKind.TEAM_MEMBER, 1),
+    ("assistance.postings", JINGCHUAN, "", "", 0),
+    ("assistance.teams", XINGHAI, "", "", 2),
+    ("assistance.teams", XINGHAI, "", TeamStatus.ACTIVE, 1),
+    ("assistance.teams", MINZU_VILLAGE, "", TeamStatus.ENDED, 1),
+    ("assistance.teams", JINGCHUAN, "", "", 0),
 ]
 
 
@@ -250,3 +274,23 @@ def test_the_outsider_drills_into_nothing_of_xinghai(world, client):
         assert response.status_code in (200, 403)
         if response.status_code == 200:
             assert list(response.context["page"].rows) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "division", "category", "name"),
+    [
+        ("assistance.postings", XINGHAI, "", "assistance:posting_list"),
+        ("assistance.postings", XINGHAI, PostKind.FIRST_SECRETARY, "assistance:posting_list"),
+        ("assistance.postings", TANGNAIHAI, "", "assistance:posting_list"),
+        ("assistance.teams", XINGHAI, "", "assistance:team_list"),
+        ("assistance.teams", XINGHAI, TeamStatus.ENDED, "assistance:team_list"),
+        ("assistance.teams", NINGQU_VILLAGE, TeamStatus.ENDED, "assistance:team_list"),
+    ],
+)
+def test_the_posting_and_team_drills_list_the_records_counted(
+    world, county_client, code, division, category, name
+):
+    rows = page_rows(county_client, ind(code).drill(division, "", category), name)
+    assert recount(ind(code), prefix=division, category=category) == len(rows)
+    if category:
+        assert {row.kind if code == "assistance.postings" else row.status for row in rows} <= {category}

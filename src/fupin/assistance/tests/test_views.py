@@ -10,6 +10,7 @@ from fupin.assistance.lists import ROUTES
 from fupin.assistance.models import Cadre, Measure, Pairing, Visit
 from fupin.assistance.tests.matrix import CADRE, PNG
 from fupin.audit.models import AuditEvent
+from fupin.reports import services as rollup
 from fupin.testing import xlsx_rows
 
 _xlsx = xlsx_rows
@@ -98,7 +99,9 @@ def test_it_filters_a_list_by_division(client, world):
 
 
 def test_it_exports_the_coverage_report(client, world):
-    """The poor villages page and export alike; the totals by county and township stand above them."""
+    """The poor villages page and export alike; the totals by county and township (from the rollup)
+    stand above them."""
+    rollup.refresh()
     client.force_login(world["county"])
     page = client.get(reverse("assistance:coverage_list")).content.decode()
     villages = page[page.index('id="coverage-villages"') :]
@@ -109,7 +112,7 @@ def test_it_exports_the_coverage_report(client, world):
     assert rows[1][:2] == ["兴海县", "河卡镇"]
     assert rows[1][2:7] == ["宁曲村", "632524101206", 1, CADRE, "是"]
     covered = client.get(reverse("assistance:coverage_list"), {"uncovered": "on"})
-    assert covered.context["page"].count == 0 and covered.context["report"].covered == 1
+    assert covered.context["page"].count == 0 and covered.context["report"]["covered"] == 1
 
 
 def test_it_refuses_a_small_team_on_the_page_with_the_reason(client, world):
@@ -323,3 +326,21 @@ def test_it_hides_edit_pages_from_outsiders_and_readers(client, world):
     assert client.get(reverse("assistance:team_edit", args=[world["team"].pk])).status_code == 403
     body = client.get(reverse("assistance:team_detail", args=[world["team"].pk])).content.decode()
     assert reverse("assistance:team_edit", args=[world["team"].pk]) not in body
+
+
+def test_it_keeps_a_cadres_phone_by_the_registrys_rule_and_masks_it_on_the_list(client, world):
+    """The form takes a mobile by the registry's rule (not a landline), keeps it when the field is left
+    empty on editing, and the list shows it masked."""
+    cadre = Cadre.objects.get(name=CADRE)
+    client.force_login(world["county"])
+    url = reverse("assistance:cadre_edit", args=[cadre.pk])
+    body = client.post(url, _cadre_post(cadre, phone="0974-8512345")).content.decode()
+    assert "请填写手机号码(11位)" in body or "手机号码无效" in body
+    assert client.post(url, _cadre_post(cadre, phone="138 1234 5678")).status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.phone == "13812345678"
+    assert client.post(url, _cadre_post(cadre, title="村党支部第一书记")).status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.phone == "13812345678" and cadre.title == "村党支部第一书记"
+    listed = client.get(reverse("assistance:cadre_list")).content.decode()
+    assert "138****5678" in listed and "13812345678" not in listed

@@ -4,9 +4,11 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fupin.accounts.tokens import token_issue
 from fupin.regions.models import Region
 from fupin.registry.incidence import exit_eligibility, incidence, incidence_by
 from fupin.registry.models import ExitThreshold, Household
+from fupin.reports import services as rollup
 from fupin.testing import MINZU_VILLAGE
 
 
@@ -71,3 +73,33 @@ def test_it_says_why_when_there_is_no_data(cast):
     result = exit_eligibility(code="620821")
     assert not result.eligible and "没有登记人口数据" in result.reasons[0]
     assert not exit_eligibility(code="632524203").eligible
+
+
+def test_the_api_shows_todays_incidence_from_the_rollup_and_judges_exits_live(cast, client):
+    """Today's figure is the rollup's 登记人数 by status (the same definition): a household added
+    since the refresh shows after the next one, while a past year and an exit decision count the
+    records as they are. The outsider gets nothing of 兴海县."""
+    _households(MINZU_VILLAGE, poor=1, exited=49)
+    _households("632524101206", poor=3, exited=47)
+    rollup.refresh()
+    _token, key = token_issue(user=cast["county"], name="t")
+
+    def answer(**params):
+        found = client.get("/api/registry/incidence", params, HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert found.status_code == 200
+        body = found.json()
+        return body["poor_people"], body["registered_people"], Decimal(str(body["rate"]))
+
+    assert answer(code="632524") == (16, 400, Decimal("0.0400"))
+    assert answer(code=MINZU_VILLAGE) == (4, 200, Decimal("0.0200"))
+    _households(MINZU_VILLAGE, poor=5, exited=0, start=50)  # 20 more poor people, not yet counted
+    assert answer(code="632524") == (16, 400, Decimal("0.0400"))
+    assert answer(code="632524", year=2017) == (420, 420, Decimal("1.0000"))
+    assert exit_eligibility(code=MINZU_VILLAGE).rate == Decimal("0.1091")  # 24 of 220, live
+    rollup.refresh()
+    assert answer(code="632524") == (36, 420, Decimal("0.0857"))
+    _outsider_token, outsider_key = token_issue(user=cast["outsider"], name="t")
+    refused = client.get(
+        "/api/registry/incidence", {"code": "632524"}, HTTP_AUTHORIZATION=f"Bearer {outsider_key}"
+    )
+    assert refused.status_code == 404

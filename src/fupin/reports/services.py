@@ -403,6 +403,11 @@ def refresh(
         kept = [ind.code for ind in declared.CATALOGUE.values()]
         Rollup.objects.exclude(indicator__in=kept).delete()
         RollupTotal.objects.exclude(indicator__in=kept).delete()
+        if connection.vendor == "postgresql":
+            # Every row was rewritten: fresh statistics, or the planner may take the wrong index
+            # until autovacuum comes by (measured: a year's visits figure 200 ms, 1–10 ms after).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Rollup._meta.db_table}, {RollupTotal._meta.db_table}")
     if progress:
         progress(len(work), len(work), "")
     return RefreshRun.objects.create(

@@ -20,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--households", type=int, default=300, help=_("户数(不足时先补足)"))
         parser.add_argument("--size", choices=["A5", "A4"], default="A5", help=_("纸张规格"))
         parser.add_argument("--rounds", type=int, default=1, help=_("轮数(两边交替先后,取中位数)"))
+        parser.add_argument("--workers", type=int, default=None, help=_("排版的进程数(默认本机核数)"))
 
     def handle(self, *args, **options):
         self.stdout.write(
@@ -28,11 +29,15 @@ class Command(BaseCommand):
         held = bench.prepare(options["village"], options["households"], say=self.stdout.write)
         self.stdout.write(_("村 %(v)s:%(n)d 户") % {"v": options["village"], "n": held})
         result = bench.run(
-            options["village"], size=options["size"], rounds=options["rounds"], say=self.stdout.write
+            options["village"],
+            size=options["size"],
+            rounds=options["rounds"],
+            workers=options["workers"],
+            say=self.stdout.write,
         )
         self.stdout.write(_("结束时负载:%(l)s") % {"l": _load()})
         self.stdout.write(
-            f"{result['households']} cards ({options['size']}): fupin {result['ours']:.2f} s "
+            f"{result['households']} cards ({options['size']}, {result['workers']} workers): fupin {result['ours']:.2f} s "
             f"({result['per_card_ms']:.0f} ms/card), WeasyPrint alone {result['limit']:.2f} s, "
             f"ratio {result['ratio']:.2f}×; CPU {result['ours_cpu']:.2f} s / {result['limit_cpu']:.2f} s; pages {result['pages']['ours']} / {result['pages']['limit']} "
             f"(target: 300 cards under {TARGET_SECONDS:.0f} s)"

@@ -22,6 +22,7 @@ class ReadOnlyAdmin(ScopedModelAdmin):
 @admin.register(Cadre)
 class CadreAdmin(ReadOnlyAdmin):
     list_display = ["name", "unit", "level", "title", "region"]
+    exclude = ["phone"]  # masked on every screen; the back office has no reason to show it in clear
     list_filter = ["level"]
     search_fields = ["name"]
     list_select_related = ["unit", "region"]

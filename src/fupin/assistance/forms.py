@@ -21,6 +21,7 @@ from fupin.assistance.choices import (
 )
 from fupin.assistance.models import Cadre, WorkTeam
 from fupin.core import forms as core_forms
+from fupin.core import validators
 from fupin.core.forms import VersionedForm
 from fupin.core.lists import FilterForm
 from fupin.core.validators import has_control
@@ -141,6 +142,9 @@ class CadreForm(ScopedForm):
     level = forms.ChoiceField(label=_("单位层级"), choices=NONE + UnitLevel.choices)
     unit = forms.ModelChoiceField(label=_("工作单位"), queryset=orgs.units_visible_to(None), required=False)
     title = _text(_("职务"), required=False, max_length=50)
+    phone = _text(
+        _("联系电话"), required=False, max_length=30, help_text=_("手机号码,印在所帮扶农户的明白卡上")
+    )
     region = RegionField(label=_("工作地"))
     account = _text(
         _("登录账号"), required=False, max_length=150, help_text=_("填写后,该干部登录即可看到“我的帮扶户”")
@@ -149,6 +153,11 @@ class CadreForm(ScopedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = orgs.units_visible_to(user)
+
+    # One rule with the API and the registry's phones (core.validators.mobile_phone).
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        return validators.mobile_phone(value) if value.strip() else ""
 
     def clean_account(self):
         username = (self.cleaned_data.get("account") or "").strip()
@@ -402,6 +411,16 @@ class TrainingClassForm(ScopedForm):
 
 
 class CadreEditForm(CadreForm, VersionedForm):
+    # The phone is not shown back in clear (screens mask it): left empty, it is kept.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].help_text = _("编辑时留空表示不修改")
+
+    def service_fields(self) -> dict:
+        data = super().service_fields()
+        data["phone"] = data["phone"] or None
+        return data
+
     @classmethod
     def initial_for(cls, cadre: Cadre) -> dict:
         return {

@@ -20,6 +20,7 @@ from fupin.assistance.choices import (
     TrainingKind,
     UnitLevel,
 )
+from fupin.core.masking import mask_phone
 from fupin.core.models import Created, StatusEvent, Timestamped, Versioned
 from fupin.core.scoping import ScopedManager
 
@@ -45,6 +46,10 @@ class Cadre(Versioned, Timestamped):
     unit = _unit(_("工作单位"), null=True, blank=True)
     level = models.CharField(_("单位层级"), max_length=16, choices=UnitLevel.choices)
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    # The work mobile the households call, printed in clear on their 明白卡 (what the card is for) and
+    # shown masked on screens and exports. Not encrypted like a household's phone: it is given out
+    # on every card the cadre's households keep, so encryption at rest would hide nothing.
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     # Where the cadre works (a village, township or county): decides who sees the record.
     region = _region(_("工作地"))
     user = models.OneToOneField(
@@ -67,6 +72,10 @@ class Cadre(Versioned, Timestamped):
 
     def __str__(self):
         return self.name
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
 
 
 class Pairing(Versioned, Created):

@@ -70,20 +70,32 @@ def _bump(obj, version: int, **values):
 # --- cadres and pairings ------------------------------------------------------------------------
 
 
+def _cadre_phone(errors: dict, phone: str | None) -> str | None:
+    """The registry's rule for a mobile (core.validators.mobile_phone), "" for none; None kept."""
+    if phone is None or not phone.strip():
+        return None if phone is None else ""
+    try:
+        return validators.mobile_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages[0]
+        return None
+
+
 @transaction.atomic
 def cadre_create(
-    *, by, name: str, level: str, region, unit=None, title: str = "", user=None, request=None
+    *, by, name: str, level: str, region, unit=None, title: str = "", phone: str = "", user=None, request=None
 ) -> Cadre:
     code = getattr(region, "code", region)
     require(by, "assistance.add_cadre", code=code, unit_id=getattr(unit, "pk", None))
     errors: dict = {}
     if not (name or "").strip():
         errors["name"] = _("此项为必填项")
+    phone = _cadre_phone(errors, phone or "")
     if user is not None and Cadre.objects.filter(user=user).exists():
         errors["account"] = _("该账号已关联其他帮扶干部")
     validators.raise_errors(errors)
     cadre = Cadre.objects.create(
-        name=name.strip(), level=level, region_id=code, unit=unit, title=title or "", user=user
+        name=name.strip(), level=level, region_id=code, unit=unit, title=title or "", phone=phone, user=user
     )
     _audit(by, request, cadre)
     return cadre
@@ -100,16 +112,19 @@ def cadre_update(
     region,
     unit=None,
     title: str = "",
+    phone: str | None = None,
     user=None,
     request=None,
 ) -> Cadre:
-    """Correct a cadre's record; both the record and where it moves to must lie in `by`'s scope."""
+    """Correct a cadre's record; both the record and where it moves to must lie in `by`'s scope.
+    `phone`: None keeps it, "" clears it."""
     code = getattr(region, "code", region)
     require(by, "assistance.change_cadre", code=cadre.region_id, unit_id=cadre.unit_id)
     require(by, "assistance.change_cadre", code=code, unit_id=getattr(unit, "pk", None))
     errors: dict = {}
     if not (name or "").strip():
         errors["name"] = _("此项为必填项")
+    phone = _cadre_phone(errors, phone)
     if user is not None and Cadre.objects.filter(user=user).exclude(pk=cadre.pk).exists():
         errors["account"] = _("该账号已关联其他帮扶干部")
     validators.raise_errors(errors)
@@ -122,6 +137,7 @@ def cadre_update(
         region_id=code,
         unit=unit,
         title=title or "",
+        phone=cadre.phone if phone is None else phone,
         user=user,
     )  # update_if_current stamps updated_at, and only when something changed
     _audit(by, request, cadre, UPDATE, before)

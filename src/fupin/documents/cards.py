@@ -4,11 +4,13 @@
   read once for all of them (members, latest incomes, pairings, plans and measures, monitoring
   objects): a village of 300 households is a handful of queries, not a few per card.
 - `cards_pdf(cards, size=)`: one PDF, a card a page (A5, the card size, or A4). WeasyPrint lays the
-  cards out in chunks (`CHUNK` cards each, progress after each) and the pages are joined into one
+  cards out in parts (`card_parts`), on the machine's cores when there are more than CHUNK cards
+  (`documents.pdf.render_parallel`), progress after each part, and the parts are joined into one
   document. A card lists at most LIMITS[size] members, measures and policies (the rest are counted
   on it: "另有 N 项,见一户一档"), so a batch is exactly one page per household.
 - `household_file_pdf(household, user, clear=)`: 一户一档, every record of the household in one
-  document with a cover, sections and page numbers.
+  document with a cover, sections and page numbers, and the projects it benefits from
+  (`projects.selectors.household_benefits`).
 
 Personal data (docs/architecture.md "Personal data"; DOMAIN.md): a card carries members' names, sex,
 relation and the masked ID number (`6201**********1234`), never the household's phone or bank
@@ -20,7 +22,7 @@ the household whom to call is what the card is for.
 """
 
 import datetime
-import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,8 +33,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.assistance import selectors as assistance
+from fupin.documents import pdf
 from fupin.monitoring import selectors as monitoring
 from fupin.monitoring import selectors_lists as monitoring_lists
+from fupin.projects import selectors as projects
 from fupin.regions import selectors as regions
 from fupin.regions.models import Region
 from fupin.registry import selectors as registry
@@ -68,9 +72,10 @@ def day(value) -> str:
 
 
 def cadre_phone(cadre) -> str:
-    """The 帮扶责任人's phone for the card. The assistance app keeps no phone for a cadre yet (its
-    Cadre model holds none): until it does, the card leaves a line to write it in by hand."""
-    return str(getattr(cadre, "phone", "") or "")
+    """The 帮扶责任人's work mobile, in clear: the card is given to the household so that it can call
+    its cadre, and screens mask the number only because they are not meant for the household. A
+    cadre without one leaves a line on the card to write it in by hand."""
+    return cadre.phone or ""
 
 
 @dataclass
@@ -206,12 +211,6 @@ def build_cards(
 # --- rendering ------------------------------------------------------------------------------------
 
 
-def _weasyprint():
-    import weasyprint  # imported when a PDF is made: it loads Pango and fontconfig
-
-    return weasyprint
-
-
 def card_html(cards: list[Card], *, size: str = "A5", clear: bool = False) -> str:
     """The HTML of the cards, a card a page."""
     return render_to_string(
@@ -226,30 +225,15 @@ def card_html(cards: list[Card], *, size: str = "A5", clear: bool = False) -> st
     )
 
 
-def render_pdf(html: str) -> bytes:
-    """One HTML document to PDF (no network: a document holds no external resource)."""
-    return _weasyprint().HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"documents fetch nothing: {url}")
-
-
-def render_pages(htmls, progress: Callable[[int], None] | None = None) -> bytes:
-    """Several HTML documents laid out one by one and written as one PDF (their pages in order).
-    `progress(i)` after the i-th document."""
-    weasyprint = _weasyprint()
-    documents = []
-    for i, html in enumerate(htmls, 1):
-        documents.append(weasyprint.HTML(string=html, url_fetcher=_no_fetch).render())
-        if progress:
-            progress(i)
-    if not documents:
-        return b""
-    pages = [page for document in documents for page in document.pages]
-    out = io.BytesIO()
-    documents[0].copy(pages).write_pdf(out)
-    return out.getvalue()
+def card_parts(cards: list[Card], workers: int) -> list[list[Card]]:
+    """The cards cut into the parts laid out one at a time: chunks of CHUNK in one process; on several
+    cores two parts per core, not a part per CHUNK: each part embeds its own font subset (~0.3 MB)
+    and pays a child's start-up, while two per core still even out the cores and give progress."""
+    count = max(1, math.ceil(len(cards) / CHUNK))
+    if workers > 1:
+        count = min(count, 2 * workers)
+    per = max(1, math.ceil(len(cards) / count))
+    return [cards[i : i + per] for i in range(0, len(cards), per)] or [[]]
 
 
 def cards_pdf(
@@ -258,25 +242,35 @@ def cards_pdf(
     size: str = "A5",
     clear: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> bytes:
-    """One PDF of `cards`, a card a page; `progress(cards done, total)` after each chunk."""
-    chunks = [cards[i : i + CHUNK] for i in range(0, len(cards), CHUNK)] or [[]]
-    htmls = (card_html(chunk, size=size, clear=clear) for chunk in chunks)
+    """One PDF of `cards`, a card a page; `progress(cards done, total)` after each part.
+
+    More than CHUNK cards are laid out on the machine's cores (`workers`, all by default): the HTML
+    is made here (the template needs Django and the records), each part rendered to PDF in a child
+    process that reads nothing, the parts joined (`pdf.render_parallel`)."""
+    workers = pdf.cores() if workers is None else workers
+    parts = card_parts(cards, workers)
+    per = len(parts[0])
 
     def report(i: int) -> None:
         if progress:
-            progress(min(i * CHUNK, len(cards)), len(cards))
+            progress(min(i * per, len(cards)), len(cards))
 
-    return render_pages(htmls, report)
+    htmls = [card_html(part, size=size, clear=clear) for part in parts]
+    return pdf.render_parallel(htmls, report, workers=workers)
 
 
 def household_card_pdf(household, user, *, size: str = "A5", clear: bool = False) -> bytes:
     return cards_pdf(build_cards([household], user, size=size, clear=clear), size=size, clear=clear)
 
 
-def village_cards(user, village_code: str, *, size: str = "A5", progress=None) -> tuple[bytes, int]:
+def village_cards(
+    user, village_code: str, *, size: str = "A5", progress=None, workers: int | None = None
+) -> tuple[bytes, int]:
     """The 明白卡 of every household of the village that `user` sees, in one PDF (always masked);
-    returns (pdf, number of households). `progress(done, total, message)`."""
+    returns (pdf, number of households). `progress(done, total, message)`; `workers`: processes
+    laying the cards out (default: the machine's cores)."""
     households = list(registry.village_households(user, village_code))
     total = len(households)
     if progress:
@@ -287,7 +281,7 @@ def village_cards(user, village_code: str, *, size: str = "A5", progress=None) -
         if progress:
             progress(done, total, _("已生成 %(done)d / %(total)d 张") % {"done": done, "total": total})
 
-    return cards_pdf(cards, size=size, progress=report), total
+    return cards_pdf(cards, size=size, progress=report, workers=workers), total
 
 
 # --- 一户一档 ---------------------------------------------------------------------------------------
@@ -432,6 +426,19 @@ def household_file_context(household, user, *, clear: bool = False) -> dict:
             }
             for s in sorted(steps, key=lambda s: s["at"])
         ],
+        "projects": [
+            {
+                "name": b.project.name,
+                "year": b.project.year,
+                "category": b.project.get_category_display(),
+                "place": b.project.place.short_name or b.project.place.name,
+                "status": b.project.get_status_display(),
+                "benefit": b.benefit,
+                "amount": money(b.amount),
+                "whole_village": b.household_id is None,
+            }
+            for b in projects.household_benefits(household, user)
+        ],
         "printed": timezone.localdate(),
         "font": FONT,
         "page_label": page_label(),
@@ -454,7 +461,7 @@ def household_file_html(household, user, *, clear: bool = False, printed_by: str
 
 
 def household_file_pdf(household, user, *, clear: bool = False, printed_by: str = "") -> bytes:
-    return render_pdf(household_file_html(household, user, clear=clear, printed_by=printed_by))
+    return pdf.render_pdf(household_file_html(household, user, clear=clear, printed_by=printed_by))
 
 
 # --- names of the files ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ household re-identified after an elimination has an older, eliminated object too
 by type, layer and status that object's; by risk each of its risks (a household with two risks counts
 under both, once in the total). A household without a layer or a risk counts in the total only.
 People are the household's members (家庭人口). 新识别 and 风险消除 count objects by the month of their
-identification and of their elimination. 逾期线索 is the lead list's own rule (selectors_lists.
+identification and of their elimination, and (`*_people`) their households' members. 逾期线索 is the lead list's own rule (selectors_lists.
 urgency_q): open leads past their step's deadline today, red past the decision limit.
 Each drill opens the monitoring list (监测对象 or 风险线索) with the filters that list exactly the
 records counted.
@@ -182,6 +182,44 @@ ELIMINATED = register(
         period_of=month_of("eliminated_on"),
         drill=lambda code, period, category: _url("monitoring:object_list", code, eliminated_in=period),
         sources=OBJECT_SOURCES,
+    )
+)
+
+# The people beside the households (the quarterly notice reports both): the members (家庭人口) of the
+# households counted above, as recorded now, like 监测对象人数.
+IDENTIFIED_PEOPLE = register(
+    Indicator(
+        code="monitoring.identified_people",
+        name=_("新识别监测对象人数"),
+        definition=_("按识别日期所在月份统计的新识别监测对象的家庭人口,按监测对象类型分列。"),
+        unit=_("人"),
+        period=MONTH,
+        rows=lambda: MonitoringObject._base_manager.all(),
+        code_field="household__village__code",
+        value=Sum("household__member_count"),
+        period_of=month_of("identified_on"),
+        category_of=F("type"),
+        categories=dict(ObjectType.choices),
+        drill=lambda code, period, category: _url(
+            "monitoring:object_list", code, identified_in=period, type=category
+        ),
+        sources=PEOPLE_SOURCES,
+    )
+)
+
+ELIMINATED_PEOPLE = register(
+    Indicator(
+        code="monitoring.eliminated_people",
+        name=_("风险消除人数"),
+        definition=_("按风险消除日期所在月份统计的风险已消除的监测对象的家庭人口。"),
+        unit=_("人"),
+        period=MONTH,
+        rows=lambda: MonitoringObject._base_manager.filter(eliminated_on__isnull=False),
+        code_field="household__village__code",
+        value=Sum("household__member_count"),
+        period_of=month_of("eliminated_on"),
+        drill=lambda code, period, category: _url("monitoring:object_list", code, eliminated_in=period),
+        sources=PEOPLE_SOURCES,
     )
 )
 

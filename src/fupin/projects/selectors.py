@@ -480,3 +480,19 @@ def unit_donations(*, unit_ids, years) -> dict[int, Decimal]:
         .values_list("y", "total")
     )
     return {year: _q(found.get(year)) for year in years}
+
+
+# --- a household's projects (the documents app's 一户一档) -------------------------------------------
+
+
+def household_benefits(household, user) -> list[Beneficiary]:
+    """The projects `household` benefits from, as far as `user` may see them (the scoping choke
+    point on the projects): those that name the household as a beneficiary, and those whose
+    beneficiary is its whole village (`household_id` None on those rows). Newest year first, with
+    `project`, its `place` and `unit` fetched."""
+    return list(
+        Beneficiary.objects.visible_to(user)
+        .filter(Q(household=household) | Q(household__isnull=True, village_id=household.village_id))
+        .select_related("project", "project__place", "project__unit")
+        .order_by("-project__year", "project_id", "id")
+    )

@@ -844,15 +844,21 @@ def _shipped() -> list[dict]:
                     "group": N_("其中"),
                 }
             )
+        # The people after the households' breakdown, so the sentence reads 新增识别…户(其中…),
+        # 新增识别人数…人,风险消除…户,风险消除人数…人 (summary_text joins a group to the column before it).
+        if has("monitoring.identified_people"):
+            columns.append({"indicator": "monitoring.identified_people", "header": N_("新增识别人数")})
         columns.append({"indicator": "monitoring.eliminated", "header": N_("风险消除")})
+        if has("monitoring.eliminated_people"):
+            columns.append({"indicator": "monitoring.eliminated_people", "header": N_("风险消除人数")})
         forms.append(
             {
                 "code": "monitoring_quarterly",
                 "name": N_("防返贫监测对象新增识别和风险消除情况通报"),
                 "rows": ROWS_CHILDREN,
                 "period": QUARTER,
-                "unit_line": N_("单位:户"),
-                "notes": N_("新增识别按识别日期、风险消除按消除日期计入所在季度。"),
+                "unit_line": N_("单位:户、人"),
+                "notes": N_("新增识别按识别日期、风险消除按消除日期计入所在季度;人数为家庭人口。"),
                 "summary": True,
                 "columns": columns,
             }
@@ -982,7 +988,7 @@ def _shipped() -> list[dict]:
     return forms
 
 
-SHIPPED_VERSION = 1  # bump when a shipped form changes: ensure_shipped rewrites the stored rows
+SHIPPED_VERSION = 2  # bump when a shipped form changes: ensure_shipped rewrites the stored rows
 
 
 def ensure_shipped() -> int:

@@ -13,7 +13,7 @@ from pydantic import StringConstraints
 
 from fupin.accounts.selectors import account_for
 from fupin.apierrors import REFUSALS, WRITE_ERRORS, patch_answer, service_error
-from fupin.apitypes import DbId, DivisionCode, Text
+from fupin.apitypes import DbId, DivisionCode, MobilePhone, Text
 from fupin.assistance import services
 from fupin.assistance.api.common import Day, Version, region_or_422, unit_or_422
 from fupin.assistance.choices import UnitLevel
@@ -32,6 +32,7 @@ class CadreOut(Schema):
     unit: str
     level: str
     title: str
+    phone: str  # masked, as on the screens
     region_code: str
     account: str
     version: int
@@ -44,6 +45,7 @@ def _cadre_out(c: Cadre) -> dict:
         "unit": str(c.unit or ""),
         "level": c.level,
         "title": c.title,
+        "phone": c.phone_masked,
         "region_code": c.region_id,
         "account": c.user.username if c.user_id else "",
         "version": c.version,
@@ -71,6 +73,7 @@ class CadrePatch(Schema):
     level: UnitLevel | None = None
     unit_id: DbId | None = None
     title: Annotated[Text, StringConstraints(max_length=50)] | None = None
+    phone: MobilePhone | None = None  # "" clears it
     region_code: DivisionCode | None = None
     account: Annotated[Text, StringConstraints(max_length=150)] | None = None
 
@@ -99,7 +102,7 @@ def _cadre_update(cadre: Cadre, *, by, version: int, request, **sent) -> Cadre:
         "region": cadre.region_id,
         "user": cadre.user,
     }
-    values.update({key: sent[key] for key in ("name", "level", "title") if key in sent})
+    values.update({key: sent[key] for key in ("name", "level", "title", "phone") if key in sent})
     if "unit_id" in sent:
         unit_id = sent["unit_id"]
         values["unit"] = unit_or_422(by, unit_id, "unit") if unit_id else None

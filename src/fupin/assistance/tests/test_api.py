@@ -178,3 +178,23 @@ def test_it_refuses_stale_and_bad_patches(client, world):
             f"/api/assistance/{path}", {"version": 1}, content_type="application/json", **outsider
         )
         assert answer.status_code == 404
+
+
+def test_it_sets_a_cadres_phone_by_the_same_rule_and_answers_it_masked(client, world):
+    auth = _auth(world["county"])
+    cadre = world["assistance_cadre"]
+    url = f"/api/assistance/cadres/{cadre.pk}"
+    bad = client.patch(
+        url, {"version": cadre.version, "phone": "12345"}, content_type="application/json", **auth
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"][-1] == "phone"
+    assert "手机号码" in bad.json()["detail"]
+    good = client.patch(
+        url, {"version": cadre.version, "phone": "13812345678"}, content_type="application/json", **auth
+    )
+    assert good.status_code == 200, good.content
+    assert good.json()["phone"] == "138****5678"
+    cleared = client.patch(url, {"version": 2, "phone": ""}, content_type="application/json", **auth)
+    assert cleared.status_code == 200 and cleared.json()["phone"] == ""
+    cadre.refresh_from_db()
+    assert cadre.phone == ""

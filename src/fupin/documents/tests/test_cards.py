@@ -328,3 +328,66 @@ def test_an_a4_card_lists_more_and_still_fits_a_page(world, tmp_path):
     assert count == 3 and _pages(pdf, tmp_path) == 3
     text = _flat(_text(pdf, tmp_path))
     assert "务工培训第10期" in text and "务工培训第11期" not in text and "另有2项,见一户一档" in text
+
+
+def test_a_batch_laid_out_on_several_cores_reads_as_in_one_process(world, tmp_path, monkeypatch):
+    """Given a part per card and two processes, the joined PDF holds the same cards, in order, as the
+    one-process PDF: a page each, the same text, and the progress reaches every card."""
+    monkeypatch.setattr(cards, "CHUNK", 1)
+    steps = []
+    one, count = cards.village_cards(world["county"], MINZU_VILLAGE, workers=1)
+    several, _count = cards.village_cards(
+        world["county"], MINZU_VILLAGE, workers=2, progress=lambda done, total, _m: steps.append(done)
+    )
+    assert count == 3 and _pages(several, tmp_path) == 3
+    assert _flat(_text(several, tmp_path)) == _flat(_text(one, tmp_path))
+    text = _flat(_text(several, tmp_path))
+    numbers = [world[h].number for h in ("zhaxi", "second", "third")]
+    assert sorted(numbers, key=text.index) == numbers
+    assert steps[0] == 0 and steps[-1] == 3 and len(steps) == 4
+
+
+def test_the_household_file_lists_the_projects_the_household_benefits_from(county_client, world, tmp_path):
+    """Given a project naming 扎西 as a beneficiary and one whose beneficiary is all of 民族村, his file's
+    section 十 lists both (the village-wide one marked so); the second household of 民族村, not named
+    by the first project, gets the village-wide one only; the outsider's read finds none."""
+    from fupin.projects import selectors as projects
+    from fupin.projects import services
+
+    county, zhaxi = world["county"], world["zhaxi"]
+    yak = services.project_create(
+        by=county,
+        place_code=MINZU_VILLAGE,
+        name="牦牛合作社入股",
+        category="industry",
+        year=2025,
+        budget="80000",
+    )
+    services.beneficiary_add(by=county, project=yak, household=zhaxi, benefit="入股分红", amount="1200")
+    water = services.project_create(
+        by=county, place_code=MINZU_VILLAGE, name="饮水管网改造", category="housing_water", year=2026
+    )
+    services.beneficiary_add(by=county, project=water, village_code=MINZU_VILLAGE, benefit="自来水入户")
+    text = _flat(
+        _text(_pdf_bytes(county_client.get(reverse("documents:household_file", args=[zhaxi.pk]))), tmp_path)
+    )
+    assert "十、受益项目" in text
+    assert "牦牛合作社入股" in text and "入股分红" in text and "1,200.00" in text
+    assert "饮水管网改造" in text and "全村受益:自来水入户" in text
+    assert [b.project.name for b in projects.household_benefits(world["second"], county)] == ["饮水管网改造"]
+    assert projects.household_benefits(zhaxi, world["outsider"]) == []
+
+
+def test_the_card_prints_the_cadres_phone_in_clear(county_client, world, tmp_path):
+    """The household's card carries its 帮扶责任人's mobile in full (it is there to be called), while
+    the household's own phone stays off the card."""
+    from fupin.assistance import services as assistance
+
+    cadre = world["cadre_zhang"]
+    assistance.cadre_update(
+        by=world["county"], cadre=cadre, version=cadre.version, name=cadre.name, level=cadre.level,
+        region=cadre.region_id, unit=cadre.unit, title=cadre.title, phone="13987654321",
+    )  # fmt: skip
+    answer = county_client.get(reverse("documents:card", args=[world["zhaxi"].pk]))
+    text = _flat(_text(_pdf_bytes(answer), tmp_path))
+    assert "13987654321" in text and PHONE not in text

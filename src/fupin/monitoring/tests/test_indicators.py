@@ -195,6 +195,13 @@ HAND = [
     ("monitoring.eliminated", MINZU_VILLAGE, "2025-08", "", 1),
     ("monitoring.eliminated", NINGQU_TOWNSHIP, "2025", "", 0),
     ("monitoring.eliminated", JINGCHUAN, "2026", "", 0),
+    # … and their people: 扎西 2, 王芳 1, 多杰 2 (his 2025 object and his 2026 one), 李强 1.
+    ("monitoring.identified_people", XINGHAI, "2025", "", 5),
+    ("monitoring.identified_people", MINZU_VILLAGE, "2026-03", ObjectType.MARGINAL, 2),
+    ("monitoring.identified_people", XINGHAI, "2026-03", ObjectType.UNSTABLE, 0),
+    ("monitoring.identified_people", JINGCHUAN, "2026-01", "", 1),
+    ("monitoring.eliminated_people", XINGHAI, "2025", "", 2),
+    ("monitoring.eliminated_people", NINGQU_VILLAGE, "2026-02", "", 1),
     # 逾期线索 on FROZEN: orange (past its step) and red (past the decision limit).
     ("monitoring.overdue_leads", XINGHAI, "", "", 2),
     ("monitoring.overdue_leads", XINGHAI, "", Urgency.ORANGE, 1),

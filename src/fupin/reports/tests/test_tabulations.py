@@ -193,15 +193,21 @@ def test_the_quarterly_notice_says_it_in_words(world):
     identified; 泾川县's 李强 (2026-01) is not 兴海县's."""
     notice = form("monitoring_quarterly")
     table = tabulations.build(world["county"], notice, area=XINGHAI, period="2026-Q1")
-    # 新增识别, 其中 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户, 风险消除
-    assert _cells(table) == {"合计": [1, 0, 1, 0, 1], "河卡镇": [0, 0, 0, 0, 1], "唐乃亥乡": [1, 0, 1, 0, 0]}
+    # 新增识别, 其中 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户, 新增识别人数, 风险消除, 风险消除人数
+    # (多杰's household: two people; 王芳's: one)
+    assert _cells(table) == {
+        "合计": [1, 0, 1, 0, 2, 1, 1],
+        "河卡镇": [0, 0, 0, 0, 0, 1, 1],
+        "唐乃亥乡": [1, 0, 1, 0, 2, 0, 0],
+    }
     assert table.summary == (
-        "兴海县2026年第一季度新增识别监测对象1户(其中脱贫不稳定户0户、边缘易致贫户1户、突发严重困难户0户),风险消除1户。"
+        "兴海县2026年第一季度新增识别监测对象1户(其中脱贫不稳定户0户、边缘易致贫户1户、突发严重困难户0户),"
+        "新增识别人数2人,风险消除1户,风险消除人数1人。"
     )
     earlier = tabulations.build(world["county"], notice, area=XINGHAI, period="2025Q4")
-    assert _cells(earlier)["合计"] == [1, 1, 0, 0, 0]
+    assert _cells(earlier)["合计"] == [1, 1, 0, 0, 2, 0, 0]  # 扎西 and 卓玛
     jingchuan = tabulations.build(world["outsider"], notice, area=JINGCHUAN, period="2026-Q1")
-    assert _cells(jingchuan)["合计"] == [1, 1, 0, 0, 0]
+    assert _cells(jingchuan)["合计"] == [1, 1, 0, 0, 1, 0, 0]
 
 
 def test_secretary_coverage_training_and_projects_are_the_hand_count(world):

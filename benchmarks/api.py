@@ -88,6 +88,13 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+def _autogroup() -> str:
+    try:
+        return "on" if Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1" else "off"
+    except OSError:
+        return "?"
+
+
 def _backends(application_name: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [application_name])
@@ -162,8 +169,15 @@ def free_port() -> int:
 
 
 def start(argv: list[str], env: dict, log_path: Path, port: int, timeout: float = 300) -> subprocess.Popen:
+    """Start a server in a session of its own, as a service runs: with Linux's autogroup scheduling
+    (on by default) the CPU is shared between sessions first, so a server in the harness's session
+    shared one share with wrk, the harness and whatever else that shell ran, while each PostgreSQL
+    backend (the postmaster puts every backend in a session of its own) had a share to itself —
+    which held back the side whose work is Python more than the side whose work is SQL."""
     with log_path.open("w") as log:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -326,7 +340,8 @@ def run(
     load = load_wrk if shutil.which("wrk") else load_python
     say(
         f"load: {'wrk' if load is load_wrk else 'Python threaded client (wrk not installed)'}, "
-        f"{connections} keep-alive connections; gunicorn: {workers} workers × {threads} threads (gthread)"
+        f"{connections} keep-alive connections; gunicorn: {workers} workers × {threads} threads (gthread); "
+        f"autogroup scheduling: {_autogroup()}"
     )
 
     processes = []

@@ -301,9 +301,9 @@ def _pairings(c, today):
     c.execute(
         f"""
         INSERT INTO assistance_cadre (name, level, title, version, created_at, updated_at, region_id,
-            unit_id, user_id)
+            unit_id, user_id, phone)
         SELECT 'bench 帮扶责任人 ' || v.village_id || '-' || k, {_pick(levels, _t("v.village_id || k", 231, 4))},
-            'bench:pairing', 0, %s, %s, v.village_id, NULL, NULL
+            'bench:pairing', 0, %s, %s, v.village_id, NULL, NULL, ''
         FROM bench_cadres_of v CROSS JOIN LATERAL generate_series(0, v.n - 1) k
         """,
         [STAMP, STAMP],
@@ -383,9 +383,9 @@ def _teams(c, today):
     c.execute(
         f"""
         INSERT INTO assistance_cadre (name, level, title, version, created_at, updated_at, region_id, unit_id,
-            user_id)
+            user_id, phone)
         SELECT 'bench ' || r.role || ' ' || t.village_id, {_pick(("central", "province", "city", "county"), _t("t.village_id", 253, 4))},
-            'bench:' || r.role, 0, %s, %s, t.village_id, t.unit_id, NULL
+            'bench:' || r.role, 0, %s, %s, t.village_id, t.unit_id, NULL, ''
         FROM assistance_workteam t CROSS JOIN (VALUES ('first_secretary'), ('team_member')) AS r(role)
         WHERE t.name LIKE 'bench 工作队%%'
         """,
@@ -950,6 +950,24 @@ def hand_specs(d: Dialect, today: datetime.date) -> list[dict]:
             period=d.month("o.eliminated_on"),
         ),
         dict(
+            code="monitoring.identified_people",
+            src="monitoring_monitoringobject o JOIN registry_household h ON h.id = o.household_id",
+            at="h.village_id",
+            agg="sum",
+            arg="h.member_count",
+            period=d.month("o.identified_on"),
+            cat="o.type",
+        ),
+        dict(
+            code="monitoring.eliminated_people",
+            src="monitoring_monitoringobject o JOIN registry_household h ON h.id = o.household_id "
+            "WHERE o.eliminated_on IS NOT NULL",
+            at="h.village_id",
+            agg="sum",
+            arg="h.member_count",
+            period=d.month("o.eliminated_on"),
+        ),
+        dict(
             code="monitoring.overdue_leads",
             src=f"monitoring_lead l WHERE l.stage IN ({open_stages}) "
             f"AND (l.decision_due < {d.today} OR l.step_due < {d.today})",
@@ -1001,6 +1019,20 @@ def hand_specs(d: Dialect, today: datetime.date) -> list[dict]:
             at="h.village_id",
             agg="distinct",
             arg="p.household_id",
+        ),
+        dict(
+            code="assistance.postings",
+            src=f"assistance_posting s WHERE {serving.format(a='s')}",
+            at="s.region_id",
+            agg="count",
+            cat="s.kind",
+        ),
+        dict(
+            code="assistance.teams",
+            src="assistance_workteam t",
+            at="t.village_id",
+            agg="count",
+            cat="t.status",
         ),
         dict(
             code="assistance.training",
@@ -1403,6 +1435,7 @@ SNAPSHOT_TABLES = {
     "monitoring_layer": "id, code",
     "monitoring_lead": "id, village_id, stage, step_due, decision_due, opened_on, channel",
     "assistance_posting": 'kind, region_id, start, "end"',
+    "assistance_workteam": "id, village_id, status",
     "assistance_pairing": 'id, household_id, start, "end"',
     "assistance_visit": "id, household_id, visited_on",
     "assistance_trainingclass": "id, region_id, start, organiser_id",

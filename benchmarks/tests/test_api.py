@@ -3,6 +3,8 @@
 
 import io
 import json
+import os
+import sys
 
 import psycopg
 import pytest
@@ -45,3 +47,15 @@ def test_the_bare_app_answers_what_fupin_answers(cast, households, limit):
     assert status.startswith("200") and bench.differences(answer, bare) == []
     status, _refused = _bare(app, key[:-1] + ("x" if key[-1] != "x" else "y"), path)
     assert status.startswith("401")
+
+
+def test_a_server_runs_in_a_session_of_its_own(tmp_path):
+    """Autogroup scheduling shares the CPU between sessions: a server left in the harness's session
+    would share one share with wrk and the harness (docs/benchmarks.md)."""
+    port = bench.free_port()
+    argv = [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port)]
+    server = bench.start(argv, dict(os.environ), tmp_path / "server.log", port, timeout=60)
+    try:
+        assert os.getsid(server.pid) == server.pid != os.getsid(0)
+    finally:
+        bench.stop(server)

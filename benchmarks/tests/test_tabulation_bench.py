@@ -34,7 +34,8 @@ def test_both_sides_give_the_hand_count(world):
 def test_the_sides_are_compared_for_a_form_with_a_ratio_and_a_quarter(world):
     assert bench.run(county=XINGHAI, form_code="secretary_coverage", n=1)["rows"] == 3
     notice = bench.run(county=XINGHAI, form_code="monitoring_quarterly", period="2026-Q1", n=1)
-    assert [Decimal(v) for v in notice["answer"]["合计"]] == [1, 0, 1, 0, 1]
+    # 新增识别 1 户 (0 脱贫不稳定, 1 边缘易致贫, 0 突发严重困难), 2 人; 风险消除 1 户, 1 人.
+    assert [Decimal(v) for v in notice["answer"]["合计"]] == [1, 0, 1, 0, 2, 1, 1]
 
 
 def test_the_command_prints_both_and_the_ratio(world):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.assistance.choices import PostKind, TeamStatus, TrainingKind
 from fupin.assistance.models import Pairing, Posting, TrainingAttendee, Visit, WorkTeam
-from fupin.assistance.selectors import visit_interval_days
+from fupin.assistance.selectors import unvisited_since, visit_interval_days
 from fupin.assistance.services import serving
 from fupin.core.indicators import MONTH, RATIO, SNAPSHOT, YEAR, Indicator, month_of, register, year_of
 from fupin.regions.models import Region
@@ -67,8 +67,7 @@ def overdue_pairings(on: datetime.date | None = None):
     no visit on or after the cutoff is the same as a last visit before it, or none)."""
     on = on or timezone.localdate()
     cutoff = on - datetime.timedelta(days=visit_interval_days())
-    recent = Visit._base_manager.filter(household_id=OuterRef("household_id"), visited_on__gte=cutoff)
-    return serving(Pairing._base_manager.all(), on).filter(~Exists(recent))
+    return serving(Pairing._base_manager.all(), on).filter(unvisited_since(cutoff))
 
 
 def _url(name: str, code: str, **params) -> str:

@@ -41,6 +41,15 @@ PERIODS = (SNAPSHOT, YEAR, MONTH)
 # Levels, by the length of a division code.
 LEVELS = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 
+
+def code_range(prefix: str, width: int = LEVELS["village"]) -> tuple[str, str]:
+    """The codes under the division `prefix` (itself included) up to `width` digits, as the bounds
+    of a range: codes are digits only, so "63" <= code <= "639999999999" holds exactly the codes
+    starting with 63 in every collation and keeps to a plain index, where a LIKE needs its own
+    operator class."""
+    return prefix, prefix + "9" * (width - len(prefix))
+
+
 # How parts combine. SUM: the rollup's values add up over codes, periods (flows) and categories.
 # RATIO: numerator / denominator × scale, each summed first (贫困发生率 = 贫困人口 / 农村户籍人口 × 100).
 SUM = "sum"

@@ -90,11 +90,27 @@ class ScopedQuerySet(models.QuerySet):
             q |= scope.region_q(field)
         if unit_field and scope.unit_ids:
             q |= Q(**{f"{unit_field}__in": scope.unit_ids})
-        paths = [*region_fields, unit_field or ""]
-        if any(path.count("__") > 1 for path in paths):
+        if any(_crosses_to_many(self.model, path) for path in (*region_fields, unit_field or "")):
             # A path across a to-many relation would repeat rows; filter by primary key instead.
             return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
+        # Forward foreign keys only: plain joins. The planner then starts from the division's
+        # index (a county's households) and reaches the rows by their foreign-key index; under
+        # `pk IN (subquery)` it hash-joined the whole table (every pairing in the country for a
+        # county's 超期未走访: 270 ms at 1 M people).
         return self.filter(q)
+
+
+def _crosses_to_many(model, path: str) -> bool:
+    """Whether `path` (a lookup such as "household__village__code") walks a reverse foreign key
+    or a many-to-many relation, where a join can repeat the rows it starts from."""
+    for name in filter(None, path.split("__")):
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

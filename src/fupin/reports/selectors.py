@@ -166,8 +166,7 @@ def _grouped(scope, ind, *, division, period, category) -> dict[str, Decimal]:
     if len(division) == _TOWNSHIP_WIDTH:
         # Its villages: their own rows, a range of codes on the (indicator, code) index (the
         # township's own records, village '', are no child's).
-        under = division + "9" * (VILLAGE_WIDTH - len(division))
-        rows = Rollup.objects.filter(indicator=ind.code, code__gte=division, code__lte=under)
+        rows = Rollup.objects.filter(indicator=ind.code, code__range=declared.code_range(division))
         key = F("village")
     rows = rows.filter(_period_q(ind, period), category=category if ind.categories else "")
     return _summed([rows], key)

@@ -35,7 +35,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from fupin.core import indicators as declared
-from fupin.core.indicators import LEVELS, RATIO
+from fupin.core.indicators import LEVELS, RATIO, code_range
 from fupin.reports.models import DirtyCode, Indicator, RefreshRun, Rollup, RollupTotal
 
 log = logging.getLogger(__name__)
@@ -202,9 +202,8 @@ _VILLAGE_WIDTH = LEVELS["village"]
 
 def _under(prefix: str, width: int = _VILLAGE_WIDTH) -> tuple[str, list[str]]:
     """`code` under the division `prefix` (itself included) as a range on the (indicator, code)
-    index: codes are digits only, so "63" <= code <= "639999999999" holds exactly the codes
-    starting with 63 in every collation, where a LIKE would need its own operator class."""
-    return "(code >= %s AND code <= %s)", [prefix, prefix + "9" * (width - len(prefix))]
+    index (core.indicators.code_range)."""
+    return "(code >= %s AND code <= %s)", list(code_range(prefix, width))
 
 
 def _parent_sql(width: int) -> str:
@@ -298,7 +297,7 @@ def write_totals(codes: list[str], *, divisions: Iterable[str] | None = None, pr
     for code in codes:
         stale = RollupTotal.objects.filter(indicator=code)
         if prefix:
-            stale = stale.filter(code__gte=prefix, code__lte=prefix + "9" * (9 - len(prefix)))
+            stale = stale.filter(code__range=code_range(prefix, LEVELS["township"]))
         stale.delete()
         _totals_below(code, prefix)
     if prefix:

@@ -99,8 +99,15 @@ def prepare(village: str = VILLAGE, households: int = 300, *, say=lambda s: None
     unit, _made = Unit.objects.get_or_create(
         name="明白卡测试帮扶单位", defaults={"kind": Unit.Kind.CENTRAL_ENTERPRISE, "region_id": village[:2]}
     )
+    # With a phone: every card decrypts it to print it in clear, as in production.
     cadre = assistance.cadre_create(
-        by=None, name="周建国", level="central", region=region.code, unit=unit, title="驻村第一书记"
+        by=None,
+        name="周建国",
+        level="central",
+        region=region.code,
+        unit=unit,
+        title="驻村第一书记",
+        phone="13900002222",
     )
     for n in range(have, households):
         surname = SURNAMES[n % len(SURNAMES)]

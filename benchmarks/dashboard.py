@@ -301,9 +301,9 @@ def _pairings(c, today):
     c.execute(
         f"""
         INSERT INTO assistance_cadre (name, level, title, version, created_at, updated_at, region_id,
-            unit_id, user_id, phone)
+            unit_id, user_id, phone_enc, phone_masked)
         SELECT 'bench 帮扶责任人 ' || v.village_id || '-' || k, {_pick(levels, _t("v.village_id || k", 231, 4))},
-            'bench:pairing', 0, %s, %s, v.village_id, NULL, NULL, ''
+            'bench:pairing', 0, %s, %s, v.village_id, NULL, NULL, '', ''
         FROM bench_cadres_of v CROSS JOIN LATERAL generate_series(0, v.n - 1) k
         """,
         [STAMP, STAMP],
@@ -383,9 +383,9 @@ def _teams(c, today):
     c.execute(
         f"""
         INSERT INTO assistance_cadre (name, level, title, version, created_at, updated_at, region_id, unit_id,
-            user_id, phone)
+            user_id, phone_enc, phone_masked)
         SELECT 'bench ' || r.role || ' ' || t.village_id, {_pick(("central", "province", "city", "county"), _t("t.village_id", 253, 4))},
-            'bench:' || r.role, 0, %s, %s, t.village_id, t.unit_id, NULL, ''
+            'bench:' || r.role, 0, %s, %s, t.village_id, t.unit_id, NULL, '', ''
         FROM assistance_workteam t CROSS JOIN (VALUES ('first_secretary'), ('team_member')) AS r(role)
         WHERE t.name LIKE 'bench 工作队%%'
         """,
@@ -984,6 +984,45 @@ def hand_specs(d: Dialect, today: datetime.date) -> list[dict]:
             cat="l.channel",
         ),
     ]
+    # The county consolidation standards' figures (monitoring/registry indicators.py): objects still
+    # monitored with a measure answering them; incomes after costs below the nearest line of their
+    # year (county, else city, else province); households failing 两不愁三保障 on their latest check or
+    # on their own and their members' records.
+    lines = " ".join(
+        f"LEFT JOIN monitoring_monitoringline {a} ON {a}.year = i.year AND {a}.region_id = substr(h.village_id, 1, {n})"
+        for a, n in (("lc", 6), ("lm", 4), ("lp", 2))
+    )
+    items = " OR ".join(
+        f"NOT c.{item}" for item in ("food", "clothing", "education", "medical", "housing", "water")
+    )
+    specs += [
+        dict(
+            code="monitoring.objects_with_measures",
+            src=current + " AND o.status = 'monitored' AND EXISTS (SELECT 1 FROM assistance_measure m "
+            "JOIN assistance_plan p ON p.id = m.plan_id WHERE p.household_id = o.household_id "
+            "AND m.status <> 'cancelled' AND (m.created_at >= o.identified_on OR m.status IN ('planned', 'active')))",
+            at="h.village_id",
+            agg="count",
+        ),
+        dict(
+            code="monitoring.below_line",
+            src=f"registry_yearlyincome i JOIN registry_household h ON h.id = i.household_id {lines} "
+            "WHERE i.per_capita_after_costs < coalesce(lc.amount, lm.amount, lp.amount)",
+            at="h.village_id",
+            agg="count",
+            period=d.text("i.year"),
+        ),
+        dict(
+            code="registry.living_unmet",
+            src="registry_household h WHERE NOT h.safe_water OR EXISTS (SELECT 1 FROM registry_member m "
+            "WHERE m.household_id = h.id AND (m.school_status = 'dropout' OR NOT m.medical_insurance)) "
+            "OR EXISTS (SELECT 1 FROM registry_livingcheck c WHERE c.household_id = h.id "
+            f"AND ({items}) AND NOT EXISTS (SELECT 1 FROM registry_livingcheck n "
+            "WHERE n.household_id = h.id AND n.year > c.year))",
+            at="h.village_id",
+            agg="count",
+        ),
+    ]
     poor_villages = (
         "regions_region r WHERE r.level = 5 AND r.code IN "
         "(SELECT village_id FROM registry_household WHERE status = 'poor')"
@@ -1425,10 +1464,14 @@ def _rows_differ(codes: list[str], area: str = "") -> dict[str, int]:
 
 # The base tables the stored indicators read, and the columns they read: the Parquet snapshot.
 SNAPSHOT_TABLES = {
-    "registry_household": "id, village_id, status, member_count, exit_year",
-    "registry_member": "id, household_id",
+    "registry_household": "id, village_id, status, member_count, exit_year, safe_water",
+    "registry_member": "id, household_id, school_status, medical_insurance",
     "registry_villagepopulation": "village_id, year, population",
-    "registry_yearlyincome": "household_id, year, net_income, people",
+    "registry_yearlyincome": "household_id, year, net_income, people, per_capita_after_costs",
+    "registry_livingcheck": "household_id, year, food, clothing, education, medical, housing, water",
+    "monitoring_monitoringline": "year, region_id, amount",
+    "assistance_plan": "id, household_id",
+    "assistance_measure": "plan_id, status, created_at",
     "regions_region": "code, level",
     "monitoring_monitoringobject": "id, household_id, identified_on, eliminated_on, type, status, layer_id",
     "monitoring_objectrisk": "object_id, risk",
@@ -1481,6 +1524,7 @@ def write_snapshot(folder: str) -> dict:
             23: pa.int64(),
             16: pa.bool_(),
             1082: pa.date32(),
+            1184: pa.timestamp("us", tz="UTC"),  # timestamptz (a measure's created_at)
             1700: pa.decimal128(20, 2),
         }
         table_ = pa.table(

@@ -22,7 +22,8 @@ class ReadOnlyAdmin(ScopedModelAdmin):
 @admin.register(Cadre)
 class CadreAdmin(ReadOnlyAdmin):
     list_display = ["name", "unit", "level", "title", "region"]
-    exclude = ["phone"]  # masked on every screen; the back office has no reason to show it in clear
+    # The masked copy only, as on every screen: phone_enc is not editable, so never on a page.
+    readonly_fields = ["phone_masked"]
     list_filter = ["level"]
     search_fields = ["name"]
     list_select_related = ["unit", "region"]

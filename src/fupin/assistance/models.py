@@ -2,7 +2,8 @@
 visits and work logs, unit activities and training classes.
 
 People are held by name (and an optional link to a signed-in account or a registry household);
-no ID number, phone, health or bank data lives here. Writes go through assistance.services.
+no ID number, health or bank data lives here, and a cadre's work mobile is stored as the registry
+stores a household's phone: encrypted, with a masked copy. Writes go through assistance.services.
 """
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from fupin.assistance.choices import (
     TrainingKind,
     UnitLevel,
 )
+from fupin.core import crypto
 from fupin.core.masking import mask_phone
 from fupin.core.models import Created, StatusEvent, Timestamped, Versioned
 from fupin.core.scoping import ScopedManager
@@ -46,10 +48,13 @@ class Cadre(Versioned, Timestamped):
     unit = _unit(_("工作单位"), null=True, blank=True)
     level = models.CharField(_("单位层级"), max_length=16, choices=UnitLevel.choices)
     title = models.CharField(_("职务"), max_length=50, blank=True)
-    # The work mobile the households call, printed in clear on their 明白卡 (what the card is for) and
-    # shown masked on screens and exports. Not encrypted like a household's phone: it is given out
-    # on every card the cadre's households keep, so encryption at rest would hide nothing.
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The work mobile the households call: personal data like a household's phone, so encrypted at
+    # rest (a copied database or backup does not list every cadre's mobile) with a masked copy for
+    # screens, lists, exports and the API. Decrypted only where its purpose needs it: the 明白卡 and
+    # 一户一档 print it in clear (documents.cards.cadre_phone). No blind index: nothing looks a cadre
+    # up by phone. Set it through `set_phone`.
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
     # Where the cadre works (a village, township or county): decides who sees the record.
     region = _region(_("工作地"))
     user = models.OneToOneField(
@@ -64,6 +69,9 @@ class Cadre(Versioned, Timestamped):
     objects = ScopedManager()
     scope_region_field = "region__code"
     scope_unit_field = "unit_id"
+    # As on the household: the audit diff masks the ciphertext (audit.services._mask); the change
+    # reads from phone_masked, so no audit row carries the clear phone or the ciphertext.
+    audit_sensitive_fields = frozenset({"phone_enc"})
 
     class Meta:
         ordering = ["region", "name", "id"]
@@ -73,9 +81,10 @@ class Cadre(Versioned, Timestamped):
     def __str__(self):
         return self.name
 
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
+    def set_phone(self, phone: str) -> None:
+        """The one way to change it: the ciphertext and the masked copy together ("" clears both)."""
+        self.phone_enc = crypto.encrypt(phone) if phone else ""
+        self.phone_masked = mask_phone(phone) if phone else ""
 
 
 class Pairing(Versioned, Created):

@@ -94,9 +94,9 @@ def cadre_create(
     if user is not None and Cadre.objects.filter(user=user).exists():
         errors["account"] = _("该账号已关联其他帮扶干部")
     validators.raise_errors(errors)
-    cadre = Cadre.objects.create(
-        name=name.strip(), level=level, region_id=code, unit=unit, title=title or "", phone=phone, user=user
-    )
+    cadre = Cadre(name=name.strip(), level=level, region_id=code, unit=unit, title=title or "", user=user)
+    cadre.set_phone(phone)
+    cadre.save()
     _audit(by, request, cadre)
     return cadre
 
@@ -129,6 +129,11 @@ def cadre_update(
         errors["account"] = _("该账号已关联其他帮扶干部")
     validators.raise_errors(errors)
     before = audit_snapshot(cadre)
+    sealed = {}
+    if phone is not None:  # sealed on a copy: a stale version leaves the caller's cadre as it was
+        probe = Cadre()
+        probe.set_phone(phone)
+        sealed = {"phone_enc": probe.phone_enc, "phone_masked": probe.phone_masked}
     _bump(
         cadre,
         version,
@@ -137,8 +142,8 @@ def cadre_update(
         region_id=code,
         unit=unit,
         title=title or "",
-        phone=cadre.phone if phone is None else phone,
         user=user,
+        **sealed,
     )  # update_if_current stamps updated_at, and only when something changed
     _audit(by, request, cadre, UPDATE, before)
     return cadre

@@ -17,8 +17,8 @@ relation and the masked ID number (`6201**********1234`), never the household's 
 account, health or disability, nor the poverty cause (因病/因残 tell a member's health). Clear ID
 numbers only when the caller has checked `registry.reveal_household` on the household and audits the
 print with its purpose (`clear=True`); the 一户一档 in clear also shows phone, bank account, health
-and disability, masked ("***") otherwise. The 帮扶责任人's name, unit and phone are printed: telling
-the household whom to call is what the card is for.
+and disability, masked ("***") otherwise. The 帮扶责任人's name, unit and phone are printed, the
+phone decrypted (`cadre_phone`): telling the household whom to call is what the card is for.
 """
 
 import datetime
@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fupin.assistance import selectors as assistance
+from fupin.core import crypto
 from fupin.documents import pdf
 from fupin.monitoring import selectors as monitoring
 from fupin.monitoring import selectors_lists as monitoring_lists
@@ -72,10 +73,13 @@ def day(value) -> str:
 
 
 def cadre_phone(cadre) -> str:
-    """The 帮扶责任人's work mobile, in clear: the card is given to the household so that it can call
-    its cadre, and screens mask the number only because they are not meant for the household. A
-    cadre without one leaves a line on the card to write it in by hand."""
-    return cadre.phone or ""
+    """The 帮扶责任人's work mobile, decrypted and in clear: the card is given to the household so that
+    it can call its cadre, and that is the card's purpose. So unlike a household's own phone (a
+    reveal: `registry.reveal_household` and an audited purpose) it needs no permission of the
+    printer and no reveal audit; the print itself is audited as every print is. Screens, lists,
+    exports and the API show only `phone_masked`. A cadre without one leaves a line on the card
+    to write it in by hand."""
+    return crypto.decrypt(cadre.phone_enc)
 
 
 @dataclass

@@ -11,17 +11,47 @@ identification and of their elimination, and (`*_people`) their households' memb
 urgency_q): open leads past their step's deadline today, red past the decision limit.
 Each drill opens the monitoring list (监测对象 or 风险线索) with the filters that list exactly the
 records counted.
+
+Two figures back the county consolidation standards (supervision.standards) and their drills can
+only come close (no list filters on what they count; each says which records it lists):
+有帮扶措施的监测对象 — current objects still monitored whose 一户一策 holds a measure that answers the
+object, by the data-quality check's rule (quality `no_measure`: not cancelled, and recorded on or after
+the identification or still planned or in progress); 收入低于监测标准 — the yearly incomes (one per
+household and year, any registered household: monitoring covers former poor and ordinary households
+alike) whose per-capita income after 合规自付支出 (the one income definition the risk rules compare) is
+below the monitoring line of that year for the household's village, resolved by the risk rules' own
+SQL (rules.Compiler.lines / LINE: the county's line, else the city's, else the province's).
 """
 
-from django.db.models import Case, Count, DateField, Exists, Expression, F, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.indicators import MONTH, SNAPSHOT, Indicator, month_of, register
+from fupin.assistance import selectors as assistance
+from fupin.core.indicators import MONTH, SNAPSHOT, YEAR, Indicator, month_of, register
 from fupin.monitoring import selectors_lists
 from fupin.monitoring.choices import Channel, ObjectStatus, ObjectType, Risk, Urgency
-from fupin.monitoring.models import Lead, MonitoringObject
+from fupin.monitoring.models import Lead, MonitoringLine, MonitoringObject
+from fupin.monitoring.quality import CANCELLED, IN_PROGRESS
+from fupin.monitoring.rules import Compiler
+from fupin.registry import selectors as registry
 
 # The layers the data migration seeds (0002_seed_layers_rules); a layer added later is counted under
 # its code all the same.
@@ -262,5 +292,113 @@ LEADS = register(
             "monitoring:lead_list", code, opened_in=period, channel=category
         ),
         sources=LEAD_SOURCES,
+    )
+)
+
+
+# --- the figures of the county consolidation standards (supervision.standards) ------------------
+
+MEASURE_SOURCES = (*OBJECT_SOURCES, ("assistance.Measure", "plan__household__village_id"))
+# A line set or changed (monitoring.MonitoringLine, at a province, city or county code) marks no
+# village: the nightly full refresh rewrites the figure, as for any write the hooks cannot see.
+INCOME_SOURCES = (("registry.YearlyIncome", "household__village_id"),)
+
+
+def measured_objects():
+    """The current objects still monitored whose household's 一户一策 holds a measure answering the
+    object: the data-quality check `no_measure`'s rule (quality.py), so an object counted here is
+    never flagged there."""
+    measures = (
+        assistance.measure_rows()
+        .filter(household_id=OuterRef("household_id"))
+        .exclude(status=CANCELLED)
+        .filter(Q(created_at__gte=OuterRef("identified_on")) | Q(status__in=IN_PROGRESS))
+    )
+    return current_objects().filter(status=ObjectStatus.MONITORED).filter(Exists(measures))
+
+
+class LineOf(Expression):
+    """The monitoring line (监测标准) of an income's year for a household's village, by the risk
+    rules' own resolution (rules.Compiler.lines and LINE, the county's line before the city's and
+    the province's): their SQL, over the outer row's year and village as the `yi` and `h` it reads.
+    NULL where no line is set."""
+
+    output_field = DecimalField(max_digits=12, decimal_places=2)
+
+    def __init__(self, year, village):
+        super().__init__()
+        self.year, self.village = year, village
+
+    def get_source_expressions(self):
+        return [self.year, self.village]
+
+    def set_source_expressions(self, exprs):
+        self.year, self.village = exprs
+
+    def as_sql(self, compiler, connection):
+        year, year_params = compiler.compile(self.year)
+        village, village_params = compiler.compile(self.village)
+        # The rules' constants and Django's compiled column references; values are parameters.
+        sql = f"(SELECT {Compiler.LINE} FROM (SELECT {year} AS year) yi "  # noqa: S608
+        sql += f"CROSS JOIN (SELECT {village} AS village_id) h {Compiler.lines()})"
+        return sql, (*year_params, *village_params)
+
+
+def incomes_below_line():
+    """Each household's income of a year whose per-capita income after 合规自付支出 is below that
+    year's monitoring line for its village (no line set: not counted)."""
+    line = LineOf(F("year"), F("household__village_id"))
+    # No income at or above the highest line of all is below its own: compared first (a constant
+    # the database computes once), it spares most incomes the line's lookup, which made for every
+    # income took six times what joins take (PostgreSQL, a million incomes).
+    highest = MonitoringLine._base_manager.order_by("-amount").values("amount")[:1]
+    return (
+        registry.income_rows()
+        .filter(per_capita_after_costs__lt=Subquery(highest))
+        .filter(per_capita_after_costs__lt=line)
+    )
+
+
+OBJECTS_WITH_MEASURES = register(
+    Indicator(
+        code="monitoring.objects_with_measures",
+        name=_("有帮扶措施的监测对象户数"),
+        definition=_(
+            "风险未消除的监测对象(每户按其当前监测对象计一次)中,一户一策有帮扶措施的户数:措施未取消,"
+            "且在识别之日或之后录入、或仍在计划或实施中(与数据质量检查“识别一个月后无帮扶措施”同一口径)。"
+            "除以风险未消除的监测对象户数即监测对象帮扶措施覆盖率。"
+        ),
+        unit=_("户"),
+        period=SNAPSHOT,
+        rows=measured_objects,
+        code_field="household__village__code",
+        value=Count("id"),
+        # The closest list: the object list has no filter for measures, so the drill lists the
+        # objects still monitored (the rate's denominator), those without a measure among them.
+        drill=lambda code, period, category: _url(
+            "monitoring:object_list", code, current="on", status=ObjectStatus.MONITORED
+        ),
+        sources=MEASURE_SOURCES,
+    )
+)
+
+BELOW_LINE = register(
+    Indicator(
+        code="monitoring.below_line",
+        name=_("收入低于监测标准户数"),
+        definition=_(
+            "录入当年收入的农户中,扣除合规自付支出后的人均纯收入低于当年当地监测标准的户数"
+            "(监测标准取县级设定,无则取市级、省级;未设定当年监测标准的地区不计)。"
+        ),
+        unit=_("户"),
+        period=YEAR,
+        rows=incomes_below_line,
+        code_field="household__village__code",
+        value=Count("household_id"),
+        period_of=Cast(F("year"), CharField()),
+        # The closest list: the household list cannot filter by the monitoring line, so the drill
+        # lists the households with that year's income (those below the line among them).
+        drill=lambda code, period, category: _url("registry:household_list", code, income_year=period),
+        sources=INCOME_SOURCES,
     )
 )

@@ -5,6 +5,7 @@ import datetime
 from fupin.accounts.tokens import token_issue
 from fupin.assistance.models import Visit
 from fupin.assistance.tests.matrix import CADRE, PERSON_TIMES
+from fupin.core import crypto
 
 
 def _auth(user):
@@ -194,7 +195,9 @@ def test_it_sets_a_cadres_phone_by_the_same_rule_and_answers_it_masked(client, w
     )
     assert good.status_code == 200, good.content
     assert good.json()["phone"] == "138****5678"
+    cadre.refresh_from_db()
+    assert crypto.decrypt(cadre.phone_enc) == "13812345678" and cadre.phone_masked == "138****5678"
     cleared = client.patch(url, {"version": 2, "phone": ""}, content_type="application/json", **auth)
     assert cleared.status_code == 200 and cleared.json()["phone"] == ""
     cadre.refresh_from_db()
-    assert cadre.phone == ""
+    assert (cadre.phone_enc, cadre.phone_masked) == ("", "")

@@ -10,6 +10,7 @@ from fupin.assistance.lists import ROUTES
 from fupin.assistance.models import Cadre, Measure, Pairing, Visit
 from fupin.assistance.tests.matrix import CADRE, PNG
 from fupin.audit.models import AuditEvent
+from fupin.core import crypto
 from fupin.reports import services as rollup
 from fupin.testing import xlsx_rows
 
@@ -338,9 +339,9 @@ def test_it_keeps_a_cadres_phone_by_the_registrys_rule_and_masks_it_on_the_list(
     assert "请填写手机号码(11位)" in body or "手机号码无效" in body
     assert client.post(url, _cadre_post(cadre, phone="138 1234 5678")).status_code == 302
     cadre.refresh_from_db()
-    assert cadre.phone == "13812345678"
+    assert crypto.decrypt(cadre.phone_enc) == "13812345678"
     assert client.post(url, _cadre_post(cadre, title="村党支部第一书记")).status_code == 302
     cadre.refresh_from_db()
-    assert cadre.phone == "13812345678" and cadre.title == "村党支部第一书记"
+    assert crypto.decrypt(cadre.phone_enc) == "13812345678" and cadre.title == "村党支部第一书记"
     listed = client.get(reverse("assistance:cadre_list")).content.decode()
     assert "138****5678" in listed and "13812345678" not in listed

@@ -379,8 +379,9 @@ def test_the_household_file_lists_the_projects_the_household_benefits_from(count
 
 
 def test_the_card_prints_the_cadres_phone_in_clear(county_client, world, tmp_path):
-    """The household's card carries its 帮扶责任人's mobile in full (it is there to be called), while
-    the household's own phone stays off the card."""
+    """The household's card and its 一户一档 carry the 帮扶责任人's mobile in full, decrypted from the
+    stored ciphertext (it is there to be called), while the household's own phone stays off the card
+    and masked on the masked file; the print's audit row carries neither in clear."""
     from fupin.assistance import services as assistance
 
     cadre = world["cadre_zhang"]
@@ -388,6 +389,13 @@ def test_the_card_prints_the_cadres_phone_in_clear(county_client, world, tmp_pat
         by=world["county"], cadre=cadre, version=cadre.version, name=cadre.name, level=cadre.level,
         region=cadre.region_id, unit=cadre.unit, title=cadre.title, phone="13987654321",
     )  # fmt: skip
+    cadre.refresh_from_db()
+    assert "13987654321" not in cadre.phone_enc and cadre.phone_masked == "139****4321"
     answer = county_client.get(reverse("documents:card", args=[world["zhaxi"].pk]))
     text = _flat(_text(_pdf_bytes(answer), tmp_path))
     assert "13987654321" in text and PHONE not in text
+    answer = county_client.get(reverse("documents:household_file", args=[world["zhaxi"].pk]))
+    text = _flat(_text(_pdf_bytes(answer), tmp_path))
+    assert "13987654321" in text and PHONE not in text
+    for event in AuditEvent.objects.filter(action="export"):
+        assert "13987654321" not in f"{event.changes} {event.detail} {event.path}"

@@ -133,6 +133,34 @@ def test_a_returned_household_fails_its_standard(world, viewer, county_region, r
     assert again.total == before.total - (first.score - item.score)
 
 
+def test_a_household_failing_its_living_check_or_the_line_fails_those_standards(
+    world, viewer, county_region, rollup
+):
+    from fupin.monitoring.models import MonitoringLine
+    from fupin.registry.models import Household, YearlyIncome
+    from fupin.reports import services as reports
+
+    wang = world["wang"]
+    counted_before = catalogue()["registry.living_unmet"].rows().filter(pk=wang.pk).exists()
+    before = {
+        i.code: i for i in services.assess_county(by=viewer, county=county_region, year=_year()).items.all()
+    }
+    Household._base_manager.filter(pk=wang.pk).update(safe_water=False)
+    MonitoringLine.objects.create(region_id="63", year=_year(), amount=Decimal(7500))
+    income = YearlyIncome(household=wang, year=_year(), people=1, wages=Decimal(6000))
+    income.compute_totals()
+    income.save()
+    reports.refresh(indicators=["registry.living_unmet", "monitoring.below_line"])
+    items = {
+        i.code: i for i in services.assess_county(by=viewer, county=county_region, year=_year()).items.all()
+    }
+    living, income_item = items["living_standard"], items["income_above_line"]
+    assert living.actual == before["living_standard"].actual + (0 if counted_before else 1)
+    assert not living.met and living.score == 0
+    assert income_item.actual == before["income_above_line"].actual + 1 and income_item.period == str(_year())
+    assert not income_item.met and income_item.score == 0
+
+
 def test_the_thresholds():
     eq = Standard("a", "a", Decimal(10), "x", Comparison.EQ, Decimal(0))
     ge = Standard("b", "b", Decimal(10), "x", Comparison.GE, Decimal(90), if_none=True)
@@ -209,7 +237,10 @@ def test_the_level_above_assesses_and_the_county_does_not_assess_itself(
     client.force_login(viewer)
     html = client.get(reverse("supervision:assessment_detail", args=[assessment.pk])).content.decode()
     assert reverse("supervision:assessment_refresh", args=[assessment.pk]) in html
-    assert "两不愁三保障" in html  # the standards no indicator backs are named
+    # Every checklist item is scored from a figure: none is left named under the checklist unscored.
+    for name in ("两不愁三保障及饮水安全达标", "人均纯收入高于当地监测线", "监测对象帮扶措施覆盖率"):
+        assert name in html
+    assert "尚无可取数的指标" not in html
     assert client.post(reverse("supervision:assessment_refresh", args=[assessment.pk])).status_code == 302
 
 

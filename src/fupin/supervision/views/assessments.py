@@ -16,7 +16,7 @@ from fupin.core.forms import form_page
 from fupin.core.permissions import require
 from fupin.core.photos import max_mb
 from fupin.core.steps import run_step
-from fupin.supervision import forms, selectors, services, standards
+from fupin.supervision import forms, selectors, services
 from fupin.supervision.choices import AssessmentState
 
 VIEW = "supervision.view_assessment"
@@ -73,7 +73,6 @@ def assessment_detail(request, pk: int):
             "assessment": assessment,
             "items": selectors.assessment_items(assessment),
             "editable": editable,
-            "not_backed": standards.NOT_BACKED if assessment.is_county else (),
             "finalize": forms.FinalizeForm(initial={"version": assessment.version}) if editable else None,
         },
     )

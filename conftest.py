@@ -26,6 +26,13 @@ def _jobs_run_at_once():
 
 
 @pytest.fixture(autouse=True)
+def _todo_counted_live(settings):
+    """A test reads the 待办 after the writes it makes as any user: never from the minute's cache
+    (core.todo; core/tests/test_todo_cache.py tests the cache itself)."""
+    settings.FUPIN_TODO_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded photos and import files of a test go to its own folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

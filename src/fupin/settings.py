@@ -237,6 +237,9 @@ FUPIN_SELF_REPORT_PER_ID_PER_DAY = env_int("FUPIN_SELF_REPORT_PER_ID_PER_DAY", 3
 FUPIN_SELF_REPORT_PER_IP_PER_HOUR = env_int("FUPIN_SELF_REPORT_PER_IP_PER_HOUR", 10, minimum=1)
 FUPIN_CLIENT_IP_HEADER = env_str("FUPIN_CLIENT_IP_HEADER", "")
 
+# --- How long a user's 待办 lines are kept before they are counted again (core.todo; 0: never kept).
+FUPIN_TODO_CACHE_SECONDS = env_int("FUPIN_TODO_CACHE_SECONDS", 60, minimum=0)
+
 # --- Audit trail retention (days); the retention job refuses anything under 183.
 AUDIT_RETENTION_DAYS = env_int("FUPIN_AUDIT_RETENTION_DAYS", 365, minimum=183)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fupin.audit.models import AuditEvent
+from fupin.core import todo
 from fupin.core.masking import mask_account, mask_id_number, mask_phone, mask_text
 
 GENESIS_HASH = "0" * 64
@@ -66,6 +67,8 @@ def _append(**fields) -> AuditEvent:
         event.prev_hash = last or GENESIS_HASH
         event.hash = compute_hash(event)
         event.save(force_insert=True)
+    # The actor's 待办 may have changed (a visit recorded, a lead decided): their kept lines go.
+    todo.forget(event.actor_id)
     return event
 
 

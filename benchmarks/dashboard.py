@@ -2046,16 +2046,21 @@ def run_incremental(*, samples: int, county: str, progress=print, committed=cont
     }
 
 
-# ---------------------------------------------------------------- the old on-the-fly pages
+# ---------------------------------------------------------------- the pages the issue named
 
 
 def run_pages(*, samples: int, province: str, progress=print) -> dict:
-    """Today's on-the-fly aggregates the issue names, timed as they are now (p50/p95)."""
+    """The figures the issue names as on-the-fly aggregates, timed as the app serves them now
+    (p50/p95): a province's incidence as the API answers it (today's: from the rollup), the nation's
+    as the 驾驶舱 reads it (`reports.selectors.figure`), the assistance home and the coverage report
+    through the test Client; and, for comparison, the live count `registry.incidence.incidence()`
+    that both replaced (still what a past year's incidence and an exit check read)."""
     from django.test import Client
     from django.urls import reverse
 
     from benchmarks.overdue import province_viewer
     from fupin.registry.incidence import incidence
+    from fupin.reports.selectors import figure
 
     national, provincial = national_viewer(), province_viewer(province)
     clients = {}
@@ -2071,9 +2076,18 @@ def run_pages(*, samples: int, province: str, progress=print) -> dict:
 
         return call
 
+    def national_incidence():
+        if figure(national, "registry.incidence") is None:
+            raise SystemExit("the rollup holds no national incidence: refresh it first")
+
     cases = [
-        (f"incidence of province {province} (registry.incidence)", lambda: incidence(code_prefix=province)),
-        ("incidence of the nation (registry.incidence)", lambda: incidence(code_prefix="")),
+        (
+            f"incidence of province {province} (API)",
+            page(clients["province"], f"{reverse('api:get_incidence')}?code={province}"),
+        ),
+        ("incidence of the nation (驾驶舱 figure)", national_incidence),
+        (f"incidence of province {province}, counted live", lambda: incidence(code_prefix=province)),
+        ("incidence of the nation, counted live", lambda: incidence(code_prefix="")),
         ("assistance home, national viewer", page(clients["national"], reverse("assistance:home"))),
         (
             f"assistance home, province {province} viewer",
@@ -2176,7 +2190,7 @@ def report(result: dict) -> list[str]:
             f"household_update wrote {r['household_update_marks']} marks"
         )
     if "pages" in result:
-        lines.append("old on-the-fly pages (ms):")
+        lines.append("the pages the issue named as on-the-fly aggregates, as served now (ms):")
         for row in result["pages"]["rows"]:
             lines.append(
                 f"  {row['page']:<48} p50 {row['p50']:7.0f} p95 {row['p95']:7.0f}  load {row['load']}"

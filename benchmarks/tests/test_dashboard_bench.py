@@ -94,7 +94,7 @@ def test_the_runs_agree_with_their_limits(filled):
     assert not DirtyCode.objects.exists()
 
     pages = bench.run_pages(samples=1, province="63", progress=_quiet)
-    assert len(pages["rows"]) == 5
+    assert len(pages["rows"]) == 7
 
 
 def test_a_changed_count_is_caught(filled):

@@ -369,6 +369,9 @@ def run(
                     **env,
                     "DATABASE_URL": _with_application_name(url, "fupin-bench-bare"),
                     "FUPIN_BENCH_SQL": str(sql_file),
+                    "FUPIN_BENCH_PG_OPTIONS": settings.DATABASES["default"]
+                    .get("OPTIONS", {})
+                    .get("options", ""),
                 },
             }
             processes.append(start(fupin_argv, side_env["fupin"], tmp / "fupin.log", ports["fupin"]))

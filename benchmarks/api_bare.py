@@ -99,8 +99,15 @@ def _thread_cursor():
     connection = getattr(_local, "connection", None)
     if connection is None or connection.closed:
         # Django's PostgreSQL backend uses client-side binding cursors; so does this.
+        # The planner settings of fupin's connections too (settings: random_page_cost), so that
+        # both sides' statements are planned alike.
+        options = (
+            {"options": os.environ["FUPIN_BENCH_PG_OPTIONS"]}
+            if os.environ.get("FUPIN_BENCH_PG_OPTIONS")
+            else {}
+        )
         connection = _local.connection = psycopg.connect(
-            os.environ["DATABASE_URL"], autocommit=True, cursor_factory=psycopg.ClientCursor
+            os.environ["DATABASE_URL"], autocommit=True, cursor_factory=psycopg.ClientCursor, **options
         )
     return connection.cursor()
 

@@ -348,13 +348,6 @@ def _reset(cursor) -> None:
     cursor.execute("DROP TABLE IF EXISTS bench_lead")
     cursor.execute("CREATE TABLE bench_lead (LIKE monitoring_lead INCLUDING ALL)")
     cursor.execute("CREATE TABLE bench_leadevent (LIKE monitoring_leadevent INCLUDING ALL)")
-    # The open leads that came otherwise (a self-report, a cadre's visit: `bench_dashboard --prepare`
-    # makes them) keep their households out of both sides' runs: ours sees them in monitoring_lead,
-    # the hand-written side in its own table.
-    stages = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGES))
-    cursor.execute(
-        f"INSERT INTO bench_lead SELECT * FROM monitoring_lead WHERE rule_id IS NULL AND stage IN ({stages})"
-    )
     cursor.execute("VACUUM ANALYZE monitoring_lead")
     cursor.execute("VACUUM ANALYZE monitoring_leadevent")
 
@@ -387,12 +380,12 @@ def _hand(areas, period) -> tuple[float, dict]:
 def _differences(cursor) -> tuple[int, int]:
     cursor.execute(
         f"SELECT count(*) FROM (SELECT {COMPARED} FROM monitoring_lead WHERE rule_id IS NOT NULL "
-        f"EXCEPT SELECT {COMPARED} FROM bench_lead WHERE rule_id IS NOT NULL) x"
+        f"EXCEPT SELECT {COMPARED} FROM bench_lead) x"
     )
     ours_only = cursor.fetchone()[0]
     cursor.execute(
-        f"SELECT count(*) FROM (SELECT {COMPARED} FROM bench_lead WHERE rule_id IS NOT NULL "
-        f"EXCEPT SELECT {COMPARED} FROM monitoring_lead WHERE rule_id IS NOT NULL) x"
+        f"SELECT count(*) FROM (SELECT {COMPARED} FROM bench_lead EXCEPT SELECT {COMPARED} FROM monitoring_lead "
+        "WHERE rule_id IS NOT NULL) x"
     )
     return ours_only, cursor.fetchone()[0]
 

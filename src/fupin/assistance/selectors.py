@@ -227,33 +227,42 @@ def _poor_villages(user, division: str):
 def _serving_first_secretary(user, on: datetime.date | None):
     """Whether the village of the outer row has a first secretary serving on `on` (EXISTS)."""
     postings = serving(Posting.objects.visible_to(user), on).filter(kind=PostKind.FIRST_SECRETARY)
-    return Exists(postings.filter(region_id=OuterRef("code")))
+    return Exists(postings.filter(region_id=OuterRef("code")))  # a Region's, or poor_villages' row
 
 
 def poor_villages(*, user, division: str = "", uncovered_only: bool = False, on: datetime.date | None = None):
-    """The rows of the coverage list: poor villages (a household still 未脱贫) by code, each with
-    `poor_households` and its township and county (`parent`, `parent.parent`); a page's first
-    secretaries come from `add_first_secretaries`."""
-    poor, villages = _poor_villages(user, division)
-    count = poor.filter(village_id=OuterRef("code")).order_by().values("village_id").annotate(n=Count("id"))
-    villages = villages.select_related("parent__parent").annotate(poor_households=Subquery(count.values("n")))
+    """The rows of the coverage list, one per poor village (a household still 未脱贫) in code order:
+    `{"code", "poor_households"}`, grouped over the poor households alone; `add_first_secretaries`
+    makes a page's rows its villages.
+
+    Grouped from the households, not a list of regions filtered by them: PostgreSQL then walks the
+    poor households' own index in code order and stops at the page, where a list of regions merged
+    the poor villages with every division in code order (a national page at 10 M people walked
+    557,000 divisions to reach the first poor one: 177 ms; now 1 ms, the capped count 6 ms).
+    `Count("village_id")` keeps the walk in the index (a count of ids read each household's row)."""
+    poor, _villages = _poor_villages(user, division)
+    rows = poor.order_by().values(code=F("village_id")).annotate(poor_households=Count("village_id"))
     if uncovered_only:
-        villages = villages.exclude(_serving_first_secretary(user, on))
-    return villages.order_by("code")
+        rows = rows.exclude(_serving_first_secretary(user, on))
+    return rows.order_by("code")
 
 
-def add_first_secretaries(villages, on: datetime.date | None = None) -> None:
-    """Set `secretaries` (names of the first secretaries serving on `on`, earliest start first) on each
-    village of a page. The villages came through the user's scope, and a posting to a village is in
-    the scope of whoever sees the village: the rows' check covers these."""
+def add_first_secretaries(rows: list, on: datetime.date | None = None) -> None:
+    """Make a page's rows of `poor_villages` (or an export's chunk) their villages, in place and in
+    the same order: each a Region with its township and county (`parent`, `parent.parent`),
+    `poor_households` and `secretaries` (names of the first secretaries serving on `on`, earliest
+    start first). The rows came through the user's scope, and a posting to a village is in the scope
+    of whoever sees the village: the rows' check covers these."""
+    codes = [row["code"] for row in rows]
+    regions = Region.objects.select_related("parent__parent").in_bulk(codes)
     names = defaultdict(list)
-    postings = serving(Posting.objects.filter(kind=PostKind.FIRST_SECRETARY), on).filter(
-        region_id__in=[v.code for v in villages]
-    )
+    postings = serving(Posting.objects.filter(kind=PostKind.FIRST_SECRETARY), on).filter(region_id__in=codes)
     for code, name in postings.order_by("start", "id").values_list("region_id", "cadre__name"):
         names[code].append(name)
-    for village in villages:
-        village.secretaries = names[village.code]
+    for i, row in enumerate(rows):
+        village = regions[row["code"]]
+        village.poor_households, village.secretaries = row["poor_households"], names[row["code"]]
+        rows[i] = village
 
 
 @dataclass

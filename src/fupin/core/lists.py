@@ -214,7 +214,11 @@ def _sorted(spec: ListSpec, rows, params) -> tuple[Any, str]:
     """The rows in the declared sort the parameters ask for ("" when none)."""
     sort = params.get(SORT_PARAM, "") if params else ""
     if sort.lstrip("-") in spec.sortable():
-        return rows.order_by(sort, "-pk" if sort.startswith("-") else "pk"), sort
+        if rows._iterable_class is ModelIterable:
+            tie = ["-pk" if sort.startswith("-") else "pk"]
+        else:  # grouped rows (dicts) have no pk, and one would split the groups: ties keep the list's order
+            tie = [o for o in rows.query.order_by if o.lstrip("-") != sort.lstrip("-")]
+        return rows.order_by(sort, *tie), sort
     return rows, ""
 
 

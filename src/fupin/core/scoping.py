@@ -19,6 +19,10 @@ class Scope:
 
     prefixes: tuple[str, ...] = ()
     unit_ids: tuple[int, ...] = ()
+    # The prefixes name every province: a row is in scope when it has a division at all. One
+    # `IS NOT NULL` instead of 31 `LIKE`s, which the planner cannot use as an index range and which
+    # it tests on every row (the coverage report's poor villages at 10 M people: see region_q).
+    whole_country: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -29,6 +33,8 @@ class Scope:
 
     def region_q(self, field: str) -> Q:
         """`field` holds a division code (a CharField or a FK to Region by code)."""
+        if self.whole_country:
+            return Q(**{f"{field}__isnull": False})
         q = Q(pk__in=[])
         for prefix in self.prefixes:
             q |= Q(**{f"{field}__startswith": prefix})
@@ -44,6 +50,16 @@ def _minimal_prefixes(prefixes) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+def _scope(prefixes, unit_ids) -> Scope:
+    # Here, not at the top, as in scope_of: the models modules import this one for ScopedManager.
+    from fupin.regions.selectors import covers_every_province
+
+    kept = _minimal_prefixes(prefixes)
+    return Scope(
+        prefixes=kept, unit_ids=tuple(sorted(set(unit_ids))), whole_country=covers_every_province(kept)
+    )
+
+
 def scope_of(user) -> Scope:
     """The user's scope, computed once per request (cached on the user object)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -55,8 +71,7 @@ def scope_of(user) -> Scope:
     # module imports it for ScopedManager, so accounts is loaded only once a scope is asked for.
     from fupin.accounts.selectors import user_scope_parts
 
-    prefixes, unit_ids = user_scope_parts(user)
-    scope = Scope(prefixes=_minimal_prefixes(prefixes), unit_ids=tuple(sorted(set(unit_ids))))
+    scope = _scope(*user_scope_parts(user))
     user._fupin_scope = scope
     return scope
 
@@ -64,7 +79,7 @@ def scope_of(user) -> Scope:
 def preset_scope(user, *, prefixes, unit_ids=()) -> Scope:
     """Set the user's scope for this request from parts already read with the user (API token
     authentication reads the data scopes in the token's query); scope_of then returns it."""
-    scope = Scope(prefixes=_minimal_prefixes(prefixes), unit_ids=tuple(sorted(set(unit_ids))))
+    scope = _scope(prefixes, unit_ids)
     user._fupin_scope = scope
     return scope
 

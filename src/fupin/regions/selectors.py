@@ -20,6 +20,16 @@ def ancestor_codes(code: str) -> list[str]:
     return [code[:n] for n in CODE_LENGTHS.values() if n < len(code)]
 
 
+def covers_every_province(prefixes) -> bool:
+    """Whether the division codes `prefixes` name every province of the tree (a national viewer's
+    scope): one small read, asked only when every prefix is a province's."""
+    if len(prefixes) < 2 or any(len(p) != CODE_LENGTHS[Region.Level.PROVINCE] for p in prefixes):
+        return False
+    # The roots of the tree, by the parent's index (a filter on the level reads every division).
+    provinces = Region.objects.filter(parent__isnull=True).values_list("code", flat=True)
+    return set(provinces) <= set(prefixes)
+
+
 def path_of(region: Region) -> list[Region]:
     """The region's ancestors and itself, top first, in one query."""
     codes = [*ancestor_codes(region.code), region.code]

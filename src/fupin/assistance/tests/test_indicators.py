@@ -294,3 +294,24 @@ def test_the_posting_and_team_drills_list_the_records_counted(
     assert recount(ind(code), prefix=division, category=category) == len(rows)
     if category:
         assert {row.kind if code == "assistance.postings" else row.status for row in rows} <= {category}
+
+
+@pytest.mark.parametrize("sort", ["poor_households", "-poor_households", "-code"])
+def test_the_coverage_list_sorts_its_villages_by_their_poor_households(world, county_client, sort):
+    """The list's rows are grouped from the households: a sort keeps one row per village, ties in
+    code order, and each row's count is the village's poor households counted by hand."""
+    second = make_household(village=NINGQU_VILLAGE, head="卓玛", head_id=person_id(777))
+    Household.objects.filter(pk=second.pk).update(status=Status.POOR)
+    poor = Household.objects.filter(status=Status.POOR, village__code__startswith=XINGHAI)
+    counts = {
+        code: poor.filter(village_id=code).count() for code in set(poor.values_list("village_id", flat=True))
+    }
+    assert len(counts) == 2 and len(set(counts.values())) == 2  # two villages, told apart by the sort
+    response = county_client.get(reverse("assistance:coverage_list"), {"sort": sort, "size": 100})
+    rows = [(v.code, v.poor_households) for v in response.context["page"].rows]
+    key = {
+        "poor_households": lambda c: (counts[c], c),
+        "-poor_households": lambda c: (-counts[c], c),
+        "-code": lambda c: tuple(-ord(ch) for ch in c),
+    }[sort]
+    assert rows == [(code, counts[code]) for code in sorted(counts, key=key)]

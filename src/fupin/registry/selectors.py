@@ -17,7 +17,7 @@ from functools import cache
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.signals import setting_changed
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
     CharField,
     DecimalField,
@@ -405,8 +405,27 @@ _PAGE_IDS = "SELECT NULL /* the page's ids */"
 _compiled_pages: dict[tuple, _Compiled] = {}
 
 
-def _compiled_page(fields: tuple[str, ...]) -> _Compiled:
-    key = (connection.alias, fields)
+def _unchanged_by(convert, expression, connection) -> bool:
+    """Whether `convert` is an expression's int() or Decimal() of a value PostgreSQL's driver already
+    reads as that type (an integer or numeric column: the income subqueries' year and per capita).
+    Skipping them changes no value; applying them to each row was 12 µs of CPU per page of 50."""
+    return (
+        connection.vendor == "postgresql"
+        and convert == getattr(expression, "convert_value", None)
+        and expression.output_field.get_internal_type()
+        in (
+            "IntegerField",
+            "SmallIntegerField",
+            "PositiveSmallIntegerField",
+            "PositiveIntegerField",
+            "BigIntegerField",
+            "DecimalField",
+        )
+    )
+
+
+def _compiled_page(fields: tuple[str, ...], renames: tuple = (), connection=connection) -> _Compiled:
+    key = (connection.alias, fields, renames)
     compiled = _compiled_pages.get(key)
     if compiled is None:
         marker = RawSQL(_PAGE_IDS, ())  # noqa: S611 - a constant, replaced by the compiled id query
@@ -415,14 +434,19 @@ def _compiled_page(fields: tuple[str, ...]) -> _Compiled:
         sql, params = compiler.as_sql()
         assert sql.count(_PAGE_IDS) == 1  # noqa: S101 - the marker is ours; a second one would be a bug
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        names = tuple(dict(renames).get(name, name) for name in names)
         expressions = [column[0] for column in compiler.select[: compiler.col_count]]
         # Django's own conversions of the values (SQLite's 0/1 to booleans, its numbers to Decimal).
         converters = tuple(
             (i, found, expression)
             for i, expression in enumerate(expressions)
             if (
-                found := connection.ops.get_db_converters(expression)
-                + expression.get_db_converters(connection)
+                found := [
+                    convert
+                    for convert in connection.ops.get_db_converters(expression)
+                    + expression.get_db_converters(connection)
+                    if not _unchanged_by(convert, expression, connection)
+                ]
             )
         )
         compiled = _compiled_pages[key] = _Compiled(sql, tuple(params), names, converters)
@@ -438,9 +462,13 @@ def _in_number_order(households) -> bool:
     return tuple(query.order_by) in ((_SEARCH_ORDER,), ("number", "pk"))
 
 
-def household_page_values(households, start: int, stop: int, fields: tuple[str, ...]) -> list[dict]:
+def household_page_values(
+    households, start: int, stop: int, fields: tuple[str, ...], renames: tuple = ()
+) -> list[dict]:
     """household_page as dicts of `fields` (model fields, `village__name`, `latest_year`,
-    `latest_per_capita`, …), for the API's list.
+    `latest_per_capita`, …), for the API's list; `renames`, pairs (field, name), name some of them
+    otherwise (`("village_id", "village_code")`): the dicts are made with those names (renaming
+    each row's keys afterwards was 14 µs of CPU per page of 50).
 
     The same SQL, but only the page's id query is compiled for each request (and not even that for
     household_list's own query, see _compiled_sql): the rest — the join, the income subqueries, the
@@ -449,8 +477,15 @@ def household_page_values(households, start: int, stop: int, fields: tuple[str, 
     by a column (or searched by name) is read as plain values, in its own order.
     """
     if getattr(households, "walk", None) is not None or not _in_number_order(households):
-        return list(households[start:stop].values(*fields))
-    compiled = _compiled_page(tuple(fields))
+        rows = list(households[start:stop].values(*fields))
+        if renames:
+            names = dict(renames)
+            rows = [{names.get(name, name): value for name, value in row.items()} for row in rows]
+        return rows
+    # The default database's connection, looked up once (each use of django.db.connection goes
+    # through its proxy to the thread's connections, 3–4 µs).
+    connection = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled_page(tuple(fields), renames, connection)
     ids = _compiled_sql(
         households, ("page", start, stop), lambda: households.values("pk")[start:stop].query.sql_with_params()
     )

@@ -9,6 +9,7 @@ import sys
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.urls import get_resolver
 
 from fupin.accounts.tokens import token_issue
 from fupin.core.api_handler import is_token_api_call
@@ -112,3 +113,24 @@ def test_a_browser_session_keeps_csrf_on_the_api(cast, handlers, client):
     assert not is_token_api_call(environ)
     status, _headers, body = _call(handlers, environ)
     assert status.startswith("403") and b"CSRF" in body, (status, body)
+
+
+def test_the_short_stack_keeps_only_routes_without_parameters(cast, handlers):
+    """TokenAPIHandler keeps what a fixed path resolves to, as the URLconf resolves it; a path with
+    parameters (an id) is resolved for each call and never kept."""
+    key = token_issue(user=cast["county"], name="t")[1]
+    handlers.token_api._routes.clear()
+    for path in (
+        "/api/registry/households",
+        "/api/registry/households",
+        "/api/registry/households/999999999",
+    ):
+        status, _headers, _body = _call(handlers.token_api, _environ(path, AUTHORIZATION=f"Bearer {key}"))
+        assert status[:3] in ("200", "404")
+    kept = {path: match for (_resolver, path), match in handlers.token_api._routes.items()}
+    assert list(kept) == ["/api/registry/households"]
+    expected = get_resolver().resolve("/api/registry/households")
+    assert (kept["/api/registry/households"].func, kept["/api/registry/households"].route) == (
+        expected.func,
+        expected.route,
+    )

@@ -62,6 +62,10 @@ LIST_VALUES = (
 )
 
 
+# HouseholdOut's names of two of them.
+LIST_NAMES = (("village_id", "village_code"), ("village__name", "village_name"))
+
+
 @cache
 def _status_labels(language: str) -> dict[str, str]:
     return {value: str(label) for value, label in Status.choices}
@@ -70,11 +74,9 @@ def _status_labels(language: str) -> dict[str, str]:
 def _page(households, start: int, stop: int) -> list[dict]:
     """The page's items: its households chosen before their village names and incomes are joined,
     read as values (selectors.household_page_values) and named as HouseholdOut names them."""
-    rows = selectors.household_page_values(households, start, stop, LIST_VALUES)
+    rows = selectors.household_page_values(households, start, stop, LIST_VALUES, LIST_NAMES)
     labels = _status_labels(get_language())
     for row in rows:
-        row["village_code"] = row.pop("village_id")
-        row["village_name"] = row.pop("village__name")
         row["status_display"] = labels.get(row["status"], row["status"])
     return rows
 

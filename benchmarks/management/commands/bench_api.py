@@ -3,11 +3,13 @@ running the same SQL (benchmarks/api.py)."""
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from benchmarks import api as bench
+from benchmarks import api_cpu
 from fupin.registry.models import Household, Member
 
 
@@ -25,6 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=5, help=_("每边不计入结果的预热秒数"))
         parser.add_argument("--rounds", type=int, default=3, help=_("轮数(两边交替先后)"))
         parser.add_argument("--limit", type=int, default=None, help=_("每页条数(默认接口的默认值)"))
+        parser.add_argument(
+            "--in-process",
+            type=int,
+            default=0,
+            metavar="N",
+            help=_("不启动服务器:在一个进程内经两边的 WSGI 应用各调用 N 次,给出每次调用的 CPU 微秒数"),
+        )
+        parser.add_argument(
+            "--profile", choices=["cumulative", "tottime"], default=None, help="--in-process: cProfile"
+        )
 
     def handle(self, *args, **options):
         members, households = Member.objects.count(), Household.objects.count()
@@ -37,6 +49,11 @@ class Command(BaseCommand):
                 "l": _load(),
             }
         )
+        if options["in_process"]:
+            directory = settings.DATA_DIR / "bench-api-cpu"
+            api_cpu.prepare(options["county"], directory)
+            api_cpu.run_measure(directory, options["in_process"], profile=options["profile"])
+            return
         result = bench.run(
             county=options["county"],
             workers=options["workers"],

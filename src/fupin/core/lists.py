@@ -876,6 +876,10 @@ def filter_schema(spec: ListSpec, form: type[forms.Form] | None = None) -> type[
         if isinstance(f, forms.ChoiceField) and not isinstance(f, forms.ModelChoiceField):
             # The form's own choices, documented as an enum (the contract test sends each one).
             values = [str(v) for v, _label in f.choices if v is not None]  # "" is 全部
+            if not f.required and "" not in values:
+                # An optional field takes an empty value as not given (a year list opens on this
+                # year): documented, so the contract does not call the form's own default a refusal.
+                values.append("")
             labels = ";".join(f"{v}={label}" for v, label in f.choices if v not in ("", None))
             extra = {"json_schema_extra": {"enum": values}, "description": f"{f.label}({labels})"}
         fields[name] = (str | None, Field(None, **{"description": str(f.label), **extra}))

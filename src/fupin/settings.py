@@ -96,10 +96,9 @@ MIDDLEWARE = [
 API_TOKEN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "fupin.core.api_handler.TokenAPIPolicyMiddleware",  # core.csp's policy, each header built once
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "fupin.core.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fupin.accounts.middleware.AnonymousCallerMiddleware",  # in place of the session and its user
     "fupin.core.limits.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -30,10 +30,10 @@ def _login_redirect(request, reason: str):
 
 
 class AnonymousCallerMiddleware:
-    """`request.user` of a token call until the API's token authentication sets the token's user: an
-    anonymous one, which is all the session and authentication middleware could find for a call
-    without the session cookie (core.api_handler.is_token_api_call). Building the session store and the lazy user
-    for each call was about 2 % of the household list's CPU in-process (docs/benchmarks.md); no API
+    """`request.user` of a token call until the API's token authentication sets the token's user:
+    an anonymous one, which is all the session and authentication middleware could find for a call
+    without the session cookie (core.api_handler.is_token_api_call). Building the session store and
+    the lazy user for each call was about 80 µs of CPU in-process (docs/benchmarks.md); no API
     operation reads `request.session`."""
 
     def __init__(self, get_response):

@@ -8,8 +8,9 @@ serve a signed-in browser: static files, CSRF (a cookie-less call has no session
 still checks CSRF itself for session-authenticated API calls), OTP, the session's time limits, the
 second-factor redirect, messages and axes' lockout page (axes counts failed sign-ins, never tokens).
 Without a session cookie the session and authentication middleware could only ever find an
-anonymous user with an empty session: accounts.middleware.AnonymousCallerMiddleware sets that user (the API's session
-authentication, tried after a wrong token, reads `request.user`), and no session is built.
+anonymous user with an empty session: accounts.middleware.AnonymousCallerMiddleware sets that
+user (the API's session authentication, tried after a wrong token, reads `request.user`), and no
+session is built.
 
 Any request with the session cookie, a browser calling /api/ with its session, takes the full stack
 (settings.MIDDLEWARE) with CSRF, session limits and two-factor. Measured on the household list
